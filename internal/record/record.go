@@ -10,6 +10,10 @@
 package record
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -342,4 +346,16 @@ func (in *Interdiction) AssignIDs() {
 			in.Custody[i].ID = uuid.New()
 		}
 	}
+}
+
+// Hash is the hex SHA-256 of the record's JSON form: the content hash that
+// identifies one version, printed on the protocol so a paper copy can be
+// checked against the database.
+func (in *Interdiction) Hash() (string, error) {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return "", fmt.Errorf("record %s: hash: %w", in.ID, err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }

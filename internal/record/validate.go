@@ -254,10 +254,10 @@ func (in *Interdiction) Validate(now time.Time) error {
 	v.codes("concealment", ConcealmentMethods, in.Concealment)
 	v.codes("linked_contraband", ContrabandTypes, in.LinkedContraband)
 	if g := in.GPS; g != nil {
-		if g.Lat < -90 || g.Lat > 90 {
+		if !(g.Lat >= -90 && g.Lat <= 90) { // also refuses NaN
 			v.add("gps.lat", ErrRange, "min", -90, "max", 90)
 		}
-		if g.Lon < -180 || g.Lon > 180 {
+		if !(g.Lon >= -180 && g.Lon <= 180) {
 			v.add("gps.lon", ErrRange, "min", -180, "max", 180)
 		}
 	}
@@ -394,7 +394,7 @@ func (v *validator) item(path string, it *Item, final bool) {
 			v.required(path+".explosive.type", e.Type)
 		}
 		v.code(path+".explosive.type", ExplosiveTypes, e.Type)
-		if e.WeightGrams < 0 {
+		if !(e.WeightGrams >= 0) {
 			v.add(path+".explosive.weight_grams", ErrNegative, "value", e.WeightGrams)
 		}
 		if e.Count < 0 {
