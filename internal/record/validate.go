@@ -3,6 +3,7 @@ package record
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -195,7 +196,7 @@ func (v *validator) notFuture(path string, t time.Time) {
 
 func (v *validator) year(path string, y int) {
 	if y != 0 && (y < 1800 || y > v.now.Year()) {
-		v.add(path, ErrRange, "min", 1800, "max", v.now.Year())
+		v.add(path, ErrRange, "min", "1800", "max", strconv.Itoa(v.now.Year()))
 	}
 }
 

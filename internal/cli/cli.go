@@ -1,0 +1,225 @@
+// Package cli is Kordon's command line: the subcommands of the kordon binary
+// for scripted work (setting up a data folder, adding and listing records,
+// search, statistics, training data). Every command calls the service layer
+// the desktop application uses, and speaks the user's language.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/translations"
+)
+
+// Version is the program's version, set at build time with
+// -ldflags "-X github.com/kordon/kordon/internal/cli.Version=…".
+var Version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Env is what a command may use of the outside world.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+// OSEnv is the process's own environment.
+func OSEnv() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv} }
+
+// usageError is a mistake in the command line itself: exit code 2.
+type usageError struct {
+	key  string
+	args []any
+}
+
+func (e *usageError) Error() string      { return e.key }
+func (e *usageError) MessageKey() string { return e.key }
+func (e *usageError) MessageArgs() []any { return e.args }
+
+func usagef(key string, args ...any) error { return &usageError{key, args} }
+
+// run holds one invocation's state.
+type run struct {
+	ctx     context.Context
+	env     Env
+	tr      *i18n.Translator
+	dataDir string
+}
+
+// Global holds the options before the command name.
+type Global struct {
+	Data string
+	Lang string
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string // catalog key
+	run     func(r *run, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"init", "cli.help.init", (*run).initCmd},
+		{"record", "cli.help.record", (*run).recordCmd},
+		{"search", "cli.help.search", (*run).searchCmd},
+		{"stats", "cli.help.stats", (*run).statsCmd},
+		{"demo", "cli.help.demo", (*run).demoCmd},
+		{"audit", "cli.help.audit", (*run).auditCmd},
+		{"version", "cli.help.version", (*run).versionCmd},
+	}
+}
+
+// Catalog is the message catalog embedded in the binary.
+func Catalog() (*i18n.Catalog, error) { return i18n.Load(translations.FS) }
+
+// ParseGlobal splits the global options off args; rest starts with the
+// command name. It reports whether the arguments name a command at all.
+func ParseGlobal(args []string, getenv func(string) string) (g Global, rest []string, err error) {
+	fs := flag.NewFlagSet("kordon", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&g.Data, "data", "", "")
+	fs.StringVar(&g.Lang, "lang", "", "")
+	if err := fs.Parse(args); err != nil {
+		return g, nil, usagef("cli.err.flag", "detail", err.Error())
+	}
+	if g.Lang == "" {
+		g.Lang = i18n.FromEnv(getenv)
+	}
+	g.Lang = i18n.Match(g.Lang)
+	return g, fs.Args(), nil
+}
+
+// Run runs the command line args (without the program name) and returns the
+// exit code: 0 success, 1 failure (message on stderr), 2 bad usage.
+func Run(ctx context.Context, args []string, env Env) int {
+	cat, err := Catalog()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "kordon:", err)
+		return ExitFailure
+	}
+	g, rest, err := ParseGlobal(args, env.Getenv)
+	tr := cat.For(g.Lang)
+	if err != nil {
+		return fail(env, tr, err)
+	}
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
+		printUsage(env.Stdout, tr)
+		if len(rest) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	r := &run{ctx: ctx, env: env, tr: tr, dataDir: g.Data}
+	for _, c := range commands() {
+		if c.name == rest[0] {
+			return fail(env, tr, c.run(r, rest[1:]))
+		}
+	}
+	return fail(env, tr, usagef("cli.err.unknown_command", "command", rest[0]))
+}
+
+func fail(env Env, tr *i18n.Translator, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	fmt.Fprintln(env.Stderr, "kordon: "+strings.ReplaceAll(tr.Error(err), "\n", "\n  "))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(env.Stderr, tr.T("cli.see_help"))
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+func printUsage(w io.Writer, tr *i18n.Translator) {
+	fmt.Fprintln(w, tr.T("cli.usage"))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr.T("cli.commands"))
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, tr.T(c.summary))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr.T("cli.globals"))
+}
+
+// flags makes a flag set for a subcommand whose problems are usage errors.
+func (r *run) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses a subcommand's flags, allowing them after the positional
+// arguments too, and checks the positional count.
+func (r *run) parse(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				r.subHelp(fs)
+				return nil, err
+			}
+			return nil, usagef("cli.err.flag", "detail", err.Error())
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) < minPos || len(pos) > maxPos {
+		return nil, usagef("cli.err.args", "command", fs.Name())
+	}
+	return pos, nil
+}
+
+func (r *run) subHelp(fs *flag.FlagSet) {
+	fmt.Fprintln(r.env.Stdout, r.tr.T("cli.help."+strings.ReplaceAll(fs.Name(), " ", "_")))
+	fs.VisitAll(func(f *flag.Flag) {
+		fmt.Fprintf(r.env.Stdout, "  --%s\n", f.Name)
+	})
+}
+
+// dir is the data folder for this run.
+func (r *run) dir() (string, error) {
+	if r.dataDir != "" {
+		return r.dataDir, nil
+	}
+	return service.DefaultDir(r.env.Getenv)
+}
+
+// open opens the data folder, which must be set up.
+func (r *run) open() (*service.Service, error) {
+	dir, err := r.dir()
+	if err != nil {
+		return nil, err
+	}
+	svc, err := service.Open(r.ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	svc.Actor = service.DefaultActor(r.env.Getenv)
+	return svc, nil
+}
+
+func (r *run) say(key string, args ...any) {
+	fmt.Fprintln(r.env.Stdout, r.tr.T(key, args...))
+}

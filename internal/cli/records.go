@@ -1,0 +1,461 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
+)
+
+func (r *run) initCmd(args []string) error {
+	fs := r.flags("init")
+	post := fs.String("post", "", "")
+	name := fs.String("name", "", "")
+	office := fs.Bool("office", false, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *post == "" || *name == "" {
+		return usagef("cli.err.init_needs_post")
+	}
+	dir, err := r.dir()
+	if err != nil {
+		return err
+	}
+	svc, err := service.Init(r.ctx, dir, service.Setup{PostCode: *post, PostName: *name, Office: *office})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	p, err := svc.Post(r.ctx)
+	if err != nil {
+		return err
+	}
+	r.say("cli.init.done", "path", dir, "post", p.Code, "name", p.Name)
+	return nil
+}
+
+func (r *run) recordCmd(args []string) error {
+	if len(args) == 0 {
+		return usagef("cli.err.args", "command", "record")
+	}
+	switch args[0] {
+	case "add":
+		return r.recordAdd(args[1:])
+	case "list":
+		return r.recordList(args[1:])
+	case "show":
+		return r.recordShow(args[1:])
+	}
+	return usagef("cli.err.unknown_command", "command", "record "+args[0])
+}
+
+func (r *run) recordAdd(args []string) error {
+	fs := r.flags("record add")
+	pos, err := r.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	in, base := io.Reader(r.env.Stdin), "."
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return &service.Error{Key: "cli.err.open_file", Args: []any{"path", pos[0]}, Err: err}
+		}
+		defer f.Close()
+		in, base = f, filepath.Dir(pos[0])
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	added, err := svc.AddJSON(r.ctx, in, base)
+	if err != nil {
+		return err
+	}
+	for _, a := range added {
+		fmt.Fprintf(r.env.Stdout, "%s\t%s\n", a.Number, a.ID)
+	}
+	r.say("cli.record.added", "count", len(added))
+	return nil
+}
+
+func (r *run) recordList(args []string) error {
+	fs := r.flags("record list")
+	asJSON := fs.Bool("json", false, "")
+	status := fs.String("status", "", "")
+	category := fs.String("category", "", "")
+	point := fs.String("point", "", "")
+	from := fs.String("from", "", "")
+	to := fs.String("to", "", "")
+	deleted := fs.Bool("deleted", false, "")
+	limit := fs.Int("limit", 0, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	f := store.Filter{Status: *status, Category: *category, CrossingPoint: *point, Deleted: *deleted, Limit: 1000}
+	var err error
+	if f.From, err = parseDay("from", *from); err != nil {
+		return err
+	}
+	if f.To, err = parseDay("to", *to); err != nil {
+		return err
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.AddDate(0, 0, 1) // --to is inclusive
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	var all []store.Summary
+	for {
+		page, err := svc.List(r.ctx, f)
+		if err != nil {
+			return err
+		}
+		all = append(all, page.Records...)
+		if page.Next == nil || (*limit > 0 && len(all) >= *limit) {
+			break
+		}
+		f.After = page.Next
+	}
+	if *limit > 0 && len(all) > *limit {
+		all = all[:*limit]
+	}
+	if *asJSON {
+		return r.printJSON(nonNil(all))
+	}
+	r.printSummaries(all)
+	return nil
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+func parseDay(name, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, time.Local)
+	if err != nil {
+		return t, usagef("cli.err.date", "flag", name, "value", s)
+	}
+	return t, nil
+}
+
+func (r *run) printJSON(v any) error {
+	enc := json.NewEncoder(r.env.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func (r *run) printSummaries(rs []store.Summary) {
+	tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join([]string{r.tr.T("cli.col.number"), r.tr.T("cli.col.date"), r.tr.T("cli.col.status"),
+		r.tr.T("cli.col.point"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.id")}, "\t"))
+	for _, s := range rs {
+		status := r.tr.T(record.Statuses.LabelKey(s.Status))
+		if s.Training {
+			status += " " + r.tr.T("cli.training_mark")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", s.Number, r.tr.DateTime(s.OccurredAt.Local()), status, s.CrossingPoint, s.Pieces, s.ID)
+	}
+	tw.Flush()
+	r.say("cli.records_count", "count", len(rs))
+}
+
+func (r *run) recordShow(args []string) error {
+	fs := r.flags("record show")
+	asJSON := fs.Bool("json", false, "")
+	history := fs.Bool("history", false, "")
+	pos, err := r.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	id, err := svc.Resolve(r.ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	cur, err := svc.Get(r.ctx, id)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.printJSON(cur.Record)
+	}
+	r.printRecord(cur)
+	if *history {
+		hist, err := svc.History(r.ctx, id)
+		if err != nil {
+			return err
+		}
+		audit, err := svc.Audit(r.ctx, id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(r.env.Stdout)
+		r.say("cli.show.history")
+		for _, v := range hist {
+			fmt.Fprintf(r.env.Stdout, "  v%d  %s  %s  %s  %s\n", v.Record.Version, r.tr.T(record.Statuses.LabelKey(v.Record.Status)), r.tr.DateTime(v.SavedAt.Local()), v.Actor, v.Hash)
+		}
+		for _, e := range audit {
+			fmt.Fprintf(r.env.Stdout, "  #%d  %s  %s  v%d  %s\n", e.Seq, r.tr.DateTime(e.Time().Local()), r.tr.T("audit.action."+e.Action), e.Version, e.Actor)
+		}
+	}
+	return nil
+}
+
+func (r *run) printRecord(cur *store.Current) {
+	in := cur.Record
+	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
+	line := func(key, value string) {
+		if value != "" {
+			fmt.Fprintf(w, "%s:\t%s\n", r.tr.T(key), value)
+		}
+	}
+	label := func(v record.Vocabulary, code string) string {
+		if code == "" {
+			return ""
+		}
+		return r.tr.T(v.LabelKey(code))
+	}
+	labels := func(v record.Vocabulary, codes []string) string {
+		out := make([]string, len(codes))
+		for i, c := range codes {
+			out[i] = label(v, c)
+		}
+		return strings.Join(out, ", ")
+	}
+	status := label(record.Statuses, in.Status)
+	if cur.Deleted {
+		status += " — " + r.tr.T("cli.deleted_mark")
+	}
+	if in.Training {
+		status += " " + r.tr.T("cli.training_mark")
+	}
+	line("field.number", in.Number)
+	line("field.id", in.ID.String())
+	line("field.version", fmt.Sprint(in.Version))
+	line("field.status", status)
+	line("field.post_code", in.PostCode)
+	line("field.occurred_at", r.tr.DateTime(in.OccurredAt)+" ("+in.OccurredAt.Format("-07:00")+")")
+	line("field.crossing_point", in.CrossingPoint)
+	line("field.location_type", label(record.LocationTypes, in.LocationType))
+	line("field.direction", label(record.Directions, in.Direction))
+	line("field.recovery", label(record.RecoveryTypes, in.Recovery))
+	line("field.legal_basis", strings.TrimSpace(label(record.LegalBases, in.LegalBasis)+" "+in.LegalBasisText))
+	line("field.detection", labels(record.DetectionMethods, in.Detection))
+	line("field.transport", label(record.TransportModes, in.Transport))
+	if c := in.Conveyance; c != nil {
+		line("field.conveyance", strings.Join(nonEmpty(c.Description, c.Plate, c.Country, c.VIN, c.Container, c.Voyage), ", "))
+	}
+	line("field.concealment", labels(record.ConcealmentMethods, in.Concealment))
+	line("field.criminal_context", labels(record.CriminalContexts, in.CriminalContext))
+	route := nonEmpty(append(append([]string{in.Route.Departure}, in.Route.Transit...), in.Route.Destination)...)
+	line("field.route", strings.Join(route, " → "))
+	for _, o := range in.Officers {
+		line("field.officer", strings.Join(nonEmpty(o.Rank, o.Name, o.Position), " "))
+	}
+	for _, p := range in.People {
+		line("enum.person_role."+p.Role, strings.Join(nonEmpty(p.Name, p.NameLatin, p.BirthDate, p.Nationality, p.DocumentNumber), ", "))
+	}
+	line("field.narrative", in.Narrative)
+	line("field.hash", cur.Hash)
+	w.Flush()
+	if len(in.Items) > 0 {
+		fmt.Fprintln(r.env.Stdout)
+		r.say("field.items")
+	}
+	for i, it := range in.Items {
+		desc := []string{r.tr.T(categoryLabelKey(it.Category()))}
+		switch {
+		case it.Firearm != nil:
+			desc = append(desc, nonEmpty(it.Firearm.Make, it.Firearm.Model, it.Firearm.Calibre.Label())...)
+		case it.Part != nil:
+			desc = append(desc, nonEmpty(it.Part.Make, it.Part.Model, it.Part.Calibre.Label())...)
+		case it.Ammunition != nil:
+			desc = append(desc, it.Ammunition.Calibre.Label(), r.tr.N("cli.rounds", it.Ammunition.Rounds))
+		}
+		for _, s := range it.Serials() {
+			serial := s.Number
+			if s.State != "intact" {
+				serial = strings.TrimSpace(serial + " (" + r.tr.T(record.SerialStates.LabelKey(s.State)) + ")")
+			}
+			desc = append(desc, "№ "+serial)
+		}
+		fmt.Fprintf(r.env.Stdout, "  %d. %s × %d\n", i+1, strings.Join(nonEmpty(desc...), ", "), it.Quantity)
+	}
+}
+
+// categoryLabelKey names a category code as stored by the store's items
+// index (see record.Item.Category).
+func categoryLabelKey(code string) string {
+	if rest, ok := strings.CutPrefix(code, "part."); ok {
+		return record.PartTypes.LabelKey(rest)
+	}
+	if rest, ok := strings.CutPrefix(code, "explosive."); ok {
+		return record.ExplosiveTypes.LabelKey(rest)
+	}
+	if record.ItemKinds.Has(code) {
+		return record.ItemKinds.LabelKey(code)
+	}
+	return record.FirearmCategories.LabelKey(code)
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *run) searchCmd(args []string) error {
+	fs := r.flags("search")
+	asJSON := fs.Bool("json", false, "")
+	pos, err := r.parse(fs, args, 1, 100)
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	hits, err := svc.Search(r.ctx, strings.Join(pos, " "))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.printJSON(nonNil(hits))
+	}
+	r.printSummaries(hits)
+	return nil
+}
+
+func (r *run) statsCmd(args []string) error {
+	fs := r.flags("stats")
+	asJSON := fs.Bool("json", false, "")
+	training := fs.Bool("training", false, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	st, err := svc.Stats(r.ctx, *training)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		st.ByCategory = nonNil(st.ByCategory)
+		st.ByMonth = nonNil(st.ByMonth)
+		return r.printJSON(st)
+	}
+	r.say("cli.stats.total", "records", r.tr.Number(int64(st.Records)), "pieces", r.tr.Number(int64(st.Pieces)))
+	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "%s\t%s\t%s\t\n", r.tr.T("cli.col.category"), r.tr.T("cli.col.items"), r.tr.T("cli.col.pieces"))
+	for _, c := range st.ByCategory {
+		fmt.Fprintf(w, "%s\t%s\t%s\t\n", r.tr.T(categoryLabelKey(c.Category)), r.tr.Number(int64(c.Items)), r.tr.Number(int64(c.Pieces)))
+	}
+	fmt.Fprintln(w, "\t\t\t")
+	fmt.Fprintf(w, "%s\t%s\t%s\t\n", r.tr.T("cli.col.month"), r.tr.T("cli.col.records"), r.tr.T("cli.col.pieces"))
+	for _, m := range st.ByMonth {
+		fmt.Fprintf(w, "%s\t%s\t%s\t\n", m.Month, r.tr.Number(int64(m.Records)), r.tr.Number(int64(m.Pieces)))
+	}
+	w.Flush()
+	if st.TrainingLeftOut > 0 {
+		r.say("cli.stats.training_left_out", "count", st.TrainingLeftOut)
+	}
+	return nil
+}
+
+func (r *run) demoCmd(args []string) error {
+	fs := r.flags("demo")
+	n := fs.Int("records", 100, "")
+	items := fs.Int("items", 10, "")
+	seed := fs.Uint64("seed", 1, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *n <= 0 || *items <= 0 {
+		return usagef("cli.err.positive", "flag", "records/items")
+	}
+	dir, err := r.dir()
+	if err != nil {
+		return err
+	}
+	svc, err := service.Open(r.ctx, dir)
+	if errors.Is(err, service.ErrNotSetUp) {
+		svc, err = service.Init(r.ctx, dir, service.Setup{PostCode: "KZ-TRN", PostName: r.tr.T("cli.demo.post_name")})
+	}
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	last := time.Now()
+	err = svc.FillDemo(r.ctx, *n, *items, *seed, func(done int) {
+		if time.Since(last) > time.Second || done == *n {
+			fmt.Fprintf(r.env.Stderr, "\r%s", r.tr.T("cli.demo.progress", "done", r.tr.Number(int64(done)), "total", r.tr.Number(int64(*n))))
+			last = time.Now()
+		}
+	})
+	fmt.Fprintln(r.env.Stderr)
+	if err != nil {
+		return err
+	}
+	r.say("cli.demo.done", "count", *n, "path", dir)
+	return nil
+}
+
+func (r *run) auditCmd(args []string) error {
+	fs := r.flags("audit")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if err := svc.Verify(r.ctx); err != nil {
+		return err
+	}
+	r.say("cli.audit.ok")
+	return nil
+}
+
+func (r *run) versionCmd(args []string) error {
+	fs := r.flags("version")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	fmt.Fprintf(r.env.Stdout, "kordon %s (schema %d)\n", Version, store.SchemaVersion())
+	return nil
+}

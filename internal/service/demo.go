@@ -1,0 +1,39 @@
+package service
+
+import (
+	"context"
+
+	"github.com/kordon/kordon/internal/demo"
+	"github.com/kordon/kordon/internal/record"
+)
+
+// demoBatch is how many records one demo transaction writes.
+const demoBatch = 1000
+
+// FillDemo adds n synthetic training records of about itemsPer items each,
+// in batches, calling progress (if not nil) after each batch with the number
+// written so far. The records are marked as training data.
+func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, progress func(done int)) error {
+	post, err := s.Post(ctx)
+	if err != nil {
+		return err
+	}
+	g := demo.New(demo.Options{Seed: seed})
+	batch := make([]*record.Interdiction, 0, demoBatch)
+	for done := 0; done < n; {
+		batch = batch[:0]
+		for len(batch) < demoBatch && done+len(batch) < n {
+			in := g.Record(itemsPer)
+			in.Origin = post.DeviceID
+			batch = append(batch, in)
+		}
+		if err := s.Add(ctx, batch, "demo"); err != nil {
+			return err
+		}
+		done += len(batch)
+		if progress != nil {
+			progress(done)
+		}
+	}
+	return nil
+}

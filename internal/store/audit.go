@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// AuditEntry is one link of the audit chain. Hash covers every other field,
+// Prev included, so changing, removing or reordering entries breaks the chain.
+type AuditEntry struct {
+	Seq         int64  `json:"seq"`
+	At          string `json:"at"`
+	Actor       string `json:"actor"`
+	Action      string `json:"action"`
+	RecordID    string `json:"record_id"`
+	Version     int    `json:"version"`
+	ContentHash string `json:"content_hash"`
+	Prev        string `json:"prev"`
+	Hash        string `json:"hash"`
+}
+
+// Time is when the entry was written.
+func (e *AuditEntry) Time() time.Time {
+	t, _ := time.Parse(timeLayout, e.At)
+	return t
+}
+
+func (e *AuditEntry) computeHash() string {
+	h := sha256.New()
+	for _, f := range []string{"kordon-audit-v1", strconv.FormatInt(e.Seq, 10), e.At, e.Actor, e.Action, e.RecordID, strconv.Itoa(e.Version), e.ContentHash, e.Prev} {
+		h.Write([]byte(f))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Audit returns the audit entries of one record, oldest first.
+func (s *Store) Audit(ctx context.Context, recordID string) ([]AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit WHERE record_id = ? ORDER BY seq", recordID)
+	if err != nil {
+		return nil, fmt.Errorf("read audit of %s: %w", recordID, err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash, &e.Prev, &e.Hash); err != nil {
+			return nil, fmt.Errorf("read audit of %s: %w", recordID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func broken(seq int64, reason string) error {
+	return &Error{Key: ErrAuditBroken.Key, Args: []any{"seq", seq, "reason", reason}}
+}
+
+// Verify checks the whole store against its audit chain: every entry links
+// to the one before and hashes to its stored hash, entries are numbered
+// without gaps, every stored version matches its content hash and the last
+// audit entry written for it, and the deleted records are exactly those the
+// chain deleted. It returns nil or an ErrAuditBroken naming the first
+// problem found.
+func (s *Store) Verify(ctx context.Context) error {
+	type key struct {
+		id      string
+		version int
+	}
+	last := map[key]string{}
+	deleted := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
+	if err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+	var prev string
+	var want int64 = 1
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash, &e.Prev, &e.Hash); err != nil {
+			rows.Close()
+			return fmt.Errorf("read audit: %w", err)
+		}
+		switch {
+		case e.Seq != want:
+			rows.Close()
+			return broken(want, "missing entry")
+		case e.Prev != prev:
+			rows.Close()
+			return broken(e.Seq, "link to previous entry")
+		case e.computeHash() != e.Hash:
+			rows.Close()
+			return broken(e.Seq, "entry changed")
+		}
+		if e.RecordID != "" {
+			if e.Action == ActionDelete {
+				deleted[e.RecordID] = true
+			} else {
+				last[key{e.RecordID, e.Version}] = e.ContentHash
+			}
+		}
+		prev, want = e.Hash, want+1
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+
+	vrows, err := s.db.QueryContext(ctx, "SELECT r.id, r.deleted, v.version, v.hash, v.content FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version")
+	if err != nil {
+		return fmt.Errorf("read versions: %w", err)
+	}
+	defer vrows.Close()
+	for vrows.Next() {
+		var id, hash string
+		var del bool
+		var version int
+		var content []byte
+		if err := vrows.Scan(&id, &del, &version, &hash, &content); err != nil {
+			return fmt.Errorf("read versions: %w", err)
+		}
+		where := fmt.Sprintf("record %s version %d", id, version)
+		switch logged, ok := last[key{id, version}]; {
+		case SHA256(content) != hash:
+			return broken(0, where+": content changed")
+		case !ok:
+			return broken(0, where+": not in the audit log")
+		case logged != hash:
+			return broken(0, where+": differs from the audit log")
+		case del != deleted[id]:
+			return broken(0, where+": deletion differs from the audit log")
+		}
+	}
+	return vrows.Err()
+}

@@ -1,0 +1,409 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/textkey"
+)
+
+// Version is one stored version of a record.
+type Version struct {
+	Record  *record.Interdiction
+	Hash    string // hex SHA-256 of the stored content
+	SavedAt time.Time
+	Actor   string
+}
+
+// Current is a record's latest version and whether it was deleted.
+type Current struct {
+	Version
+	Deleted bool
+}
+
+// Get returns the latest version of the record with the given ID.
+func (s *Store) Get(ctx context.Context, id string) (*Current, error) {
+	var c Current
+	var content []byte
+	var saved string
+	err := s.db.QueryRowContext(ctx, `SELECT v.content, v.hash, v.saved_utc, v.actor, r.deleted FROM records r
+		JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.id = ?`, id).Scan(&content, &c.Hash, &saved, &c.Actor, &c.Deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, newError(ErrNotFound, nil, "id", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read record %s: %w", id, err)
+	}
+	if c.Record, err = decode(content); err != nil {
+		return nil, fmt.Errorf("read record %s: %w", id, err)
+	}
+	c.SavedAt, _ = time.Parse(timeLayout, saved)
+	return &c, nil
+}
+
+// History returns every version of a record, oldest first.
+func (s *Store) History(ctx context.Context, id string) ([]Version, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT v.content, v.hash, v.saved_utc, v.actor FROM versions v
+		JOIN records r ON r.rid = v.rid WHERE r.id = ? ORDER BY v.version`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var v Version
+		var content []byte
+		var saved string
+		if err := rows.Scan(&content, &v.Hash, &saved, &v.Actor); err != nil {
+			return nil, fmt.Errorf("read history of %s: %w", id, err)
+		}
+		if v.Record, err = decode(content); err != nil {
+			return nil, fmt.Errorf("read history of %s: %w", id, err)
+		}
+		v.SavedAt, _ = time.Parse(timeLayout, saved)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", id, err)
+	}
+	if len(out) == 0 {
+		return nil, newError(ErrNotFound, nil, "id", id)
+	}
+	return out, nil
+}
+
+func decode(content []byte) (*record.Interdiction, error) {
+	var in record.Interdiction
+	if err := json.Unmarshal(content, &in); err != nil {
+		return nil, fmt.Errorf("decode stored record: %w", err)
+	}
+	return &in, nil
+}
+
+// Summary is what lists show of a record.
+type Summary struct {
+	ID            string    `json:"id"`
+	Number        string    `json:"number"`
+	PostCode      string    `json:"post_code"`
+	Version       int       `json:"version"`
+	Status        string    `json:"status"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	CrossingPoint string    `json:"crossing_point,omitempty"`
+	Pieces        int       `json:"pieces"`
+	Training      bool      `json:"training,omitempty"`
+	Deleted       bool      `json:"deleted,omitempty"`
+}
+
+const summaryColumns = "r.rid, r.id, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.crossing_point, r.pieces, r.training, r.deleted"
+
+func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
+	defer rows.Close()
+	var out []Summary
+	var rids []int64
+	for rows.Next() {
+		var sm Summary
+		var rid int64
+		var occurred string
+		if err := rows.Scan(&rid, &sm.ID, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &sm.CrossingPoint, &sm.Pieces, &sm.Training, &sm.Deleted); err != nil {
+			return nil, nil, fmt.Errorf("read records: %w", err)
+		}
+		sm.OccurredAt, _ = time.Parse(timeLayout, occurred)
+		out = append(out, sm)
+		rids = append(rids, rid)
+	}
+	return out, rids, rows.Err()
+}
+
+// Filter selects records for List and Count. Zero fields do not filter.
+type Filter struct {
+	From, To      time.Time // occurred in [From, To)
+	Status        string
+	Category      string // an item category: see record.Item.Category
+	CrossingPoint string
+	Deleted       bool // list deleted records instead of live ones
+	// Oldest lists oldest first; the default is newest first.
+	Oldest bool
+	// After continues a listing after the given row (keyset paging).
+	After *Cursor
+	Limit int // default 100
+}
+
+// Cursor marks a row of a listing, to continue after it.
+type Cursor struct {
+	occurred string
+	rid      int64
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Records []Summary
+	// Next continues the listing, nil at its end.
+	Next *Cursor
+}
+
+func (f *Filter) where() (string, []any) {
+	conds := []string{"r.deleted = ?"}
+	args := []any{f.Deleted}
+	if !f.From.IsZero() {
+		conds = append(conds, "r.occurred_utc >= ?")
+		args = append(args, utc(f.From))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "r.occurred_utc < ?")
+		args = append(args, utc(f.To))
+	}
+	if f.Status != "" {
+		conds = append(conds, "r.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.CrossingPoint != "" {
+		conds = append(conds, "r.crossing_point = ?")
+		args = append(args, f.CrossingPoint)
+	}
+	if f.Category != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM items i WHERE i.rid = r.rid AND i.category = ?)")
+		args = append(args, f.Category)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// List returns one page of records matching the filter, newest first unless
+// f.Oldest. It reads only the page asked for, so it stays fast on any size
+// of store.
+func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
+	where, args := f.where()
+	order, cmp := "DESC", "<"
+	if f.Oldest {
+		order, cmp = "ASC", ">"
+	}
+	if f.After != nil {
+		where += fmt.Sprintf(" AND (r.occurred_utc, r.rid) %s (?, ?)", cmp)
+		args = append(args, f.After.occurred, f.After.rid)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	q := fmt.Sprintf("SELECT %s FROM records r WHERE %s ORDER BY r.occurred_utc %s, r.rid %s LIMIT %d", summaryColumns, where, order, order, limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return Page{}, fmt.Errorf("list records: %w", err)
+	}
+	recs, rids, err := scanSummaries(rows)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Records: recs}
+	if len(recs) == limit {
+		last := recs[len(recs)-1]
+		p.Next = &Cursor{occurred: utc(last.OccurredAt), rid: rids[len(rids)-1]}
+	}
+	return p, nil
+}
+
+// Count returns how many records match the filter (paging fields ignored).
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where()
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM records r WHERE "+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count records: %w", err)
+	}
+	return n, nil
+}
+
+// SearchLimit is the most records one search returns.
+const SearchLimit = 200
+
+// Search finds live records by serial number (whole or any part of three or
+// more characters, ignoring separators and Cyrillic/Latin look-alikes),
+// person or organisation name in either script, plate, document number, or
+// words of the narrative. Exact identifier matches come first, then the rest,
+// newest first; at most SearchLimit records.
+func (s *Store) Search(ctx context.Context, query string) ([]Summary, error) {
+	var rids []int64
+	seen := map[int64]bool{}
+	add := func(rows *sql.Rows, err error) error {
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rid int64
+			if err := rows.Scan(&rid); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			if !seen[rid] {
+				seen[rid] = true
+				rids = append(rids, rid)
+			}
+		}
+		return rows.Err()
+	}
+	serial := textkey.Serial(query)
+	if serial != "" {
+		if err := add(s.db.QueryContext(ctx, "SELECT DISTINCT rid FROM serials WHERE key = ? LIMIT ?", serial, SearchLimit)); err != nil {
+			return nil, err
+		}
+	}
+	exact := len(rids)
+	if expr := matchExpr(query, serial); expr != "" && len(rids) < SearchLimit {
+		if err := add(s.db.QueryContext(ctx, "SELECT rowid FROM search WHERE search MATCH ? LIMIT ?", expr, SearchLimit)); err != nil {
+			return nil, err
+		}
+	}
+	if len(rids) == 0 {
+		return nil, nil
+	}
+	if len(rids) > SearchLimit {
+		rids = rids[:SearchLimit]
+	}
+	marks := strings.Repeat(",?", len(rids))[1:]
+	args := make([]any, len(rids))
+	for i, r := range rids {
+		args[i] = r
+	}
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM records r WHERE r.deleted = 0 AND r.rid IN (%s)", summaryColumns, marks), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	recs, got, err := scanSummaries(rows)
+	if err != nil {
+		return nil, err
+	}
+	rank := make(map[int64]int, len(rids))
+	for i, r := range rids {
+		rank[r] = i
+	}
+	order := make([]int, len(recs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ea, eb := rank[got[a]] < exact, rank[got[b]] < exact
+		if ea != eb {
+			if ea {
+				return -1
+			}
+			return 1
+		}
+		return recs[b].OccurredAt.Compare(recs[a].OccurredAt)
+	})
+	out := make([]Summary, len(recs))
+	for i, j := range order {
+		out[i] = recs[j]
+	}
+	return out, nil
+}
+
+// matchExpr builds the FTS5 query: the whole query as an identifier key, or
+// every word (folded, as its Latin key, or as an identifier key) somewhere
+// in the record. Words are split at spaces only, so "123-45" stays one.
+// Trigram matching needs three characters, so shorter words are left out.
+func matchExpr(query, serial string) string {
+	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	var all []string
+	for _, w := range strings.Fields(textkey.Fold(query)) {
+		var alts []string
+		for _, v := range []string{w, textkey.Latin(w), textkey.Serial(w)} {
+			if len([]rune(v)) >= 3 && !slices.Contains(alts, quote(v)) {
+				alts = append(alts, quote(v))
+			}
+		}
+		if len(alts) > 0 {
+			all = append(all, "("+strings.Join(alts, " OR ")+")")
+		}
+	}
+	words := strings.Join(all, " AND ")
+	switch {
+	case len([]rune(serial)) >= 3 && words != "":
+		return "serials : " + quote(serial) + " OR (" + words + ")"
+	case len([]rune(serial)) >= 3:
+		return "serials : " + quote(serial)
+	}
+	return words
+}
+
+// Stats are counts for reports. Training records are left out unless asked
+// for; TrainingLeftOut says how many were.
+type Stats struct {
+	Records         int             `json:"records"`
+	Pieces          int             `json:"pieces"`
+	ByCategory      []CategoryCount `json:"by_category"`
+	ByMonth         []MonthCount    `json:"by_month"`
+	TrainingLeftOut int             `json:"training_left_out"`
+}
+
+// CategoryCount counts seized items of one category.
+type CategoryCount struct {
+	Category string `json:"category"`
+	Items    int    `json:"items"`
+	Pieces   int    `json:"pieces"`
+}
+
+// MonthCount counts records and pieces of one month (YYYY-MM, post time).
+type MonthCount struct {
+	Month   string `json:"month"`
+	Records int    `json:"records"`
+	Pieces  int    `json:"pieces"`
+}
+
+// Stats counts live records by item category and by month.
+func (s *Store) Stats(ctx context.Context, training bool) (Stats, error) {
+	var st Stats
+	cond := "r.deleted = 0"
+	if !training {
+		cond += " AND r.training = 0"
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM records WHERE deleted = 0 AND training = 1").Scan(&st.TrainingLeftOut); err != nil {
+			return st, fmt.Errorf("statistics: %w", err)
+		}
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(pieces), 0) FROM records r WHERE "+cond).Scan(&st.Records, &st.Pieces); err != nil {
+		return st, fmt.Errorf("statistics: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT i.category, count(*), sum(i.quantity) FROM items i JOIN records r ON r.rid = i.rid WHERE "+cond+" GROUP BY i.category ORDER BY 3 DESC, 1")
+	if err != nil {
+		return st, fmt.Errorf("statistics: %w", err)
+	}
+	for rows.Next() {
+		var c CategoryCount
+		if err := rows.Scan(&c.Category, &c.Items, &c.Pieces); err != nil {
+			rows.Close()
+			return st, fmt.Errorf("statistics: %w", err)
+		}
+		st.ByCategory = append(st.ByCategory, c)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, "SELECT r.occurred_month, count(*), sum(r.pieces) FROM records r WHERE "+cond+" GROUP BY 1 ORDER BY 1")
+	if err != nil {
+		return st, fmt.Errorf("statistics: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m MonthCount
+		if err := rows.Scan(&m.Month, &m.Records, &m.Pieces); err != nil {
+			return st, fmt.Errorf("statistics: %w", err)
+		}
+		st.ByMonth = append(st.ByMonth, m)
+	}
+	return st, rows.Err()
+}
+
+// IDByNumber returns the ID of the record with the given post-local number.
+func (s *Store) IDByNumber(ctx context.Context, number string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, "SELECT id FROM records WHERE number = ? ORDER BY rid LIMIT 1", number).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", newError(ErrNotFound, nil, "id", number)
+	}
+	if err != nil {
+		return "", fmt.Errorf("find record %s: %w", number, err)
+	}
+	return id, nil
+}

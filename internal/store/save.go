@@ -1,0 +1,477 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/textkey"
+)
+
+// Meta keys every data folder has once set up.
+const (
+	MetaDeviceID = "device_id"
+	MetaPostCode = "post_code"
+	MetaPostName = "post_name"
+)
+
+// Audit actions.
+const (
+	ActionCreate   = "create"
+	ActionEdit     = "edit"
+	ActionFinalise = "finalise"
+	ActionVersion  = "new_version"
+	ActionDelete   = "delete"
+)
+
+// Save writes one record, with the attachments its photos refer to, in one
+// transaction. A record not yet in the store is created: it gets version 1,
+// this device as its origin and, if it has none, the post's next number. A
+// draft is updated in place; a final record is never changed: the save
+// becomes its next version. Invalid records are refused with record.Errors.
+func (s *Store) Save(ctx context.Context, in *record.Interdiction, actor string, media ...[]byte) error {
+	return s.write(ctx, []*record.Interdiction{in}, actor, media, false, false)
+}
+
+// Add creates records that must all be new, in one transaction: if any one
+// is invalid or already stored, none is written. Problems carry the record's
+// position as a path prefix, e.g. "[3].items[0].quantity".
+func (s *Store) Add(ctx context.Context, ins []*record.Interdiction, actor string, media ...[]byte) error {
+	return s.write(ctx, ins, actor, media, true, true)
+}
+
+// Create adds one record that must be new.
+func (s *Store) Create(ctx context.Context, in *record.Interdiction, actor string, media ...[]byte) error {
+	return s.write(ctx, []*record.Interdiction{in}, actor, media, true, false)
+}
+
+// Finalise locks the current draft of a record after checking it against the
+// rules for final records.
+func (s *Store) Finalise(ctx context.Context, id, actor string) error {
+	cur, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if cur.Record.Status == record.StatusFinal {
+		return nil
+	}
+	cur.Record.Status = record.StatusFinal
+	return s.Save(ctx, cur.Record, actor)
+}
+
+type head struct {
+	rid     int64
+	version int
+	status  string
+	deleted bool
+	origin  string
+	post    string
+	number  string
+	hash    string
+}
+
+// batch holds what one write transaction needs.
+type batch struct {
+	s        *Store
+	tx       *sql.Tx
+	device   string
+	actor    string
+	lastSeq  int64
+	lastHash string
+	stmts    map[string]*sql.Stmt
+}
+
+func (b *batch) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", query, err)
+	}
+	b.stmts[query] = st
+	return st, nil
+}
+
+func (b *batch) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := b.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (s *Store) begin(ctx context.Context, actor string) (*batch, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, newError(ErrUnwritable, err, "path", s.path)
+	}
+	b := &batch{s: s, tx: tx, actor: actor, stmts: map[string]*sql.Stmt{}}
+	err = tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDeviceID).Scan(&b.device)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && b.device == "") {
+		tx.Rollback()
+		return nil, newError(ErrNotInitialized, nil, "path", s.path)
+	}
+	if err == nil {
+		err = tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").Scan(&b.lastSeq, &b.lastHash)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+	}
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin write: %w", err)
+	}
+	return b, nil
+}
+
+func (b *batch) rollback() { b.tx.Rollback() }
+
+func (b *batch) commit() error {
+	if err := b.tx.Commit(); err != nil {
+		return newError(ErrUnwritable, err, "path", b.s.path)
+	}
+	return nil
+}
+
+func (s *Store) write(ctx context.Context, ins []*record.Interdiction, actor string, media [][]byte, createOnly, indexed bool) error {
+	b, err := s.begin(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer b.rollback()
+	for _, m := range media {
+		if _, err := b.putMedia(ctx, m); err != nil {
+			return err
+		}
+	}
+	for i, in := range ins {
+		if err := b.save(ctx, in, createOnly); err != nil {
+			if indexed {
+				return prefixed(err, i)
+			}
+			return err
+		}
+	}
+	return b.commit()
+}
+
+// prefixed puts the record's position in a batch before the problem.
+func prefixed(err error, i int) error {
+	var errs record.Errors
+	if errors.As(err, &errs) {
+		return errs.Prefix(fmt.Sprintf("[%d]", i))
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return &Error{Key: se.Key, Args: append([]any{"index", i}, se.Args...), Err: se.Err}
+	}
+	return fmt.Errorf("record [%d]: %w", i, err)
+}
+
+func (b *batch) head(ctx context.Context, id string) (*head, error) {
+	st, err := b.stmt(ctx, "SELECT r.rid, r.version, r.status, r.deleted, r.origin, r.post_code, r.number, v.hash FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.id = ?")
+	if err != nil {
+		return nil, err
+	}
+	h := &head{}
+	err = st.QueryRowContext(ctx, id).Scan(&h.rid, &h.version, &h.status, &h.deleted, &h.origin, &h.post, &h.number, &h.hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read record %s: %w", id, err)
+	}
+	return h, nil
+}
+
+func (b *batch) save(ctx context.Context, in *record.Interdiction, createOnly bool) error {
+	in.Normalize()
+	in.AssignIDs()
+	id := in.ID.String()
+	h, err := b.head(ctx, id)
+	if err != nil {
+		return err
+	}
+	action := ActionCreate
+	switch {
+	case h == nil:
+		if in.Origin != "" && in.Origin != b.device {
+			return newError(ErrNotOwner, nil, "id", id)
+		}
+		in.Origin = b.device
+		in.Version = 1
+	case createOnly:
+		return newError(ErrExists, nil, "id", id)
+	case h.deleted:
+		return newError(ErrDeleted, nil, "id", id, "number", h.number)
+	case h.origin != b.device:
+		return newError(ErrNotOwner, nil, "id", id, "number", h.number)
+	case in.Version != 0 && in.Version != h.version:
+		return newError(ErrStaleVersion, nil, "id", id, "have", in.Version, "current", h.version)
+	default:
+		in.Origin = h.origin
+		in.PostCode = h.post
+		in.Number = h.number
+		if h.status == record.StatusFinal {
+			in.Version = h.version + 1
+			action = ActionVersion
+		} else {
+			in.Version = h.version
+			action = ActionEdit
+			if in.Status == record.StatusFinal {
+				action = ActionFinalise
+			}
+		}
+	}
+	if err := in.Validate(b.s.now()); err != nil {
+		return err
+	}
+	if h == nil && in.Number == "" {
+		if in.Number, err = b.nextNumber(ctx, in); err != nil {
+			return err
+		}
+	}
+	for i, ph := range in.Photos {
+		if err := b.requireMedia(ctx, ph.SHA256); err != nil {
+			return &Error{Key: ErrMissingMedia.Key, Args: []any{"field", fmt.Sprintf("photos[%d]", i), "sha256", ph.SHA256}}
+		}
+	}
+	content, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("encode record %s: %w", id, err)
+	}
+	sum := sha256.Sum256(content)
+	hash := hex.EncodeToString(sum[:])
+	if h != nil && action == ActionEdit && hash == h.hash {
+		return nil // an autosave with nothing new
+	}
+	now := utc(b.s.now())
+	rid, err := b.putHead(ctx, h, in, now)
+	if err != nil {
+		return err
+	}
+	if action == ActionEdit || action == ActionFinalise {
+		_, err = b.exec(ctx, "UPDATE versions SET status = ?, hash = ?, saved_utc = ?, actor = ?, content = ? WHERE rid = ? AND version = ?",
+			in.Status, hash, now, b.actor, content, rid, in.Version)
+	} else {
+		_, err = b.exec(ctx, "INSERT INTO versions (rid, version, status, hash, saved_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			rid, in.Version, in.Status, hash, now, b.actor, content)
+	}
+	if err != nil {
+		return fmt.Errorf("save record %s version %d: %w", id, in.Version, err)
+	}
+	if err := b.index(ctx, rid, in, h != nil); err != nil {
+		return err
+	}
+	return b.audit(ctx, now, action, id, in.Version, hash)
+}
+
+func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, now string) (int64, error) {
+	training := 0
+	if in.Training {
+		training = 1
+	}
+	occurred := utc(in.OccurredAt)
+	month := in.OccurredAt.Format("2006-01")
+	if h == nil {
+		res, err := b.exec(ctx, `INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, crossing_point, pieces, training, saved_utc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ID.String(), in.Origin, in.PostCode, in.Number, in.Version, in.Status, occurred, month, in.CrossingPoint, in.ItemCount(), training, now)
+		if err != nil {
+			if strings.Contains(err.Error(), "UNIQUE constraint failed: records.post_code, records.number") {
+				return 0, newError(ErrNumberTaken, err, "number", in.Number)
+			}
+			return 0, fmt.Errorf("save record %s: %w", in.ID, err)
+		}
+		return res.LastInsertId()
+	}
+	_, err := b.exec(ctx, `UPDATE records SET version = ?, status = ?, occurred_utc = ?, occurred_month = ?, crossing_point = ?, pieces = ?, training = ?, saved_utc = ? WHERE rid = ?`,
+		in.Version, in.Status, occurred, month, in.CrossingPoint, in.ItemCount(), training, now, h.rid)
+	if err != nil {
+		return 0, fmt.Errorf("save record %s: %w", in.ID, err)
+	}
+	return h.rid, nil
+}
+
+// nextNumber gives the post's next number for the record's year.
+func (b *batch) nextNumber(ctx context.Context, in *record.Interdiction) (string, error) {
+	year := in.OccurredAt.Year()
+	st, err := b.stmt(ctx, "INSERT INTO counters (post_code, year, last) VALUES (?, ?, 1) ON CONFLICT (post_code, year) DO UPDATE SET last = last + 1 RETURNING last")
+	if err != nil {
+		return "", err
+	}
+	var n int
+	if err := st.QueryRowContext(ctx, in.PostCode, year).Scan(&n); err != nil {
+		return "", fmt.Errorf("number for %s %d: %w", in.PostCode, year, err)
+	}
+	return fmt.Sprintf("%s-%d-%04d", in.PostCode, year, n), nil
+}
+
+// index rebuilds the derived rows of the record's current version: items,
+// serial keys and the full-text row.
+func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, existed bool) error {
+	if existed {
+		if err := b.unindex(ctx, rid); err != nil {
+			return err
+		}
+	}
+	for i := range in.Items {
+		it := &in.Items[i]
+		if _, err := b.exec(ctx, "INSERT INTO items (rid, idx, kind, category, calibre, quantity) VALUES (?, ?, ?, ?, ?, ?)",
+			rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity); err != nil {
+			return fmt.Errorf("index item %d of %s: %w", i, in.ID, err)
+		}
+	}
+	doc := searchDoc(in)
+	for _, k := range doc.keys {
+		if _, err := b.exec(ctx, "INSERT INTO serials (key, rid) VALUES (?, ?)", k, rid); err != nil {
+			return fmt.Errorf("index serials of %s: %w", in.ID, err)
+		}
+	}
+	if _, err := b.exec(ctx, "INSERT INTO search (rowid, serials, names, body) VALUES (?, ?, ?, ?)",
+		rid, strings.Join(doc.keys, " "), doc.names, doc.body); err != nil {
+		return fmt.Errorf("index text of %s: %w", in.ID, err)
+	}
+	return nil
+}
+
+func (b *batch) unindex(ctx context.Context, rid int64) error {
+	for _, q := range []string{
+		"DELETE FROM items WHERE rid = ?",
+		"DELETE FROM serials WHERE rid = ?",
+		"DELETE FROM search WHERE rowid = ?",
+	} {
+		if _, err := b.exec(ctx, q, rid); err != nil {
+			return fmt.Errorf("unindex record: %w", err)
+		}
+	}
+	return nil
+}
+
+// document is what the search index holds of one record.
+type document struct {
+	keys  []string // identifier keys: serials, plates, VIN, containers, seals, documents
+	names string   // people and organisations, folded and as Latin keys
+	body  string   // everything else worth finding, folded
+}
+
+func searchDoc(in *record.Interdiction) document {
+	var d document
+	seen := map[string]bool{}
+	key := func(s string) {
+		if k := textkey.Serial(s); k != "" && !seen[k] {
+			seen[k] = true
+			d.keys = append(d.keys, k)
+		}
+	}
+	var names, body []string
+	name := func(ss ...string) {
+		for _, s := range ss {
+			if s != "" {
+				names = append(names, textkey.Fold(s), textkey.Latin(s))
+			}
+		}
+	}
+	text := func(ss ...string) {
+		for _, s := range ss {
+			if s != "" {
+				body = append(body, textkey.Fold(s))
+			}
+		}
+	}
+	text(in.Number, in.CrossingPoint, in.Narrative, in.Remarks, in.ConcealmentNote, in.LegalBasisText)
+	for _, o := range in.Officers {
+		text(o.Name)
+	}
+	if c := in.Conveyance; c != nil {
+		key(c.Plate)
+		key(c.VIN)
+		key(c.Container)
+		key(c.Voyage)
+		text(c.Description)
+	}
+	for _, p := range in.People {
+		name(p.Name, p.NameLatin)
+		key(p.DocumentNumber)
+	}
+	for _, o := range in.Organisations {
+		name(o.Name, o.NameLatin)
+		key(o.Registration)
+	}
+	for i := range in.Items {
+		it := &in.Items[i]
+		key(it.SealNumber)
+		text(it.Description, it.Packaging)
+		for _, s := range it.Serials() {
+			key(s.Number)
+		}
+		switch {
+		case it.Firearm != nil:
+			text(it.Firearm.Make, it.Firearm.Model, it.Firearm.OtherMarkings, it.Firearm.Calibre.Stamped)
+		case it.Part != nil:
+			text(it.Part.Make, it.Part.Model, it.Part.Markings)
+		case it.Ammunition != nil:
+			a := it.Ammunition
+			text(a.HeadstampFactory, a.Lot, a.PackagingMarks, a.Calibre.Stamped)
+			key(a.Lot)
+		case it.Explosive != nil:
+			text(it.Explosive.Markings)
+		}
+	}
+	for _, c := range in.Custody {
+		key(c.SealNumber)
+	}
+	d.names = strings.Join(names, " ")
+	d.body = strings.Join(body, " ")
+	return d
+}
+
+// audit appends one entry to the hash chain.
+func (b *batch) audit(ctx context.Context, at, action, recordID string, version int, contentHash string) error {
+	e := AuditEntry{Seq: b.lastSeq + 1, At: at, Actor: b.actor, Action: action, RecordID: recordID, Version: version, ContentHash: contentHash, Prev: b.lastHash}
+	e.Hash = e.computeHash()
+	if _, err := b.exec(ctx, "INSERT INTO audit (seq, at_utc, actor, action, record_id, version, content_hash, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		e.Seq, e.At, e.Actor, e.Action, e.RecordID, e.Version, e.ContentHash, e.Prev, e.Hash); err != nil {
+		return fmt.Errorf("append audit entry: %w", err)
+	}
+	b.lastSeq, b.lastHash = e.Seq, e.Hash
+	return nil
+}
+
+// Delete marks a record deleted. Its versions stay; it leaves lists, search
+// and statistics.
+func (s *Store) Delete(ctx context.Context, id, actor string) error {
+	b, err := s.begin(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer b.rollback()
+	h, err := b.head(ctx, id)
+	switch {
+	case err != nil:
+		return err
+	case h == nil:
+		return newError(ErrNotFound, nil, "id", id)
+	case h.deleted:
+		return nil
+	case h.origin != b.device:
+		return newError(ErrNotOwner, nil, "id", id, "number", h.number)
+	}
+	if _, err := b.exec(ctx, "UPDATE records SET deleted = 1, saved_utc = ? WHERE rid = ?", utc(s.now()), h.rid); err != nil {
+		return fmt.Errorf("delete record %s: %w", id, err)
+	}
+	if err := b.unindex(ctx, h.rid); err != nil {
+		return err
+	}
+	if err := b.audit(ctx, utc(s.now()), ActionDelete, id, h.version, h.hash); err != nil {
+		return err
+	}
+	return b.commit()
+}

@@ -1,0 +1,505 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/demo"
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/store/storetest"
+)
+
+var ctx = context.Background()
+
+// now is the tests' clock: records from demo.New fall in 2025.
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func open(t *testing.T) (*store.Store, string) {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := store.Open(dir, store.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	require.NoError(t, s.SetMeta(ctx, map[string]string{store.MetaDeviceID: "device-A", store.MetaPostCode: "KZ-DOS"}))
+	return s, dir
+}
+
+// sample is a complete final record with one firearm.
+func sample() *record.Interdiction {
+	at := time.Date(2026, 2, 10, 9, 30, 0, 0, time.FixedZone("ALMT", 5*3600))
+	return &record.Interdiction{
+		Status:        record.StatusFinal,
+		PostCode:      "KZ-DOS",
+		Officers:      []record.Officer{{Name: "Қасымов Ерлан", Rank: "капитан"}},
+		OccurredAt:    at,
+		CrossingPoint: "Достык (авто)",
+		LocationType:  "road",
+		Direction:     "entry",
+		Recovery:      "seized",
+		LegalBasis:    "illicit_import",
+		Detection:     []string{"xray"},
+		Transport:     "truck",
+		Conveyance:    &record.Conveyance{Plate: "777 ABC 02", Country: "KZ"},
+		Narrative:     "Оружие обнаружено в тайнике под полом кузова.",
+		People:        []record.Person{{Role: "driver", Name: "Иванов Пётр", NameLatin: "IVANOV PETR", DocumentNumber: "N1234567"}},
+		Items: []record.Item{{
+			Kind: record.KindFirearm, Quantity: 1,
+			Firearm: &record.Firearm{
+				Category: "assault_rifle", Make: "Izhmash", Model: "AKM",
+				Calibre: record.Calibre{Code: "7.62x39", Stamped: "7,62"},
+				Serials: []record.Serial{{Part: "frame", Number: "ХА 1234-56", State: "intact"}},
+			},
+		}},
+	}
+}
+
+func TestSaveAssignsIdentityNumberAndVersion(t *testing.T) {
+	s, _ := open(t)
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	assert.NotEqual(t, uuid.Nil, in.ID)
+	assert.Equal(t, "KZ-DOS-2026-0001", in.Number)
+	assert.Equal(t, 1, in.Version)
+	assert.Equal(t, "device-A", in.Origin)
+
+	got, err := s.Get(ctx, in.ID.String())
+	require.NoError(t, err)
+	assert.Equal(t, in.Number, got.Record.Number)
+	assert.Equal(t, "ХА 1234-56", got.Record.Items[0].Firearm.Serials[0].Number)
+	assert.True(t, got.Record.OccurredAt.Equal(in.OccurredAt))
+	h, err := in.Hash()
+	require.NoError(t, err)
+	assert.Equal(t, h, got.Hash, "stored hash is the record's content hash")
+}
+
+func TestNumberingPerPostAndYear(t *testing.T) {
+	s, _ := open(t)
+	cases := []struct {
+		post string
+		year int
+		want string
+	}{
+		{"KZ-DOS", 2026, "KZ-DOS-2026-0001"},
+		{"KZ-DOS", 2026, "KZ-DOS-2026-0002"},
+		{"KZ-DOS", 2025, "KZ-DOS-2025-0001"},
+		{"KZ-KHO", 2026, "KZ-KHO-2026-0001"},
+		{"KZ-DOS", 2026, "KZ-DOS-2026-0003"},
+	}
+	for _, c := range cases {
+		in := sample()
+		in.PostCode = c.post
+		in.OccurredAt = time.Date(c.year, 1, 5, 10, 0, 0, 0, time.UTC)
+		require.NoError(t, s.Save(ctx, in, "officer"))
+		assert.Equal(t, c.want, in.Number)
+	}
+	// A number given by hand must be free.
+	in := sample()
+	in.Number = "KZ-DOS-2026-0002"
+	err := s.Save(ctx, in, "officer")
+	assert.ErrorIs(t, err, store.ErrNumberTaken)
+}
+
+func TestDraftChangesInPlaceFinalGetsNewVersions(t *testing.T) {
+	s, _ := open(t)
+	in := sample()
+	in.Status = record.StatusDraft
+	in.Items = nil // a draft may be incomplete
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	id := in.ID.String()
+
+	in.Narrative = "уточнено"
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	hist, err := s.History(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, hist, 1, "a draft is edited in place")
+	assert.Equal(t, "уточнено", hist[0].Record.Narrative)
+
+	// Finalising applies the final rules: no items → refused.
+	err = s.Finalise(ctx, id, "officer")
+	var errs record.Errors
+	require.ErrorAs(t, err, &errs)
+	assert.Equal(t, "items", errs[0].Path)
+
+	in.Items = sample().Items
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	require.NoError(t, s.Finalise(ctx, id, "supervisor"))
+
+	cur, err := s.Get(ctx, id)
+	require.NoError(t, err)
+	edit := cur.Record
+	edit.Remarks = "исправлена опечатка"
+	require.NoError(t, s.Save(ctx, edit, "supervisor"))
+	assert.Equal(t, 2, edit.Version)
+
+	hist, err = s.History(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, hist, 2)
+	assert.Equal(t, record.StatusFinal, hist[0].Record.Status)
+	assert.Empty(t, hist[0].Record.Remarks, "version 1 is kept as it was")
+	assert.Equal(t, "исправлена опечатка", hist[1].Record.Remarks)
+
+	// The database itself refuses to change a final version in place.
+	_, err = s.DB().Exec("UPDATE versions SET content = 'x' WHERE version = 1")
+	assert.ErrorContains(t, err, "a final version never changes")
+
+	entries, err := s.Audit(ctx, id)
+	require.NoError(t, err)
+	var actions []string
+	for _, e := range entries {
+		actions = append(actions, e.Action)
+	}
+	assert.Equal(t, []string{store.ActionCreate, store.ActionEdit, store.ActionEdit, store.ActionFinalise, store.ActionVersion}, actions)
+	require.NoError(t, s.Verify(ctx))
+}
+
+func TestSaveWithNothingNewWritesNothing(t *testing.T) {
+	s, dir := open(t)
+	in := sample()
+	in.Status = record.StatusDraft
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	before := storetest.Dump(t, dir)
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	assert.Equal(t, before, storetest.Dump(t, dir), "an autosave without changes adds no audit entry")
+}
+
+func TestStaleEditRefused(t *testing.T) {
+	s, _ := open(t)
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "a"))
+	cur, err := s.Get(ctx, in.ID.String())
+	require.NoError(t, err)
+	stale := *cur.Record
+	require.NoError(t, s.Save(ctx, cur.Record, "a")) // version 2
+	stale.Remarks = "based on version 1"
+	assert.ErrorIs(t, s.Save(ctx, &stale, "a"), store.ErrStaleVersion)
+}
+
+func TestDeleteIsATombstone(t *testing.T) {
+	s, _ := open(t)
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	id := in.ID.String()
+	require.NoError(t, s.Delete(ctx, id, "supervisor"))
+
+	cur, err := s.Get(ctx, id)
+	require.NoError(t, err)
+	assert.True(t, cur.Deleted)
+	hist, err := s.History(ctx, id)
+	require.NoError(t, err)
+	assert.Len(t, hist, 1, "versions stay")
+
+	page, err := s.List(ctx, store.Filter{})
+	require.NoError(t, err)
+	assert.Empty(t, page.Records)
+	hits, err := s.Search(ctx, "ХА1234")
+	require.NoError(t, err)
+	assert.Empty(t, hits)
+	assert.ErrorIs(t, s.Save(ctx, cur.Record, "officer"), store.ErrDeleted)
+	require.NoError(t, s.Verify(ctx))
+}
+
+func TestAddBatchIsAllOrNothing(t *testing.T) {
+	s, dir := open(t)
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	before := storetest.Dump(t, dir)
+
+	bad := sample()
+	bad.Items[0].Quantity = -2
+	err := s.Add(ctx, []*record.Interdiction{sample(), bad, sample()}, "cli")
+	var errs record.Errors
+	require.ErrorAs(t, err, &errs)
+	assert.Equal(t, "[1].items[0].quantity", errs[0].Path)
+	assert.Equal(t, record.ErrNotPositive, errs[0].Key)
+	assert.Equal(t, before, storetest.Dump(t, dir))
+
+	dup := sample()
+	require.NoError(t, s.Add(ctx, []*record.Interdiction{dup}, "cli"))
+	before = storetest.Dump(t, dir)
+	again := sample()
+	again.ID = dup.ID
+	err = s.Add(ctx, []*record.Interdiction{sample(), again}, "cli")
+	assert.ErrorIs(t, err, store.ErrExists)
+	assert.Equal(t, before, storetest.Dump(t, dir))
+}
+
+func TestPhotosAreContentAddressedAndChecked(t *testing.T) {
+	s, dir := open(t)
+	photo := []byte("\xff\xd8\xff\xe0 not really a jpeg, but bytes")
+	sha := store.SHA256(photo)
+
+	in := sample()
+	in.Photos = []record.Photo{{SHA256: sha, Tag: "serial", Name: "IMG_0001.jpg"}}
+	require.NoError(t, s.Save(ctx, in, "officer", photo))
+	got, err := s.Media(ctx, sha)
+	require.NoError(t, err)
+	assert.Equal(t, photo, got)
+
+	// A photo whose bytes were never given is refused, and nothing is written.
+	before := storetest.Dump(t, dir)
+	other := sample()
+	other.Photos = []record.Photo{{SHA256: store.SHA256([]byte("missing"))}}
+	assert.ErrorIs(t, s.Save(ctx, other, "officer"), store.ErrMissingMedia)
+	assert.Equal(t, before, storetest.Dump(t, dir))
+
+	// Bytes changed behind the store's back are detected on read.
+	_, err = s.DB().Exec("UPDATE media SET data = ? WHERE sha256 = ?", []byte("changed"), sha)
+	require.NoError(t, err)
+	_, err = s.Media(ctx, sha)
+	assert.ErrorIs(t, err, store.ErrMediaCorrupt)
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	cases := []struct {
+		name string
+		sql  []string
+	}{
+		{"audit entry edited", []string{"DROP TRIGGER audit_append_only_u", "UPDATE audit SET actor = 'someone else' WHERE seq = 2"}},
+		{"audit entry removed", []string{"DROP TRIGGER audit_append_only_d", "DELETE FROM audit WHERE seq = 2"}},
+		{"audit entries reordered", []string{"DROP TRIGGER audit_append_only_u", "UPDATE audit SET seq = seq + 100 WHERE seq IN (2, 3)", "UPDATE audit SET seq = 5 - (seq - 100) WHERE seq > 100"}},
+		{"final version edited", []string{"DROP TRIGGER versions_final_locked", "UPDATE versions SET content = replace(content, 'AKM', 'AK-74')"}},
+		{"deletion undone", []string{"UPDATE records SET deleted = 0"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := open(t)
+			for i := 0; i < 3; i++ {
+				require.NoError(t, s.Save(ctx, sample(), "officer"))
+			}
+			if c.name == "deletion undone" {
+				page, err := s.List(ctx, store.Filter{})
+				require.NoError(t, err)
+				require.NoError(t, s.Delete(ctx, page.Records[0].ID, "officer"))
+			}
+			require.NoError(t, s.Verify(ctx))
+			for _, q := range c.sql {
+				_, err := s.DB().Exec(q)
+				require.NoError(t, err, q)
+			}
+			assert.ErrorIs(t, s.Verify(ctx), store.ErrAuditBroken)
+		})
+	}
+}
+
+func TestOpenRefusesWhatItCannotUse(t *testing.T) {
+	t.Run("newer schema", func(t *testing.T) {
+		dir := t.TempDir()
+		s, err := store.Open(dir)
+		require.NoError(t, err)
+		_, err = s.DB().Exec("PRAGMA user_version = 999")
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		before := storetest.Dump(t, dir)
+		_, err = store.Open(dir)
+		assert.ErrorIs(t, err, store.ErrNewerSchema)
+		assert.Equal(t, before, storetest.Dump(t, dir))
+	})
+	t.Run("not a database", func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, store.FileName)
+		junk := []byte("this is a spreadsheet, not a database\n")
+		require.NoError(t, os.WriteFile(path, junk, 0o600))
+		_, err := store.Open(dir)
+		assert.ErrorIs(t, err, store.ErrNotDatabase)
+		got, _ := os.ReadFile(path)
+		assert.Equal(t, junk, got)
+	})
+	t.Run("read-only folder", func(t *testing.T) {
+		if runtime.GOOS == "windows" || os.Geteuid() == 0 {
+			t.Skip("root and Windows ignore folder permissions; covered by the CLI test with a file in the way")
+		}
+		dir := t.TempDir()
+		require.NoError(t, os.Chmod(dir, 0o500))
+		_, err := store.Open(dir)
+		assert.ErrorIs(t, err, store.ErrUnwritable)
+	})
+	t.Run("folder is a file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "data")
+		require.NoError(t, os.WriteFile(path, nil, 0o600))
+		_, err := store.Open(path)
+		assert.ErrorIs(t, err, store.ErrUnwritable)
+	})
+	t.Run("path with spaces and non-ASCII", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "Мои данные #1?")
+		s, err := store.Open(dir)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		assert.FileExists(t, filepath.Join(dir, store.FileName))
+	})
+}
+
+func TestSaveNeedsAnInitialisedFolder(t *testing.T) {
+	s, err := store.Open(t.TempDir())
+	require.NoError(t, err)
+	defer s.Close()
+	assert.ErrorIs(t, s.Save(ctx, sample(), "x"), store.ErrNotInitialized)
+}
+
+func TestSearch(t *testing.T) {
+	s, _ := open(t)
+	a := sample()
+	b := sample()
+	b.People = []record.Person{{Role: "driver", Name: "Oʻrinov Jasur"}, {Role: "passenger", Name: "Şükürowa Gülnara"}}
+	b.Items[0].Firearm.Serials[0].Number = "KT-778899"
+	b.Conveyance.Plate = "01 A 123 BC"
+	b.Narrative = "Пистолет спрятан в коробке с чаем."
+	require.NoError(t, s.Save(ctx, a, "officer"))
+	require.NoError(t, s.Save(ctx, b, "officer"))
+
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{"ХА1234-56", []string{a.Number}},        // exact, as typed
+		{"xa 123456", []string{a.Number}},        // Latin look-alikes, spaces
+		{"123-45", []string{a.Number}},           // part of a serial
+		{"778899", []string{b.Number}},           // part, the other record
+		{"ivanov", []string{a.Number}},           // Latin query, Cyrillic name
+		{"ИВАНОВ", []string{a.Number}},           // case
+		{"Иванов Петр", []string{a.Number}},      // ё/е and two words
+		{"Ўринов", []string{b.Number}},           // Cyrillic query, Latin name
+		{"O'rinov", []string{b.Number}},          // apostrophe variants
+		{"Шукурова", []string{b.Number}},         // Turkmen Latin ↔ Cyrillic
+		{"01A123BC", []string{b.Number}},         // plate
+		{"коробке с чаем", []string{b.Number}},   // narrative words
+		{"N1234567", []string{a.Number}},         // document number
+		{"Достык", []string{a.Number, b.Number}}, // place
+		{"nothing like this", nil},
+		{"ab", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.query, func(t *testing.T) {
+			hits, err := s.Search(ctx, c.query)
+			require.NoError(t, err)
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Number)
+			}
+			assert.ElementsMatch(t, c.want, got)
+		})
+	}
+}
+
+func TestListFiltersAndPages(t *testing.T) {
+	s, _ := open(t)
+	g := demo.New(demo.Options{Seed: 7})
+	var all []*record.Interdiction
+	for i := 0; i < 57; i++ {
+		all = append(all, g.Record(3))
+	}
+	require.NoError(t, s.Add(ctx, all, "demo"))
+
+	// Paging visits every record once, newest first.
+	var seen []store.Summary
+	f := store.Filter{Limit: 10}
+	for {
+		page, err := s.List(ctx, f)
+		require.NoError(t, err)
+		seen = append(seen, page.Records...)
+		if page.Next == nil {
+			break
+		}
+		f.After = page.Next
+	}
+	require.Len(t, seen, 57)
+	for i := 1; i < len(seen); i++ {
+		assert.False(t, seen[i].OccurredAt.After(seen[i-1].OccurredAt), "newest first")
+	}
+
+	want := func(keep func(*record.Interdiction) bool) int {
+		n := 0
+		for _, in := range all {
+			if keep(in) {
+				n++
+			}
+		}
+		return n
+	}
+	from := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name   string
+		filter store.Filter
+		keep   func(*record.Interdiction) bool
+	}{
+		{"drafts", store.Filter{Status: record.StatusDraft}, func(in *record.Interdiction) bool { return in.Status == record.StatusDraft }},
+		{"second quarter", store.Filter{From: from, To: to}, func(in *record.Interdiction) bool {
+			return !in.OccurredAt.Before(from) && in.OccurredAt.Before(to)
+		}},
+		{"assault rifles", store.Filter{Category: "assault_rifle"}, func(in *record.Interdiction) bool {
+			for _, it := range in.Items {
+				if it.Category() == "assault_rifle" {
+					return true
+				}
+			}
+			return false
+		}},
+		{"crossing point", store.Filter{CrossingPoint: "Хоргос"}, func(in *record.Interdiction) bool { return in.CrossingPoint == "Хоргос" }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n := want(c.keep)
+			require.Positive(t, n, "the demo data should have some")
+			got, err := s.Count(ctx, c.filter)
+			require.NoError(t, err)
+			assert.Equal(t, n, got)
+			c.filter.Limit = 1000
+			page, err := s.List(ctx, c.filter)
+			require.NoError(t, err)
+			assert.Len(t, page.Records, n)
+		})
+	}
+}
+
+func TestStats(t *testing.T) {
+	s, _ := open(t)
+	a := sample()
+	a.Items = append(a.Items, record.Item{Kind: record.KindAmmunition, Quantity: 3, Ammunition: &record.Ammunition{Calibre: record.Calibre{Code: "7.62x39"}, Rounds: 90}})
+	b := sample()
+	b.OccurredAt = time.Date(2026, 1, 31, 23, 30, 0, 0, time.FixedZone("ALMT", 5*3600)) // January locally, still January in UTC
+	c := sample()
+	c.Training = true
+	require.NoError(t, s.Add(ctx, []*record.Interdiction{a, b, c}, "cli"))
+
+	st, err := s.Stats(ctx, false)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Records)
+	assert.Equal(t, 5, st.Pieces)
+	assert.Equal(t, 1, st.TrainingLeftOut)
+	assert.Equal(t, []store.CategoryCount{{Category: "ammunition", Items: 1, Pieces: 3}, {Category: "assault_rifle", Items: 2, Pieces: 2}}, st.ByCategory)
+	assert.Equal(t, []store.MonthCount{{Month: "2026-01", Records: 1, Pieces: 1}, {Month: "2026-02", Records: 1, Pieces: 4}}, st.ByMonth)
+
+	st, err = s.Stats(ctx, true)
+	require.NoError(t, err)
+	assert.Equal(t, 3, st.Records)
+}
+
+func TestConcurrentReadersDuringWrites(t *testing.T) {
+	s, _ := open(t)
+	done := make(chan error)
+	go func() {
+		for i := 0; i < 20; i++ {
+			if err := s.Save(ctx, sample(), "officer"); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < 20; i++ {
+		_, err := s.List(ctx, store.Filter{})
+		require.NoError(t, err)
+	}
+	require.NoError(t, <-done)
+	n, err := s.Count(ctx, store.Filter{})
+	require.NoError(t, err)
+	assert.Equal(t, 20, n)
+}
