@@ -37,7 +37,9 @@ type Env struct {
 }
 
 // OSEnv is the process's own environment.
-func OSEnv() Env { return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv} }
+func OSEnv() Env {
+	return Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
 
 // usageError is a mistake in the command line itself: exit code 2.
 type usageError struct {
