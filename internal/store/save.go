@@ -85,6 +85,21 @@ type batch struct {
 	lastSeq  int64
 	lastHash string
 	stmts    map[string]*sql.Stmt
+	// counters holds the numbering counters this batch read or moved,
+	// written back at commit: a statement that returns rows would make
+	// SQLite flush the full-text index for every record.
+	counters map[counterKey]*counter
+}
+
+type counterKey struct {
+	post string
+	year int
+}
+
+type counter struct {
+	last    int
+	stored  bool
+	changed bool
 }
 
 func (b *batch) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -112,7 +127,7 @@ func (s *Store) begin(ctx context.Context, actor string) (*batch, error) {
 	if err != nil {
 		return nil, newError(ErrUnwritable, err, "path", s.path)
 	}
-	b := &batch{s: s, tx: tx, actor: actor, stmts: map[string]*sql.Stmt{}}
+	b := &batch{s: s, tx: tx, actor: actor, stmts: map[string]*sql.Stmt{}, counters: map[counterKey]*counter{}}
 	err = tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDeviceID).Scan(&b.device)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && b.device == "") {
 		tx.Rollback()
@@ -134,6 +149,18 @@ func (s *Store) begin(ctx context.Context, actor string) (*batch, error) {
 func (b *batch) rollback() { b.tx.Rollback() }
 
 func (b *batch) commit() error {
+	for k, c := range b.counters {
+		if !c.changed {
+			continue
+		}
+		q := "UPDATE counters SET last = ? WHERE post_code = ? AND year = ?"
+		if !c.stored {
+			q = "INSERT INTO counters (last, post_code, year) VALUES (?, ?, ?)"
+		}
+		if _, err := b.tx.Exec(q, c.last, k.post, k.year); err != nil {
+			return fmt.Errorf("save numbering of %s %d: %w", k.post, k.year, err)
+		}
+	}
 	if err := b.tx.Commit(); err != nil {
 		return newError(ErrUnwritable, err, "path", b.s.path)
 	}
@@ -302,16 +329,22 @@ func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, n
 
 // nextNumber gives the post's next number for the record's year.
 func (b *batch) nextNumber(ctx context.Context, in *record.Interdiction) (string, error) {
-	year := in.OccurredAt.Year()
-	st, err := b.stmt(ctx, "INSERT INTO counters (post_code, year, last) VALUES (?, ?, 1) ON CONFLICT (post_code, year) DO UPDATE SET last = last + 1 RETURNING last")
-	if err != nil {
-		return "", err
+	k := counterKey{in.PostCode, in.OccurredAt.Year()}
+	c, ok := b.counters[k]
+	if !ok {
+		c = &counter{}
+		err := b.tx.QueryRowContext(ctx, "SELECT last FROM counters WHERE post_code = ? AND year = ?", k.post, k.year).Scan(&c.last)
+		switch {
+		case err == nil:
+			c.stored = true
+		case !errors.Is(err, sql.ErrNoRows):
+			return "", fmt.Errorf("number for %s %d: %w", k.post, k.year, err)
+		}
+		b.counters[k] = c
 	}
-	var n int
-	if err := st.QueryRowContext(ctx, in.PostCode, year).Scan(&n); err != nil {
-		return "", fmt.Errorf("number for %s %d: %w", in.PostCode, year, err)
-	}
-	return fmt.Sprintf("%s-%d-%04d", in.PostCode, year, n), nil
+	c.last++
+	c.changed = true
+	return fmt.Sprintf("%s-%d-%04d", k.post, k.year, c.last), nil
 }
 
 // index rebuilds the derived rows of the record's current version: items,

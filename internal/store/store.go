@@ -140,6 +140,8 @@ func dsn(path string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "busy_timeout(5000)")
+	// A big cache keeps bulk writes (imports, intake) from spilling pages.
+	q.Add("_pragma", "cache_size(-65536)")
 	q.Set("_txlock", "immediate")
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {

@@ -1,0 +1,24 @@
+# Turns `go test -bench` output into the table make bench prints:
+# figure, value, baseline, ratio, goal.
+/^Benchmark/ {
+  name = $1; sub(/-[0-9]+$/, "", name)
+  for (i = 3; i < NF; i++) v[name, $(i+1)] = $i
+}
+function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2f×", a / b) : "-" }
+function row(figure, value, base, r, goal) { printf "| %-44s | %14s | %14s | %7s | %-22s |\n", figure, value, base, r, goal }
+END {
+  print ""
+  row("figure", "value", "baseline", "ratio", "goal")
+  print "|----------------------------------------------|----------------|----------------|---------|------------------------|"
+  s = v["BenchmarkSave10Items", "µs/save"]; r = v["BenchmarkRawSave10Items", "µs/save"]
+  row("save 1 interdiction, 10 items (µs)", s, r, ratio(s, r), "≤ 1.5× raw")
+  a = v["BenchmarkRecordAdd100kItems", "items/s"]; ra = v["BenchmarkRawBulk100kItems", "items/s"]
+  row("record add 10,000 × 10 items (items/s)", sprintf("%.0f", a), sprintf("%.0f", ra), ratio(ra, a), "≥ 50,000/s, ≤ 2× raw")
+  split("serial-exact serial-partial person-name", kinds, " ")
+  for (k = 1; k <= 3; k++) {
+    n = "BenchmarkSearch1M/" kinds[k]
+    row("search 1M items, " kinds[k] " p50 (ms)", v[n, "p50-ms"], "", "", "")
+    row("search 1M items, " kinds[k] " p95 (ms)", v[n, "p95-ms"], "", "", "p95 ≤ 20 ms")
+  }
+  print ""
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kordon/kordon/internal/demo"
+	"github.com/kordon/kordon/internal/record"
+)
+
+// The raw baseline: the rows one save writes, computed beforehand and
+// inserted with plain prepared statements in one transaction.
+
+type rawRows struct {
+	in      *record.Interdiction
+	content []byte
+	hash    string
+	doc     document
+}
+
+func precompute(ins []*record.Interdiction, device string) []rawRows {
+	out := make([]rawRows, len(ins))
+	for i, in := range ins {
+		in.Origin, in.Version = device, 1
+		if in.Number == "" {
+			in.Number = fmt.Sprintf("%s-%d-%06d", in.PostCode, in.OccurredAt.Year(), i+1)
+		}
+		content, _ := json.Marshal(in)
+		sum := sha256.Sum256(content)
+		out[i] = rawRows{in, content, hex.EncodeToString(sum[:]), searchDoc(in)}
+	}
+	return out
+}
+
+var rawQueries = []string{
+	`INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, crossing_point, pieces, training, saved_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	`INSERT INTO versions (rid, version, status, hash, saved_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	`INSERT INTO items (rid, idx, kind, category, calibre, quantity) VALUES (?, ?, ?, ?, ?, ?)`,
+	`INSERT INTO serials (key, rid) VALUES (?, ?)`,
+	`INSERT INTO search (rowid, serials, names, body) VALUES (?, ?, ?, ?)`,
+	`INSERT INTO audit (seq, at_utc, actor, action, record_id, version, content_hash, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+}
+
+func rawInsert(ctx context.Context, s *Store, rows []rawRows, seq *int64) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	stmts := make([]func(...any) (int64, error), len(rawQueries))
+	for i, q := range rawQueries {
+		p, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		stmts[i] = func(args ...any) (int64, error) {
+			res, err := p.ExecContext(ctx, args...)
+			if err != nil {
+				return 0, err
+			}
+			return res.LastInsertId()
+		}
+	}
+	now := utc(time.Now())
+	for _, r := range rows {
+		in := r.in
+		rid, err := stmts[0](in.ID.String(), in.Origin, in.PostCode, in.Number, 1, in.Status, utc(in.OccurredAt), in.OccurredAt.Format("2006-01"), in.CrossingPoint, in.ItemCount(), in.Training, now)
+		if err != nil {
+			return err
+		}
+		if _, err := stmts[1](rid, 1, in.Status, r.hash, now, "raw", r.content); err != nil {
+			return err
+		}
+		for i := range in.Items {
+			it := &in.Items[i]
+			if _, err := stmts[2](rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity); err != nil {
+				return err
+			}
+		}
+		for _, k := range r.doc.keys {
+			if _, err := stmts[3](k, rid); err != nil {
+				return err
+			}
+		}
+		if _, err := stmts[4](rid, strings.Join(r.doc.keys, " "), r.doc.names, r.doc.body); err != nil {
+			return err
+		}
+		*seq++
+		if _, err := stmts[5](*seq, now, "raw", ActionCreate, in.ID.String(), 1, r.hash, "", r.hash); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func benchStore(b *testing.B) *Store {
+	b.Helper()
+	s, err := Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.SetMeta(context.Background(), map[string]string{MetaDeviceID: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// saves is how many single-record saves one Save benchmark op measures.
+const saves = 200
+
+// BenchmarkSave10Items saves interdictions of 10 items one at a time, each
+// in its own transaction, as the desktop application does.
+func BenchmarkSave10Items(b *testing.B) {
+	ctx := context.Background()
+	s := benchStore(b)
+	g := demo.New(demo.Options{Seed: 3})
+	for b.Loop() {
+		ins := make([]*record.Interdiction, saves)
+		for i := range ins {
+			ins[i] = g.Record(10)
+		}
+		start := time.Now()
+		for _, in := range ins {
+			if err := s.Save(ctx, in, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/saves, "µs/save")
+	}
+}
+
+// BenchmarkRawSave10Items writes the same rows as BenchmarkSave10Items with
+// plain prepared statements, one transaction per record: the baseline.
+func BenchmarkRawSave10Items(b *testing.B) {
+	ctx := context.Background()
+	s := benchStore(b)
+	g := demo.New(demo.Options{Seed: 3})
+	var seq int64
+	for b.Loop() {
+		ins := make([]*record.Interdiction, saves)
+		for i := range ins {
+			ins[i] = g.Record(10)
+		}
+		rows := precompute(ins, "bench")
+		start := time.Now()
+		for i := range rows {
+			if err := rawInsert(ctx, s, rows[i:i+1], &seq); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/saves, "µs/save")
+	}
+}
+
+// BenchmarkRawBulk100kItems is the baseline of the bulk record add: 10,000
+// interdictions of 10 items inserted raw in one transaction.
+func BenchmarkRawBulk100kItems(b *testing.B) {
+	ctx := context.Background()
+	g := demo.New(demo.Options{Seed: 5})
+	for b.Loop() {
+		b.StopTimer()
+		s := benchStore(b)
+		ins := make([]*record.Interdiction, 10_000)
+		for i := range ins {
+			ins[i] = g.Record(10)
+		}
+		rows := precompute(ins, "bench")
+		var seq int64
+		b.StartTimer()
+		start := time.Now()
+		if err := rawInsert(ctx, s, rows, &seq); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(100_000/time.Since(start).Seconds(), "items/s")
+	}
+}
+
+// BenchmarkSearch1M searches the training store named by KORDON_BENCH_STORE
+// (make bench builds one of 1,000,000 items with kordon demo) and reports
+// the median and 95th percentile latency of each kind of query.
+func BenchmarkSearch1M(b *testing.B) {
+	dir := os.Getenv("KORDON_BENCH_STORE")
+	if dir == "" {
+		b.Skip("KORDON_BENCH_STORE not set; make bench sets it")
+	}
+	ctx := context.Background()
+	s, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var items int
+	if err := s.db.QueryRow("SELECT count(*) FROM items").Scan(&items); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("store %s: %d items", dir, items)
+
+	// Queries made from what the store holds, spread over it.
+	var serials, names []string
+	rows, err := s.db.Query("SELECT key FROM serials WHERE rid % 500 = 0 AND length(key) >= 8 AND key GLOB '*[0-9][0-9][0-9][0-9][0-9][0-9]' LIMIT 200")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		serials = append(serials, k)
+	}
+	rows.Close()
+	names = sampleNames()
+	kinds := []struct {
+		name    string
+		queries func() []string
+	}{
+		{"serial-exact", func() []string { return serials }},
+		{"serial-partial", func() []string {
+			out := make([]string, len(serials))
+			for i, k := range serials {
+				out[i] = k[len(k)-6 : len(k)-1] // five digits from the middle of the number
+			}
+			return out
+		}},
+		{"person-name", func() []string { return names }},
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			qs := k.queries()
+			if len(qs) == 0 {
+				b.Skip("no queries")
+			}
+			for b.Loop() {
+				lat := make([]float64, 0, len(qs))
+				for _, q := range qs {
+					start := time.Now()
+					if _, err := s.Search(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+				}
+				slices.Sort(lat)
+				b.ReportMetric(lat[len(lat)/2], "p50-ms")
+				b.ReportMetric(lat[len(lat)*95/100], "p95-ms")
+			}
+		})
+	}
+}
+
+// sampleNames are surnames as an analyst would type them, in either script.
+func sampleNames() []string {
+	var out []string
+	for i := 0; i < 10; i++ {
+		for _, n := range []string{"Иванов", "Kasymov", "Oʻrinov", "Шукурова", "Toshmatov", "Ғафуров", "Berdiyev", "Әлиев", "Nazarov", "Raximov"} {
+			out = append(out, n)
+		}
+	}
+	return out
+}
