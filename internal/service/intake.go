@@ -187,9 +187,11 @@ func jsonKind(goKind string) string {
 	return "string"
 }
 
+// lineCol is the 1-based line and column of the byte before offset off:
+// the decoder's offset points just past the byte it could not take.
 func lineCol(data []byte, off int64) (line, col int) {
 	line, col = 1, 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
+	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
 		if data[i] == '\n' {
 			line, col = line+1, 1
 		} else {

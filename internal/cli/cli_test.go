@@ -1,0 +1,356 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/cli"
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/store/storetest"
+)
+
+// result is what one run of the command printed and returned.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// kordon runs the command line as the binary would, with its own
+// environment: English unless lang is given.
+func kordon(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env := cli.Env{
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &out,
+		Stderr: &errOut,
+		Getenv: func(k string) string {
+			if k == "LANG" {
+				return "en_US.UTF-8"
+			}
+			if k == "USER" {
+				return "test-officer"
+			}
+			return ""
+		},
+	}
+	code := cli.Run(context.Background(), args, env)
+	return result{code, out.String(), errOut.String()}
+}
+
+func setUp(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "data")
+	r := kordon(t, "", "--data", dir, "init", "--post", "KZ-DOS", "--name", "Достык")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "KZ-DOS")
+	return dir
+}
+
+func example(t *testing.T) string {
+	t.Helper()
+	p, err := filepath.Abs("../../testdata/record.json")
+	require.NoError(t, err)
+	return p
+}
+
+// subset asserts that every value in want appears at the same place in got.
+func subset(t *testing.T, path string, want, got any) {
+	t.Helper()
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		require.True(t, ok, "%s: want an object, got %v", path, got)
+		for k, v := range w {
+			if k == "file" {
+				continue // a photo file becomes its sha256
+			}
+			subset(t, path+"."+k, v, g[k])
+		}
+	case []any:
+		g, ok := got.([]any)
+		require.True(t, ok, "%s: want an array, got %v", path, got)
+		require.Len(t, g, len(w), path)
+		for i := range w {
+			subset(t, path+"["+string(rune('0'+i))+"]", w[i], g[i])
+		}
+	default:
+		if w == "" || w == false {
+			return // empty values are left out of the stored form
+		}
+		assert.Equal(t, want, got, path)
+	}
+}
+
+func TestRecordAddShowRoundTrip(t *testing.T) {
+	dir := setUp(t)
+	r := kordon(t, "", "--data", dir, "record", "add", example(t))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "KZ-DOS-2026-0001")
+
+	r = kordon(t, "", "--data", dir, "record", "list", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &list))
+	require.Len(t, list, 1)
+	id := list[0]["id"].(string)
+	assert.Len(t, id, 36)
+
+	r = kordon(t, "", "--data", dir, "record", "show", id, "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var shown map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &shown))
+	input, err := os.ReadFile(example(t))
+	require.NoError(t, err)
+	var took map[string]any
+	require.NoError(t, json.Unmarshal(input, &took))
+	subset(t, "", took, shown)
+	assert.Equal(t, id, shown["id"])
+	assert.Equal(t, "KZ-DOS-2026-0001", shown["number"])
+	photo := shown["photos"].([]any)[0].(map[string]any)
+	jpeg, err := os.ReadFile(filepath.Join(filepath.Dir(example(t)), "photos", "serial.jpg"))
+	require.NoError(t, err)
+	assert.Equal(t, store.SHA256(jpeg), photo["sha256"])
+
+	// The human form shows the same content hash the protocol prints.
+	var in record.Interdiction
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &in))
+	hash, err := in.Hash()
+	require.NoError(t, err)
+	r = kordon(t, "", "--data", dir, "record", "show", "KZ-DOS-2026-0001")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, hash)
+	assert.Contains(t, r.stdout, "Assault rifle")
+	assert.Contains(t, r.stdout, "ХА 1234567")
+}
+
+func TestSearchListStatsThroughTheCommandLine(t *testing.T) {
+	dir := setUp(t)
+	require.Equal(t, 0, kordon(t, "", "--data", dir, "record", "add", example(t)).code)
+
+	for _, q := range []string{"XA1234567", "234-56", "Urinov", "Ўринов", "777ABC02", "тайник"} {
+		r := kordon(t, "", "--data", dir, "search", q, "--json")
+		require.Equal(t, 0, r.code, r.stderr)
+		var hits []map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &hits), r.stdout)
+		assert.Len(t, hits, 1, q)
+	}
+	r := kordon(t, "", "--data", dir, "search", "nobody", "--json")
+	require.Equal(t, 0, r.code)
+	assert.Equal(t, "[]\n", r.stdout)
+
+	r = kordon(t, "", "--data", dir, "stats", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var st store.Stats
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+	assert.Equal(t, 1, st.Records)
+	assert.Equal(t, []store.MonthCount{{Month: "2026-02", Records: 1, Pieces: 11}}, st.ByMonth)
+	assert.Contains(t, st.ByCategory, store.CategoryCount{Category: "part.magazine", Items: 1, Pieces: 4})
+
+	r = kordon(t, "", "--data", dir, "stats")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Magazine")
+	assert.Contains(t, r.stdout, "2026-02")
+
+	r = kordon(t, "", "--data", dir, "audit")
+	assert.Equal(t, 0, r.code, r.stderr)
+}
+
+func TestDemoFillsATrainingStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "training")
+	r := kordon(t, "", "--data", dir, "demo", "--records", "30", "--items", "4")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", dir, "record", "list", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var list []store.Summary
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &list))
+	require.Len(t, list, 30)
+	posts := map[string]bool{}
+	for _, s := range list {
+		assert.True(t, s.Training)
+		posts[s.PostCode] = true
+	}
+	assert.Greater(t, len(posts), 2, "several posts")
+	r = kordon(t, "", "--data", dir, "stats")
+	assert.Contains(t, r.stdout, "30 training records not counted")
+}
+
+// writeInput puts JSON in a file beside a copy of the example's photo.
+func writeInput(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "in.json")
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+	return p
+}
+
+func TestBadInputLeavesTheStoreAsItWas(t *testing.T) {
+	good, err := os.ReadFile(example(t))
+	require.NoError(t, err)
+	edit := func(f func(m map[string]any)) string {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(good, &m))
+		delete(m, "photos")
+		f(m)
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		return string(b)
+	}
+	item := func(m map[string]any, i int) map[string]any { return m["items"].([]any)[i].(map[string]any) }
+	valid := edit(func(map[string]any) {})
+
+	cases := []struct {
+		name  string
+		input string
+		want  []string // in the message
+	}{
+		{"malformed JSON", `{"status": "final",, }`, []string{"line 1, column 20"}},
+		{"unknown field", edit(func(m map[string]any) { m["colour"] = "red" }), []string{"unknown field 'colour'"}},
+		{"wrong type", edit(func(m map[string]any) { item(m, 0)["quantity"] = "two" }), []string{"items.quantity", "expected number"}},
+		{"unknown code", edit(func(m map[string]any) { item(m, 0)["firearm"].(map[string]any)["category"] = "laser_gun" }), []string{"items[0].firearm.category", "laser_gun"}},
+		{"future date", edit(func(m map[string]any) { m["occurred_at"] = "2099-01-01T10:00:00+05:00"; delete(m, "ended_at") }), []string{"occurred_at", "future"}},
+		{"negative quantity", edit(func(m map[string]any) { item(m, 2)["quantity"] = -4 }), []string{"items[2].quantity"}},
+		{"final firearm without serial", edit(func(m map[string]any) {
+			item(m, 0)["firearm"].(map[string]any)["serials"] = []any{}
+		}), []string{"items[0].firearm.serials", "serial number"}},
+		{"unknown country", edit(func(m map[string]any) { m["route"].(map[string]any)["destination"] = "XX" }), []string{"route.destination", "XX"}},
+		{"one bad record in a batch", "[" + valid + "," + edit(func(m map[string]any) { item(m, 1)["quantity"] = 0 }) + "," + valid + "]", []string{"[1].items[1].quantity"}},
+		{"type error in a batch", "[" + valid + "," + edit(func(m map[string]any) { m["detection"] = "xray" }) + "]", []string{"Record [1]", "detection"}},
+		{"empty input", "", []string{"JSON ends too early"}},
+		{"trailing data", valid + " {}", []string{"after the end"}},
+		{"missing photo file", edit(func(m map[string]any) { m["photos"] = []any{map[string]any{"file": "nowhere.jpg"}} }), []string{"photos[0].file", "nowhere.jpg"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := setUp(t)
+			require.Equal(t, 0, kordon(t, "", "--data", dir, "record", "add", example(t)).code)
+			before := storetest.Dump(t, dir)
+			r := kordon(t, "", "--data", dir, "record", "add", writeInput(t, c.input))
+			assert.Equal(t, 1, r.code, r.stdout)
+			for _, w := range c.want {
+				assert.Contains(t, r.stderr, w)
+			}
+			assert.Equal(t, before, storetest.Dump(t, dir), "the store is unchanged")
+
+			// The same from standard input.
+			r = kordon(t, c.input, "--data", dir, "record", "add", "-")
+			assert.Equal(t, 1, r.code)
+			assert.Equal(t, before, storetest.Dump(t, dir))
+		})
+	}
+}
+
+func TestDataFolderProblems(t *testing.T) {
+	t.Run("not set up", func(t *testing.T) {
+		r := kordon(t, "", "--data", filepath.Join(t.TempDir(), "none"), "record", "list")
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "not set up yet")
+	})
+	t.Run("cannot be written", func(t *testing.T) {
+		blocker := filepath.Join(t.TempDir(), "file")
+		require.NoError(t, os.WriteFile(blocker, []byte("x"), 0o600))
+		r := kordon(t, "", "--data", filepath.Join(blocker, "data"), "init", "--post", "KZ-DOS", "--name", "X")
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "Cannot write to")
+	})
+	t.Run("not a database", func(t *testing.T) {
+		dir := t.TempDir()
+		junk := []byte("PK\x03\x04 a zip file, not a database")
+		path := filepath.Join(dir, store.FileName)
+		require.NoError(t, os.WriteFile(path, junk, 0o600))
+		r := kordon(t, "", "--data", dir, "record", "add", example(t))
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "is not a Kordon database")
+		got, _ := os.ReadFile(path)
+		assert.Equal(t, junk, got)
+	})
+	t.Run("newer version", func(t *testing.T) {
+		dir := setUp(t)
+		s, err := store.Open(dir)
+		require.NoError(t, err)
+		_, err = s.DB().Exec("PRAGMA user_version = 42")
+		require.NoError(t, err)
+		s.Close()
+		before := storetest.Dump(t, dir)
+		r := kordon(t, "", "--data", dir, "record", "add", example(t))
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "newer version of Kordon")
+		assert.Equal(t, before, storetest.Dump(t, dir))
+	})
+	t.Run("already set up", func(t *testing.T) {
+		dir := setUp(t)
+		r := kordon(t, "", "--data", dir, "init", "--post", "KZ-KHO", "--name", "Other")
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "already set up")
+	})
+	t.Run("KORDON_DATA", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "env")
+		var out, errOut bytes.Buffer
+		env := cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string {
+			if k == "KORDON_DATA" {
+				return dir
+			}
+			return ""
+		}}
+		require.Equal(t, 0, cli.Run(context.Background(), []string{"init", "--post", "UZ-TER", "--name", "Termiz"}, env), errOut.String())
+		assert.FileExists(t, filepath.Join(dir, store.FileName))
+	})
+}
+
+func TestUsageAndExitCodes(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{nil, 2, "Usage: kordon"},
+		{[]string{"help"}, 0, "Commands:"},
+		{[]string{"version"}, 0, "kordon " + cli.Version},
+		{[]string{"frobnicate"}, 2, "Unknown command 'frobnicate'"},
+		{[]string{"record"}, 2, "Wrong arguments"},
+		{[]string{"record", "show"}, 2, "Wrong arguments"},
+		{[]string{"record", "list", "--from", "yesterday"}, 2, "'yesterday' is not a date"},
+		{[]string{"init", "--post", "KZ-DOS"}, 2, "--name NAME"},
+		{[]string{"init", "--post", "Dostyk", "--name", "X"}, 1, "'DOSTYK' is not a post code"},
+		{[]string{"stats", "--bogus"}, 2, "Bad option"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			args := append([]string{"--data", filepath.Join(t.TempDir(), "d")}, c.args...)
+			r := kordon(t, "", args...)
+			assert.Equal(t, c.code, r.code, r.stderr)
+			assert.Contains(t, r.stdout+r.stderr, c.out)
+		})
+	}
+}
+
+func TestMessagesInTheUsersLanguage(t *testing.T) {
+	dir := setUp(t)
+	bad := writeInput(t, `{"status": "final", "post_code": "KZ-DOS", "occurred_at": "2026-01-01T10:00:00+05:00"}`)
+	r := kordon(t, "", "--data", dir, "--lang", "ru", "record", "add", bad)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "crossing_point: обязательное поле")
+	assert.Contains(t, r.stderr, "хотя бы один предмет")
+}
+
+func TestEveryCodeHasALabelInEveryCatalog(t *testing.T) {
+	cat, err := cli.Catalog()
+	require.NoError(t, err)
+	for _, lang := range []string{"en", "ru"} {
+		for _, v := range record.Vocabularies {
+			for _, code := range v.Codes {
+				key := v.LabelKey(code)
+				assert.Contains(t, cat.Keys(lang), key, "%s: %s", lang, key)
+			}
+		}
+	}
+}

@@ -1,0 +1,244 @@
+package record_test
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/record"
+)
+
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func final() *record.Interdiction {
+	return &record.Interdiction{
+		Status:        record.StatusFinal,
+		PostCode:      "KG-TOR",
+		Officers:      []record.Officer{{Name: "Асанбаев Нурлан"}},
+		OccurredAt:    now.Add(-2 * time.Hour),
+		CrossingPoint: "Торугарт",
+		LocationType:  "road",
+		Direction:     "exit",
+		Recovery:      "seized",
+		LegalBasis:    "illicit_export",
+		Detection:     []string{"dog"},
+		Transport:     "truck",
+		Items: []record.Item{
+			{Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{
+				Category: "pistol", Calibre: record.Calibre{Code: "9x18"},
+				Serials: []record.Serial{{Part: "frame", Number: "ЕМ 4411", State: "intact"}},
+			}},
+			{Kind: record.KindAmmunition, Quantity: 2, Ammunition: &record.Ammunition{Calibre: record.Calibre{Stamped: "9 мм ПМ"}, Rounds: 32}},
+		},
+	}
+}
+
+// problems returns path → key of every problem found.
+func problems(t *testing.T, in *record.Interdiction) map[string]string {
+	t.Helper()
+	err := in.Validate(now)
+	if err == nil {
+		return nil
+	}
+	var errs record.Errors
+	require.True(t, errors.As(err, &errs), "want record.Errors, got %T", err)
+	out := map[string]string{}
+	for _, e := range errs {
+		out[e.Path] = e.Key
+	}
+	return out
+}
+
+func TestValidRecordsPass(t *testing.T) {
+	assert.Nil(t, problems(t, final()))
+	draft := &record.Interdiction{Status: record.StatusDraft, PostCode: "TJ-PAN", OccurredAt: now}
+	assert.Nil(t, problems(t, draft), "a draft needs only post and time")
+}
+
+func TestValidationProblems(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(in *record.Interdiction)
+		path   string
+		key    string
+	}{
+		{"status missing", func(in *record.Interdiction) { in.Status = "" }, "status", record.ErrRequired},
+		{"status unknown", func(in *record.Interdiction) { in.Status = "approved" }, "status", record.ErrUnknownCode},
+		{"post code malformed", func(in *record.Interdiction) { in.PostCode = "Torugart" }, "post_code", record.ErrFormat},
+		{"post code country unknown", func(in *record.Interdiction) { in.PostCode = "XX-TOR" }, "post_code", record.ErrFormat},
+		{"time missing", func(in *record.Interdiction) { in.OccurredAt = time.Time{} }, "occurred_at", record.ErrRequired},
+		{"time in the future", func(in *record.Interdiction) { in.OccurredAt = now.Add(11 * time.Minute) }, "occurred_at", record.ErrFuture},
+		{"end before start", func(in *record.Interdiction) { e := in.OccurredAt.Add(-time.Minute); in.EndedAt = &e }, "ended_at", record.ErrBeforeStart},
+		{"final without officer", func(in *record.Interdiction) { in.Officers = nil }, "officers", record.ErrRequired},
+		{"officer without name", func(in *record.Interdiction) { in.Officers[0].Name = " " }, "officers[0].name", record.ErrRequired},
+		{"final without crossing point", func(in *record.Interdiction) { in.CrossingPoint = "" }, "crossing_point", record.ErrRequired},
+		{"final without detection", func(in *record.Interdiction) { in.Detection = nil }, "detection", record.ErrRequired},
+		{"unknown detection", func(in *record.Interdiction) { in.Detection = []string{"dog", "psychic"} }, "detection[1]", record.ErrUnknownCode},
+		{"unknown direction", func(in *record.Interdiction) { in.Direction = "sideways" }, "direction", record.ErrUnknownCode},
+		{"unknown route country", func(in *record.Interdiction) { in.Route.Transit = []string{"KG", "SU"} }, "route.transit[1]", record.ErrCountry},
+		{"GPS out of range", func(in *record.Interdiction) { in.GPS = &record.GPS{Lat: 91, Lon: 74} }, "gps.lat", record.ErrRange},
+		{"GPS not a number", func(in *record.Interdiction) { in.GPS = &record.GPS{Lat: 40, Lon: math.NaN()} }, "gps.lon", record.ErrRange},
+		{"final without items", func(in *record.Interdiction) { in.Items = nil }, "items", record.ErrNoItems},
+		{"item kind unknown", func(in *record.Interdiction) { in.Items[0].Kind = "drone" }, "items[0].kind", record.ErrUnknownCode},
+		{"quantity zero", func(in *record.Interdiction) { in.Items[1].Quantity = 0 }, "items[1].quantity", record.ErrRequired},
+		{"quantity negative", func(in *record.Interdiction) { in.Items[1].Quantity = -1 }, "items[1].quantity", record.ErrNotPositive},
+		{"rounds negative", func(in *record.Interdiction) { in.Items[1].Ammunition.Rounds = -5 }, "items[1].ammunition.rounds", record.ErrNegative},
+		{"details of another kind", func(in *record.Interdiction) { in.Items[0].Part = &record.Part{Type: "barrel"} }, "items[0].part", record.ErrKindMismatch},
+		{"final firearm without details", func(in *record.Interdiction) { in.Items[0].Firearm = nil }, "items[0].firearm", record.ErrRequired},
+		{"firearm category unknown", func(in *record.Interdiction) { in.Items[0].Firearm.Category = "blaster" }, "items[0].firearm.category", record.ErrUnknownCode},
+		{"final firearm without category", func(in *record.Interdiction) { in.Items[0].Firearm.Category = "" }, "items[0].firearm.category", record.ErrRequired},
+		{"final firearm without calibre", func(in *record.Interdiction) { in.Items[0].Firearm.Calibre = record.Calibre{} }, "items[0].firearm.calibre", record.ErrRequired},
+		{"calibre code unknown", func(in *record.Interdiction) { in.Items[0].Firearm.Calibre.Code = "7.62x99" }, "items[0].firearm.calibre.code", record.ErrUnknownCode},
+		{"final firearm without serial", func(in *record.Interdiction) { in.Items[0].Firearm.Serials = nil }, "items[0].firearm.serials", record.ErrTraceSerial},
+		{"intact serial without number", func(in *record.Interdiction) { in.Items[0].Firearm.Serials[0].Number = "" }, "items[0].firearm.serials[0].number", record.ErrRequired},
+		{"serial state unknown", func(in *record.Interdiction) { in.Items[0].Firearm.Serials[0].State = "scratched" }, "items[0].firearm.serials[0].state", record.ErrUnknownCode},
+		{"serial part unknown", func(in *record.Interdiction) { in.Items[0].Firearm.Serials[0].Part = "handle" }, "items[0].firearm.serials[0].part", record.ErrUnknownCode},
+		{"manufacture country unknown", func(in *record.Interdiction) { in.Items[0].Firearm.CountryMarked = "USSR" }, "items[0].firearm.country_marked", record.ErrCountry},
+		{"year before firearms", func(in *record.Interdiction) { in.Items[0].Firearm.Year = 1500 }, "items[0].firearm.year", record.ErrRange},
+		{"final ammunition without calibre", func(in *record.Interdiction) { in.Items[1].Ammunition.Calibre = record.Calibre{} }, "items[1].ammunition.calibre", record.ErrRequired},
+		{"explosive weight negative", func(in *record.Interdiction) {
+			in.Items = append(in.Items, record.Item{Kind: record.KindExplosive, Quantity: 1, Explosive: &record.Explosive{Type: "tnt", WeightGrams: -200}})
+		}, "items[2].explosive.weight_grams", record.ErrNegative},
+		{"final other item without description", func(in *record.Interdiction) {
+			in.Items = append(in.Items, record.Item{Kind: record.KindOther, Quantity: 1})
+		}, "items[2].description", record.ErrRequired},
+		{"person without role", func(in *record.Interdiction) { in.People = []record.Person{{Name: "Токтогулов"}} }, "people[0].role", record.ErrRequired},
+		{"birth date malformed", func(in *record.Interdiction) {
+			in.People = []record.Person{{Role: "driver", Name: "Токтогулов", BirthDate: "17.05.1984"}}
+		}, "people[0].birth_date", record.ErrFormat},
+		{"birth date in the future", func(in *record.Interdiction) {
+			in.People = []record.Person{{Role: "driver", Name: "Токтогулов", BirthDate: "2030-01-01"}}
+		}, "people[0].birth_date", record.ErrFuture},
+		{"nationality unknown", func(in *record.Interdiction) {
+			in.People = []record.Person{{Role: "driver", Name: "Токтогулов", Nationality: "Kyrgyz"}}
+		}, "people[0].nationality", record.ErrCountry},
+		{"photo hash malformed", func(in *record.Interdiction) { in.Photos = []record.Photo{{SHA256: "abc"}} }, "photos[0].sha256", record.ErrFormat},
+		{"photo of an unknown item", func(in *record.Interdiction) {
+			in.Photos = []record.Photo{{SHA256: "a3f1c9b0e2d4f6a8b0c2e4f6a8b0c2e4f6a8b0c2e4f6a8b0c2e4f6a8b0c2e4f6", Item: uuid.New()}}
+		}, "photos[0].item", record.ErrUnknownItem},
+		{"custody without receiver", func(in *record.Interdiction) {
+			in.Custody = []record.CustodyEvent{{From: "Асанбаев", At: now}}
+		}, "custody[0].to", record.ErrRequired},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := final()
+			c.change(in)
+			got := problems(t, in)
+			assert.Equal(t, c.key, got[c.path], "all problems: %v", got)
+		})
+	}
+}
+
+func TestClockSkewIsAllowed(t *testing.T) {
+	in := final()
+	in.OccurredAt = now.Add(9 * time.Minute)
+	assert.Nil(t, problems(t, in))
+}
+
+func TestObliteratedOrAbsentSerialIsTraceReady(t *testing.T) {
+	for _, state := range []string{"obliterated", "none"} {
+		in := final()
+		in.Items[0].Firearm.Serials = []record.Serial{{State: state}}
+		assert.Nil(t, problems(t, in), state)
+	}
+}
+
+func TestDraftIsCheckedForFormNotCompleteness(t *testing.T) {
+	in := final()
+	in.Status = record.StatusDraft
+	in.Items[0].Firearm.Serials = nil
+	in.CrossingPoint = ""
+	in.Items[1].Ammunition.Calibre = record.Calibre{}
+	assert.Nil(t, problems(t, in))
+	in.Items[1].Quantity = -3
+	assert.Equal(t, map[string]string{"items[1].quantity": record.ErrNotPositive}, problems(t, in))
+}
+
+func TestNormalizeTidiesWhatPeopleType(t *testing.T) {
+	in := final()
+	in.PostCode = " kg-tor "
+	in.Route.Destination = "ru"
+	in.Items[0].Firearm.Serials = []record.Serial{{Number: " 12345 "}}
+	in.Normalize()
+	assert.Equal(t, "KG-TOR", in.PostCode)
+	assert.Equal(t, "RU", in.Route.Destination)
+	assert.Equal(t, record.Serial{Number: "12345", State: "intact"}, in.Items[0].Firearm.Serials[0])
+	assert.Nil(t, problems(t, in))
+}
+
+func TestErrorsCarryKeysAndPositions(t *testing.T) {
+	in := final()
+	in.Items[1].Quantity = -1
+	err := in.Validate(now)
+	var errs record.Errors
+	require.ErrorAs(t, err, &errs)
+	prefixed := errs.Prefix("[4]")
+	assert.Equal(t, "[4].items[1].quantity", prefixed[0].Path)
+	assert.Equal(t, "items[1].quantity", errs[0].Path, "Prefix does not change the original")
+	assert.Equal(t, []any{"field", "[4].items[1].quantity", "value", -1}, prefixed[0].MessageArgs())
+	var fe *record.FieldError
+	require.ErrorAs(t, error(prefixed), &fe)
+	assert.Equal(t, record.ErrNotPositive, fe.MessageKey())
+}
+
+func TestVocabulariesAreStableCodes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, v := range record.Vocabularies {
+		assert.False(t, seen[v.Name], "duplicate vocabulary %s", v.Name)
+		seen[v.Name] = true
+		codes := map[string]bool{}
+		for _, c := range v.Codes {
+			assert.Regexp(t, `^[a-z0-9_]+$`, c, "%s code", v.Name)
+			assert.False(t, codes[c], "%s: duplicate code %s", v.Name, c)
+			codes[c] = true
+		}
+	}
+	for _, want := range []string{"7.62x39", "5.45x39", "5.56x45", "7.62x54r", "7.62x25", "9x18", "9x19", "12.7x108", "14.5x114", "12ga", "16ga", "20ga", "40mm_vog25", "40mm_pg7", "82mm_mortar"} {
+		_, ok := record.LookupCalibre(want)
+		assert.True(t, ok, want)
+	}
+	for _, c := range record.LightWeaponCategories {
+		assert.True(t, record.FirearmCategories.Has(c), c)
+	}
+	assert.True(t, record.IsCountry("KZ"))
+	assert.True(t, record.IsCountry("TM"))
+	assert.False(t, record.IsCountry("SU"))
+	assert.False(t, record.IsCountry("kz"))
+}
+
+func TestHashIsStableAcrossJSON(t *testing.T) {
+	in := final()
+	in.ID = uuid.MustParse("0b6f8c52-8a58-4b59-9d4e-3f3a8a1f2c11")
+	h1, err := in.Hash()
+	require.NoError(t, err)
+	b, err := json.Marshal(in)
+	require.NoError(t, err)
+	var back record.Interdiction
+	require.NoError(t, json.Unmarshal(b, &back))
+	h2, err := back.Hash()
+	require.NoError(t, err)
+	assert.Equal(t, h1, h2)
+	back.Items[0].Firearm.Serials[0].Number = "ЕМ 4412"
+	h3, _ := back.Hash()
+	assert.NotEqual(t, h1, h3)
+}
+
+func TestItemHelpers(t *testing.T) {
+	in := final()
+	assert.Equal(t, 3, in.ItemCount())
+	assert.Equal(t, "pistol", in.Items[0].Category())
+	assert.Equal(t, "ammunition", in.Items[1].Category())
+	assert.Equal(t, "part.barrel", (&record.Item{Kind: record.KindPart, Part: &record.Part{Type: "barrel"}}).Category())
+	assert.Equal(t, "9×18mm Makarov", in.Items[0].CalibreOf().Label())
+	assert.Equal(t, "9 мм ПМ", in.Items[1].CalibreOf().Label())
+	in.AssignIDs()
+	assert.NotEqual(t, uuid.Nil, in.ID)
+	assert.NotEqual(t, uuid.Nil, in.Items[1].ID)
+}

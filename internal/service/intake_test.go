@@ -1,0 +1,107 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/store/storetest"
+)
+
+func setUp(t testing.TB) *service.Service {
+	t.Helper()
+	svc, err := service.Init(context.Background(), t.TempDir(), service.Setup{PostCode: "KZ-DOS", PostName: "Достык"},
+		store.WithClock(func() time.Time { return time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC) }))
+	require.NoError(t, err)
+	t.Cleanup(func() { svc.Close() })
+	svc.Actor = "test"
+	return svc
+}
+
+func TestInitValidatesThePost(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		setup service.Setup
+		err   error
+	}{
+		{service.Setup{PostCode: "kz-dos", PostName: "Достык"}, nil},
+		{service.Setup{PostCode: "KZDOS", PostName: "Достык"}, service.ErrBadPostCode},
+		{service.Setup{PostCode: "QQ-DOS", PostName: "Достык"}, service.ErrBadPostCode},
+		{service.Setup{PostCode: "KZ-DOS", PostName: "  "}, service.ErrPostNameEmpty},
+	}
+	for _, c := range cases {
+		svc, err := service.Init(ctx, t.TempDir(), c.setup)
+		if c.err != nil {
+			assert.ErrorIs(t, err, c.err)
+			continue
+		}
+		require.NoError(t, err)
+		p, err := svc.Post(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "KZ-DOS", p.Code)
+		assert.Equal(t, "post", p.Role)
+		assert.Len(t, p.DeviceID, 36)
+		svc.Close()
+	}
+}
+
+func TestResolveByIDOrNumber(t *testing.T) {
+	ctx := context.Background()
+	svc := setUp(t)
+	f, err := os.Open("../../testdata/record.json")
+	require.NoError(t, err)
+	defer f.Close()
+	added, err := svc.AddJSON(ctx, f, "../../testdata")
+	require.NoError(t, err)
+	id := added[0].ID.String()
+	for _, ref := range []string{id, "KZ-DOS-2026-0001", "kz-dos-2026-0001"} {
+		got, err := svc.Resolve(ctx, ref)
+		require.NoError(t, err)
+		assert.Equal(t, id, got)
+	}
+	_, err = svc.Resolve(ctx, "KZ-DOS-2026-9999")
+	assert.ErrorIs(t, err, store.ErrNotFound)
+}
+
+// FuzzAddJSON feeds arbitrary bytes to the JSON intake: it must never
+// panic, and whatever it refuses must leave the store as it was.
+func FuzzAddJSON(f *testing.F) {
+	example, err := os.ReadFile("../../testdata/record.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(example)
+	f.Add([]byte("[" + string(example) + "]"))
+	f.Add([]byte(`{"status":"draft","post_code":"KZ-DOS","occurred_at":"2026-01-01T00:00:00Z"}`))
+	f.Add([]byte(`[{"status":"final"},{"items":[{"kind":"firearm","quantity":-1}]}]`))
+	f.Add([]byte(`{"id":"not-a-uuid"}`))
+	f.Add([]byte(`{"occurred_at":"yesterday"}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte("\ufeff{}"))
+	svc := setUp(f)
+	dir := svc.Dir
+	f.Fuzz(func(t *testing.T, data []byte) {
+		before := storetest.Dump(t, dir)
+		added, err := svc.AddJSON(context.Background(), bytes.NewReader(data), filepath.Join(dir, "no-photos-here"))
+		if err != nil {
+			if after := storetest.Dump(t, dir); after != before {
+				t.Fatalf("refused input changed the store: %v", err)
+			}
+			return
+		}
+		if len(added) == 0 {
+			t.Fatal("no error and no record")
+		}
+		if err := svc.Verify(context.Background()); err != nil {
+			t.Fatalf("audit after intake: %v", err)
+		}
+	})
+}
