@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"testing"
 	"time"
 
@@ -241,4 +242,20 @@ func TestItemHelpers(t *testing.T) {
 	in.AssignIDs()
 	assert.NotEqual(t, uuid.Nil, in.ID)
 	assert.NotEqual(t, uuid.Nil, in.Items[1].ID)
+}
+
+func TestFormatDocListsEveryCode(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/record-json.md")
+	require.NoError(t, err)
+	for _, v := range record.Vocabularies {
+		if v.Name == "item_kind" || v.Name == "status" {
+			continue
+		}
+		for _, c := range v.Codes {
+			assert.Contains(t, string(doc), "`"+c+"`", "%s code missing from docs/record-json.md", v.Name)
+		}
+	}
+	for _, c := range record.Calibres {
+		assert.Contains(t, string(doc), "`"+c.Code+"`", "calibre missing from docs/record-json.md")
+	}
 }
