@@ -102,14 +102,18 @@ type counter struct {
 	changed bool
 }
 
+// stmt returns query prepared for this transaction. The statement is
+// prepared once per store, and database/sql keeps it prepared on each
+// connection, so a save does not parse its SQL again.
 func (b *batch) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := b.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := b.tx.PrepareContext(ctx, query)
+	prepared, err := b.s.prepared(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("prepare %q: %w", query, err)
+		return nil, err
 	}
+	st := b.tx.StmtContext(ctx, prepared)
 	b.stmts[query] = st
 	return st, nil
 }

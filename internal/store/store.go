@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -37,6 +38,9 @@ type Store struct {
 	db   *sql.DB
 	path string
 	now  func() time.Time
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
 }
 
 // Error is a failure the user can act on, with a catalog key for its message.
@@ -121,7 +125,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	// SQLite allows one writer; readers run beside it in WAL mode.
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
-	s := &Store{db: db, path: path, now: time.Now}
+	s := &Store{db: db, path: path, now: time.Now, stmts: map[string]*sql.Stmt{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -187,7 +191,30 @@ func checkWritable(dir string) error {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// prepared returns query prepared on the database, preparing it once.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", query, err)
+	}
+	s.stmts[query] = st
+	return st, nil
+}
 
 // DB exposes the database to packages that keep their own tables in it
 // (bundle ledger) and to tests.
