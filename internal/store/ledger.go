@@ -1,0 +1,506 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kordon/kordon/internal/record"
+)
+
+// Audit actions of bundles.
+const (
+	ActionExport = "export"
+	ActionImport = "import"
+	ActionTrust  = "trust"
+	ActionRevoke = "revoke"
+)
+
+// More sentinels for errors.Is.
+var (
+	ErrConflict     = &Error{Key: "store.err.conflict"}
+	ErrNotFinal     = &Error{Key: "store.err.not_final"}
+	ErrNonCanonical = &Error{Key: "store.err.non_canonical"}
+	ErrOwnRecord    = &Error{Key: "store.err.own_record"}
+	ErrKeyKnown     = &Error{Key: "store.err.key_known"}
+)
+
+// ---- the post: what to export, and what was exported ----
+
+// OutBundle is a bundle this device wrote.
+type OutBundle struct {
+	Seq          int64
+	BundleID     string
+	ManifestHash string
+	Created      time.Time
+	File         string
+	Versions     int
+	Media        int
+	// AuditTo is the last audit entry the bundle carried.
+	AuditTo      int64
+	Acknowledged *time.Time
+}
+
+// NextExport returns the sequence number of the next bundle, the manifest
+// hash of the last one ("" before the first) and the first audit entry the
+// next bundle carries.
+func (s *Store) NextExport(ctx context.Context) (seq int64, prevHash string, auditFrom int64, err error) {
+	var auditTo int64
+	err = s.db.QueryRowContext(ctx, "SELECT seq, manifest_hash, audit_to FROM bundles_out ORDER BY seq DESC LIMIT 1").Scan(&seq, &prevHash, &auditTo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 1, "", 1, nil
+	}
+	if err != nil {
+		return 0, "", 0, fmt.Errorf("read export ledger: %w", err)
+	}
+	return seq + 1, prevHash, auditTo + 1, nil
+}
+
+// VersionRef names one stored version.
+type VersionRef struct {
+	rid     int64
+	ID      string
+	Version int
+}
+
+// PendingVersions calls fn, oldest first, with every final version of this
+// device's records that no bundle carried yet, as stored.
+func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, content []byte) error) error {
+	device, err := s.Meta(ctx, MetaDeviceID)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT v.rid, r.id, v.version, v.content FROM versions v JOIN records r ON r.rid = v.rid
+		WHERE r.origin = ? AND v.status = 'final' AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)
+		ORDER BY v.rid, v.version`, device)
+	if err != nil {
+		return fmt.Errorf("read versions to export: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref VersionRef
+		var content []byte
+		if err := rows.Scan(&ref.rid, &ref.ID, &ref.Version, &content); err != nil {
+			return fmt.Errorf("read versions to export: %w", err)
+		}
+		if err := fn(ref, content); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// MediaExported reports whether a bundle already carried the attachment.
+func (s *Store) MediaExported(ctx context.Context, sha string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM exported_media WHERE sha256 = ?", sha).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read export ledger: %w", err)
+	}
+	return true, nil
+}
+
+// AuditSince calls fn with every audit entry from seq on, in order.
+func (s *Store) AuditSince(ctx context.Context, from int64, fn func(AuditEntry) error) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit WHERE seq >= ? ORDER BY seq", from)
+	if err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash, &e.Prev, &e.Hash); err != nil {
+			return fmt.Errorf("read audit: %w", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// RecordExport notes, in one transaction, that bundle b carried the given
+// versions and attachments, and appends an export entry to the audit log.
+func (s *Store) RecordExport(ctx context.Context, b OutBundle, refs []VersionRef, media []string, actor string) error {
+	tx, err := s.begin(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	if _, err := tx.exec(ctx, "INSERT INTO bundles_out (seq, bundle_id, manifest_hash, created_utc, file, versions, media, audit_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		b.Seq, b.BundleID, b.ManifestHash, utc(b.Created), b.File, len(refs), len(media), b.AuditTo); err != nil {
+		return fmt.Errorf("note bundle %d: %w", b.Seq, err)
+	}
+	for _, r := range refs {
+		if _, err := tx.exec(ctx, "INSERT INTO exported (rid, version, bundle_seq) VALUES (?, ?, ?)", r.rid, r.Version, b.Seq); err != nil {
+			return fmt.Errorf("note bundle %d: %w", b.Seq, err)
+		}
+	}
+	for _, sha := range media {
+		if _, err := tx.exec(ctx, "INSERT OR IGNORE INTO exported_media (sha256, bundle_seq) VALUES (?, ?)", sha, b.Seq); err != nil {
+			return fmt.Errorf("note bundle %d: %w", b.Seq, err)
+		}
+	}
+	if err := tx.audit(ctx, utc(s.now()), ActionExport, b.BundleID, int(b.Seq), b.ManifestHash); err != nil {
+		return err
+	}
+	return tx.commit()
+}
+
+// Bundles lists the bundles this device wrote, newest first.
+func (s *Store) Bundles(ctx context.Context) ([]OutBundle, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, bundle_id, manifest_hash, created_utc, file, versions, media, audit_to, acknowledged_utc FROM bundles_out ORDER BY seq DESC")
+	if err != nil {
+		return nil, fmt.Errorf("read export ledger: %w", err)
+	}
+	defer rows.Close()
+	var out []OutBundle
+	for rows.Next() {
+		var b OutBundle
+		var created string
+		var ack sql.NullString
+		if err := rows.Scan(&b.Seq, &b.BundleID, &b.ManifestHash, &created, &b.File, &b.Versions, &b.Media, &b.AuditTo, &ack); err != nil {
+			return nil, fmt.Errorf("read export ledger: %w", err)
+		}
+		b.Created, _ = time.Parse(timeLayout, created)
+		if ack.Valid {
+			t, _ := time.Parse(timeLayout, ack.String)
+			b.Acknowledged = &t
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Acknowledge marks the bundles up to seq, whose manifest hashes the
+// office's receipt lists, as received. It returns how many were newly
+// marked; a hash that does not match the ledger is a conflict.
+func (s *Store) Acknowledge(ctx context.Context, hashes map[int64]string, at time.Time, actor string) (int, error) {
+	tx, err := s.begin(ctx, actor)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.rollback()
+	n := 0
+	for seq, hash := range hashes {
+		var have string
+		var ack sql.NullString
+		err := tx.tx.QueryRowContext(ctx, "SELECT manifest_hash, acknowledged_utc FROM bundles_out WHERE seq = ?", seq).Scan(&have, &ack)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return 0, newError(ErrConflict, nil, "what", fmt.Sprintf("bundle %d", seq))
+		case err != nil:
+			return 0, fmt.Errorf("read export ledger: %w", err)
+		case have != hash:
+			return 0, newError(ErrConflict, nil, "what", fmt.Sprintf("bundle %d", seq))
+		case ack.Valid:
+			continue
+		}
+		if _, err := tx.exec(ctx, "UPDATE bundles_out SET acknowledged_utc = ? WHERE seq = ?", utc(at), seq); err != nil {
+			return 0, fmt.Errorf("note receipt: %w", err)
+		}
+		n++
+	}
+	return n, tx.commit()
+}
+
+// ---- the office: trusted keys and imports ----
+
+// TrustedKey is a post device's signing key the office trusts.
+type TrustedKey struct {
+	KeyID       string
+	PublicKey   string // the key file's content
+	PostCode    string
+	Name        string
+	Fingerprint string
+	Trusted     time.Time
+	Revoked     *time.Time
+}
+
+// Trust records a key as trusted. A key already known, trusted or
+// revoked, is refused: a revoked key is never trusted again.
+func (s *Store) Trust(ctx context.Context, k TrustedKey, actor string) error {
+	tx, err := s.begin(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	var one int
+	err = tx.tx.QueryRowContext(ctx, "SELECT 1 FROM trusted_keys WHERE key_id = ?", k.KeyID).Scan(&one)
+	if err == nil {
+		return newError(ErrKeyKnown, nil, "fingerprint", k.Fingerprint)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read trusted keys: %w", err)
+	}
+	now := utc(s.now())
+	if _, err := tx.exec(ctx, "INSERT INTO trusted_keys (key_id, public_key, post_code, name, fingerprint, trusted_utc) VALUES (?, ?, ?, ?, ?, ?)",
+		k.KeyID, k.PublicKey, k.PostCode, k.Name, k.Fingerprint, now); err != nil {
+		return fmt.Errorf("trust key: %w", err)
+	}
+	if err := tx.audit(ctx, now, ActionTrust, k.KeyID, 0, k.Fingerprint); err != nil {
+		return err
+	}
+	return tx.commit()
+}
+
+// Revoke stops trusting a key; bundles it signed are refused from now on.
+func (s *Store) Revoke(ctx context.Context, keyID, actor string) error {
+	tx, err := s.begin(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer tx.rollback()
+	now := utc(s.now())
+	res, err := tx.exec(ctx, "UPDATE trusted_keys SET revoked_utc = ? WHERE key_id = ? AND revoked_utc IS NULL", now, keyID)
+	if err != nil {
+		return fmt.Errorf("revoke key: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return newError(ErrNotFound, nil, "id", keyID)
+	}
+	if err := tx.audit(ctx, now, ActionRevoke, keyID, 0, ""); err != nil {
+		return err
+	}
+	return tx.commit()
+}
+
+// TrustedKeys lists the keys the office knows, revoked ones included.
+func (s *Store) TrustedKeys(ctx context.Context) ([]TrustedKey, error) {
+	return s.trustedKeys(ctx, "")
+}
+
+// Key returns the known key with the given id, or ErrNotFound.
+func (s *Store) Key(ctx context.Context, keyID string) (*TrustedKey, error) {
+	ks, err := s.trustedKeys(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ks) == 0 {
+		return nil, newError(ErrNotFound, nil, "id", keyID)
+	}
+	return &ks[0], nil
+}
+
+func (s *Store) trustedKeys(ctx context.Context, keyID string) ([]TrustedKey, error) {
+	q := "SELECT key_id, public_key, post_code, name, fingerprint, trusted_utc, revoked_utc FROM trusted_keys"
+	var args []any
+	if keyID != "" {
+		q += " WHERE key_id = ?"
+		args = append(args, keyID)
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY post_code, name", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read trusted keys: %w", err)
+	}
+	defer rows.Close()
+	var out []TrustedKey
+	for rows.Next() {
+		var k TrustedKey
+		var trusted string
+		var revoked sql.NullString
+		if err := rows.Scan(&k.KeyID, &k.PublicKey, &k.PostCode, &k.Name, &k.Fingerprint, &trusted, &revoked); err != nil {
+			return nil, fmt.Errorf("read trusted keys: %w", err)
+		}
+		k.Trusted, _ = time.Parse(timeLayout, trusted)
+		if revoked.Valid {
+			t, _ := time.Parse(timeLayout, revoked.String)
+			k.Revoked = &t
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// InBundle is a bundle the office imported.
+type InBundle struct {
+	KeyID         string
+	Seq           int64
+	BundleID      string
+	ManifestHash  string
+	PostCode      string
+	DeviceID      string
+	Imported      time.Time
+	VersionsNew   int
+	VersionsKnown int
+	// Gap names the sequence numbers missing before this bundle, e.g. "3-4".
+	Gap string
+}
+
+// ImportedBundles lists the bundles imported under a key (all keys if
+// keyID is empty), newest first.
+func (s *Store) ImportedBundles(ctx context.Context, keyID string) ([]InBundle, error) {
+	q := "SELECT key_id, seq, bundle_id, manifest_hash, post_code, device_id, imported_utc, versions_new, versions_known, gap FROM bundles_in"
+	var args []any
+	if keyID != "" {
+		q += " WHERE key_id = ?"
+		args = append(args, keyID)
+	}
+	rows, err := s.db.QueryContext(ctx, q+" ORDER BY imported_utc DESC, seq DESC", args...)
+	if err != nil {
+		return nil, fmt.Errorf("read import ledger: %w", err)
+	}
+	defer rows.Close()
+	var out []InBundle
+	for rows.Next() {
+		var b InBundle
+		var at string
+		if err := rows.Scan(&b.KeyID, &b.Seq, &b.BundleID, &b.ManifestHash, &b.PostCode, &b.DeviceID, &at, &b.VersionsNew, &b.VersionsKnown, &b.Gap); err != nil {
+			return nil, fmt.Errorf("read import ledger: %w", err)
+		}
+		b.Imported, _ = time.Parse(timeLayout, at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// ImportedBundle returns the bundle imported under keyID with sequence
+// number seq, or nil.
+func (s *Store) ImportedBundle(ctx context.Context, keyID string, seq int64) (*InBundle, error) {
+	all, err := s.ImportedBundles(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].Seq == seq {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// Importer adds what one bundle carries, inside one transaction.
+type Importer struct {
+	b *batch
+	// New and Known count the versions added and those already present.
+	New, Known int
+}
+
+// Import runs fn with an Importer in one write transaction: if fn or any
+// step fails, nothing of the bundle is kept.
+func (s *Store) Import(ctx context.Context, actor string, fn func(*Importer) error) error {
+	b, err := s.begin(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer b.rollback()
+	if err := fn(&Importer{b: b}); err != nil {
+		return err
+	}
+	return b.commit()
+}
+
+// Version adds one final record version made on another device, exactly as
+// its bytes were signed. The same version again is counted as known; the
+// same version with other content is a conflict.
+func (im *Importer) Version(ctx context.Context, content []byte) error {
+	b := im.b
+	var in record.Interdiction
+	dec := json.NewDecoder(bytes.NewReader(content))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return newError(ErrNonCanonical, err, "id", "?")
+	}
+	id := in.ID.String()
+	canonical, err := json.Marshal(&in)
+	if err != nil || !bytes.Equal(canonical, content) {
+		return newError(ErrNonCanonical, err, "id", id)
+	}
+	switch {
+	case in.Status != record.StatusFinal:
+		return newError(ErrNotFinal, nil, "id", id)
+	case in.Origin == "" || in.Version < 1 || in.Number == "":
+		return newError(ErrNonCanonical, nil, "id", id)
+	case in.Origin == b.device:
+		return newError(ErrOwnRecord, nil, "id", id)
+	}
+	// Another device's clock may run ahead of ours: allow a day.
+	if err := in.Validate(b.s.now().Add(24 * time.Hour)); err != nil {
+		return err
+	}
+	hash := SHA256(content)
+	h, err := b.head(ctx, id)
+	if err != nil {
+		return err
+	}
+	if h != nil {
+		if h.origin != in.Origin {
+			return newError(ErrNotOwner, nil, "id", id, "number", h.number)
+		}
+		var have string
+		err := b.tx.QueryRowContext(ctx, "SELECT hash FROM versions WHERE rid = ? AND version = ?", h.rid, in.Version).Scan(&have)
+		switch {
+		case err == nil && have == hash:
+			im.Known++
+			return nil
+		case err == nil:
+			return newError(ErrConflict, nil, "what", fmt.Sprintf("%s v%d", in.Number, in.Version))
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("read record %s: %w", id, err)
+		}
+	}
+	now := utc(b.s.now())
+	rid := int64(0)
+	newest := h == nil || in.Version > h.version
+	if newest {
+		if rid, err = b.putHead(ctx, h, &in, now); err != nil {
+			return err
+		}
+	} else {
+		rid = h.rid
+	}
+	if _, err := b.exec(ctx, "INSERT INTO versions (rid, version, status, hash, saved_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		rid, in.Version, in.Status, hash, now, b.actor, content); err != nil {
+		return fmt.Errorf("import record %s version %d: %w", id, in.Version, err)
+	}
+	if newest {
+		if err := b.index(ctx, rid, &in, h != nil); err != nil {
+			return err
+		}
+	}
+	im.New++
+	return b.audit(ctx, now, ActionImport, id, in.Version, hash)
+}
+
+// Media adds an attachment (its address is the SHA-256 of data).
+func (im *Importer) Media(ctx context.Context, data []byte) error {
+	_, err := im.b.putMedia(ctx, data)
+	return err
+}
+
+// Audit keeps one audit entry of another device, as its bundle carried it.
+// The same entry again is ignored; another entry under the same number is
+// a conflict.
+func (im *Importer) Audit(ctx context.Context, origin string, seq int64, entry []byte) error {
+	var have []byte
+	err := im.b.tx.QueryRowContext(ctx, "SELECT entry FROM remote_audit WHERE origin = ? AND seq = ?", origin, seq).Scan(&have)
+	switch {
+	case err == nil && bytes.Equal(have, entry):
+		return nil
+	case err == nil:
+		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", seq))
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("read remote audit: %w", err)
+	}
+	if _, err := im.b.exec(ctx, "INSERT INTO remote_audit (origin, seq, entry) VALUES (?, ?, ?)", origin, seq, entry); err != nil {
+		return fmt.Errorf("keep remote audit entry: %w", err)
+	}
+	return nil
+}
+
+// Bundle notes the bundle in the import ledger.
+func (im *Importer) Bundle(ctx context.Context, in InBundle) error {
+	if _, err := im.b.exec(ctx, `INSERT INTO bundles_in (key_id, seq, bundle_id, manifest_hash, post_code, device_id, imported_utc, versions_new, versions_known, gap)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.KeyID, in.Seq, in.BundleID, in.ManifestHash, in.PostCode, in.DeviceID, utc(im.b.s.now()), im.New, im.Known, in.Gap); err != nil {
+		return fmt.Errorf("note imported bundle: %w", err)
+	}
+	return im.b.audit(ctx, utc(im.b.s.now()), ActionImport, in.BundleID, int(in.Seq), in.ManifestHash)
+}
