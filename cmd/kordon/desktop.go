@@ -4,11 +4,39 @@ import (
 	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2/app"
+
 	"github.com/kordon/kordon/internal/cli"
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/ui"
 )
 
-// runDesktop opens the desktop application on the default data folder.
+// appID names the application to the operating system (preferences, icon).
+const appID = "org.kordon.desktop"
+
+// runDesktop opens the desktop application on the default data folder, in
+// the language the environment asks for until the data folder names the
+// officer's own.
 func runDesktop() int {
-	fmt.Fprintln(os.Stderr, "kordon: the desktop application is not part of this build yet; see 'kordon help'.")
-	return cli.Run(nil, []string{"help"}, cli.OSEnv())
+	lang := i18n.FromEnv(os.Getenv)
+	cat, err := cli.Catalog()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kordon:", err)
+		return 1
+	}
+	tr := cat.For(lang)
+	dir, err := service.DefaultDir(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kordon:", tr.Error(err))
+		return 1
+	}
+	fa := app.NewWithID(appID)
+	k := ui.New(fa, cat, dir, lang, os.Getenv)
+	if _, err := k.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "kordon:", tr.Error(err))
+		return 1
+	}
+	fa.Run()
+	return 0
 }

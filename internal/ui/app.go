@@ -1,0 +1,279 @@
+// Package ui is Kordon's desktop application: the first-run setup, the
+// dashboard, the records list and search, the record view with its history,
+// the interdiction form with autosave, and the settings. It is the only
+// package that knows Fyne; everything it does goes through internal/service,
+// so the desktop application and the command line behave the same.
+//
+// Every visible text comes from the application's own catalogs
+// (internal/i18n), so the officer can change the language while the window
+// is open: the window's content is rebuilt from the new catalog.
+package ui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/service"
+)
+
+// Meta keys the desktop application keeps in the data folder.
+const (
+	MetaLang           = "lang"            // the officer's language code
+	MetaCrossingPoints = "crossing_points" // the post's crossing points, one a line
+	MetaOfficerName    = "officer_name"
+	MetaOfficerRank    = "officer_rank"
+	// MetaUnsaved holds the JSON of a form whose changes are not yet in the
+	// store (a final record being edited, or a draft the store refused), so
+	// that a crash or power cut does not lose them.
+	MetaUnsaved = "ui_unsaved"
+)
+
+// App is the desktop application on one data folder.
+type App struct {
+	fa  fyne.App
+	cat *i18n.Catalog
+	tr  *i18n.Translator
+	dir string
+	svc *service.Service
+	win fyne.Window
+
+	getenv func(string) string
+	ctx    context.Context
+
+	// screen is what the main window shows; rebuild redraws it.
+	screen screen
+	nav    *widget.List
+	dialog dialog.Dialog
+}
+
+// screen is one view of the main window. Its state lives in the value, so it
+// can be rebuilt in another language without losing what was typed.
+type screen interface {
+	// build makes the screen's widgets from its state.
+	build() fyne.CanvasObject
+	// name is the navigation entry it belongs to (navDashboard…).
+	name() string
+}
+
+// New prepares the application on the data folder dir, speaking lang until
+// the data folder names the officer's own language. getenv (os.Getenv when
+// nil) names the officer for the audit log.
+func New(fa fyne.App, cat *i18n.Catalog, dir, lang string, getenv func(string) string) *App {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	fa.Settings().SetTheme(newTheme())
+	if ic := appIcon(); ic != nil {
+		fa.SetIcon(ic)
+	}
+	return &App{fa: fa, cat: cat, tr: cat.For(lang), dir: dir, getenv: getenv, ctx: context.Background()}
+}
+
+// Start opens the window: the setup form when the data folder is not set up
+// yet, the main window otherwise. It returns the window, already shown.
+func (a *App) Start() (fyne.Window, error) {
+	a.win = a.fa.NewWindow("Kordon")
+	a.win.Resize(fyne.NewSize(1024, 700))
+	a.win.SetOnClosed(a.close)
+	svc, err := service.Open(a.ctx, a.dir)
+	switch {
+	case errors.Is(err, service.ErrNotSetUp):
+		a.win.SetContent(newSetup(a).build())
+	case err != nil:
+		return nil, err
+	default:
+		a.opened(svc)
+	}
+	a.win.Show()
+	return a.win, nil
+}
+
+// Window is the application's window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// Service is the open data folder, nil before setup.
+func (a *App) Service() *service.Service { return a.svc }
+
+// close saves what the form holds and closes the data folder.
+func (a *App) close() {
+	if f, ok := a.screen.(*formScreen); ok && a.svc != nil {
+		f.flush()
+		f.stop()
+	}
+	if a.svc != nil {
+		a.svc.Close()
+		a.svc = nil
+	}
+}
+
+// opened shows the main window on an open data folder.
+func (a *App) opened(svc *service.Service) {
+	a.svc = svc
+	if l, _ := svc.Meta(a.ctx, MetaLang); l != "" {
+		a.tr = a.cat.For(l)
+	}
+	svc.Actor = a.actor()
+	a.addShortcuts()
+	a.show(newDashboard(a))
+	if raw, _ := svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+		a.offerUnsaved(raw)
+	}
+}
+
+// actor names the officer for the audit log: the officer set in the
+// settings, else the operating system's user.
+func (a *App) actor() string {
+	if n, _ := a.svc.Meta(a.ctx, MetaOfficerName); strings.TrimSpace(n) != "" {
+		return strings.TrimSpace(n)
+	}
+	return service.DefaultActor(a.getenv)
+}
+
+// T translates key in the current language.
+func (a *App) T(key string, args ...any) string { return a.tr.T(key, args...) }
+
+// show makes s the main window's content.
+func (a *App) show(s screen) {
+	if old, ok := a.screen.(*formScreen); ok && old != s {
+		old.flush()
+		old.stop()
+	}
+	a.screen = s
+	a.rebuild()
+}
+
+// rebuild redraws the main window in the current language.
+func (a *App) rebuild() {
+	post, _ := a.svc.Post(a.ctx)
+	a.win.SetTitle(a.T("ui.window_title", "post", post.Name))
+	a.nav = a.navigation()
+	body := a.screen.build()
+	split := container.NewHSplit(a.nav, body)
+	split.Offset = 0.17
+	a.win.SetContent(split)
+}
+
+// Navigation entries.
+const (
+	navDashboard = "dashboard"
+	navNew       = "new"
+	navRecords   = "records"
+	navSettings  = "settings"
+)
+
+var navEntries = []string{navDashboard, navNew, navRecords, navSettings}
+
+func (a *App) navigation() *widget.List {
+	l := widget.NewList(
+		func() int { return len(navEntries) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(a.T("ui.nav." + navEntries[id]))
+		})
+	for i, n := range navEntries {
+		if a.screen != nil && a.screen.name() == n {
+			l.Select(i)
+		}
+	}
+	l.OnSelected = func(id widget.ListItemID) {
+		if a.screen != nil && a.screen.name() == navEntries[id] {
+			return
+		}
+		a.navigate(navEntries[id])
+	}
+	return l
+}
+
+func (a *App) navigate(name string) {
+	switch name {
+	case navDashboard:
+		a.show(newDashboard(a))
+	case navNew:
+		a.show(newForm(a, nil))
+	case navRecords:
+		a.show(newRecords(a))
+	case navSettings:
+		a.show(newSettings(a))
+	}
+}
+
+func (a *App) addShortcuts() {
+	c := a.win.Canvas()
+	ctrl := func(k fyne.KeyName, f func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { f() })
+	}
+	ctrl(fyne.KeyS, func() {
+		if f, ok := a.screen.(*formScreen); ok {
+			f.save()
+		}
+	})
+	ctrl(fyne.KeyN, func() { a.navigate(navNew) })
+	ctrl(fyne.KeyF, func() {
+		r := newRecords(a)
+		a.show(r)
+		a.win.Canvas().Focus(r.search)
+	})
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && a.dialog != nil {
+			a.dialog.Hide()
+			a.dialog = nil
+		}
+	})
+}
+
+// showDialog shows d and remembers it, so Esc can close it.
+func (a *App) showDialog(d dialog.Dialog) {
+	a.dialog = d
+	d.SetOnClosed(func() {
+		if a.dialog == d {
+			a.dialog = nil
+		}
+	})
+	d.Show()
+}
+
+// showError tells the officer what went wrong, in their language.
+func (a *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	lbl := widget.NewLabel(a.tr.Error(err))
+	lbl.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(a.T("ui.error_title"), a.T("ui.close"), container.NewGridWrap(fyne.NewSize(460, 120), lbl), a.win)
+	a.showDialog(d)
+}
+
+// confirm asks a yes/no question; no, if given, runs on the answer no.
+func (a *App) confirm(title, message, yes string, f func(), no ...func()) {
+	lbl := widget.NewLabel(message)
+	lbl.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(title, yes, a.T("ui.cancel"), container.NewGridWrap(fyne.NewSize(420, 90), lbl), func(ok bool) {
+		if ok {
+			f()
+		} else if len(no) > 0 {
+			no[0]()
+		}
+	}, a.win)
+	a.showDialog(d)
+}
+
+// setLang switches the language now and keeps it for the next start.
+func (a *App) setLang(code string) error {
+	a.tr = a.cat.For(code)
+	if a.svc != nil {
+		if err := a.svc.SetMeta(a.ctx, map[string]string{MetaLang: a.tr.Lang()}); err != nil {
+			return err
+		}
+		a.rebuild()
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// dashboard is the first screen: today's work at a glance.
+type dashboard struct{ a *App }
+
+func newDashboard(a *App) *dashboard { return &dashboard{a: a} }
+
+func (d *dashboard) name() string { return navDashboard }
+
+// dashboardCounts are the numbers the dashboard shows.
+type dashboardCounts struct {
+	Today, Month, Drafts int
+}
+
+// counts reads the dashboard's numbers as of now, in local time.
+func (a *App) counts(now time.Time) (dashboardCounts, error) {
+	var c dashboardCounts
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	var err error
+	if c.Today, err = a.svc.Count(a.ctx, store.Filter{From: day, To: day.AddDate(0, 0, 1)}); err != nil {
+		return c, err
+	}
+	if c.Month, err = a.svc.Count(a.ctx, store.Filter{From: month, To: month.AddDate(0, 1, 0)}); err != nil {
+		return c, err
+	}
+	c.Drafts, err = a.svc.Count(a.ctx, store.Filter{Status: record.StatusDraft})
+	return c, err
+}
+
+func (d *dashboard) build() fyne.CanvasObject {
+	a := d.a
+	post, _ := a.svc.Post(a.ctx)
+	c, err := a.counts(time.Now())
+	if err != nil {
+		a.showError(err)
+	}
+	tile := func(key string, n int, onTap func()) fyne.CanvasObject {
+		num := widget.NewLabel(a.tr.Number(int64(n)))
+		num.SizeName = theme.SizeNameHeadingText
+		num.TextStyle.Bold = true
+		num.Alignment = fyne.TextAlignCenter
+		lbl := widget.NewLabel(a.T(key))
+		lbl.Alignment = fyne.TextAlignCenter
+		lbl.Wrapping = fyne.TextWrapWord
+		btn := widget.NewButton(a.T("ui.dash.show"), onTap)
+		return widget.NewCard("", "", container.NewVBox(num, lbl, btn))
+	}
+	showFiltered := func(f store.Filter) func() {
+		return func() {
+			r := newRecords(a)
+			r.filter = f
+			a.show(r)
+		}
+	}
+	now := time.Now()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	tiles := container.NewGridWithColumns(3,
+		tile("ui.dash.today", c.Today, showFiltered(store.Filter{From: day, To: day.AddDate(0, 0, 1)})),
+		tile("ui.dash.month", c.Month, showFiltered(store.Filter{From: month, To: month.AddDate(0, 1, 0)})),
+		tile("ui.dash.drafts", c.Drafts, showFiltered(store.Filter{Status: record.StatusDraft})),
+	)
+	newBtn := widget.NewButtonWithIcon(a.T("ui.nav.new"), theme.ContentAddIcon(), func() { a.navigate(navNew) })
+	newBtn.Importance = widget.HighImportance
+	top := container.NewBorder(nil, nil, heading(a.T("ui.dash.title", "post", post.Name, "code", post.Code)), newBtn)
+
+	page, err := a.svc.List(a.ctx, store.Filter{Limit: 12})
+	if err != nil {
+		a.showError(err)
+	}
+	latest := newSummaryList(a, func() int { return len(page.Records) }, func(i int) store.Summary { return page.Records[i] })
+	return container.NewBorder(container.NewVBox(top, tiles, heading(a.T("ui.dash.latest"))), nil, nil, nil, latest)
+}
+
+// newSummaryList is a virtualised list of record summaries that opens a
+// record when tapped.
+func newSummaryList(a *App, n func() int, at func(int) store.Summary) *widget.List {
+	l := widget.NewList(n,
+		func() fyne.CanvasObject {
+			cells := make([]fyne.CanvasObject, 5)
+			for i := range cells {
+				lbl := widget.NewLabel("")
+				lbl.Truncation = fyne.TextTruncateEllipsis
+				cells[i] = lbl
+			}
+			return container.NewGridWithColumns(5, cells...)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			s := at(id)
+			cells := o.(*fyne.Container).Objects
+			cells[0].(*widget.Label).SetText(s.Number)
+			cells[1].(*widget.Label).SetText(a.tr.DateTime(s.OccurredAt.Local()))
+			cells[2].(*widget.Label).SetText(s.CrossingPoint)
+			cells[3].(*widget.Label).SetText(a.T(record.Statuses.LabelKey(s.Status)))
+			cells[4].(*widget.Label).SetText(a.tr.N("ui.pieces", s.Pieces))
+		})
+	l.OnSelected = func(id widget.ListItemID) {
+		l.Unselect(id)
+		a.show(newRecordView(a, at(id).ID))
+	}
+	return l
+}
+
+// crossingPoints are the post's crossing points, from the settings.
+func (a *App) crossingPoints() []string {
+	raw, _ := a.svc.Meta(a.ctx, MetaCrossingPoints)
+	var out []string
+	for _, l := range strings.Split(raw, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// offerUnsaved offers back a form that was open when Kordon last stopped.
+func (a *App) offerUnsaved(raw string) {
+	in, err := loadUnsaved(raw)
+	if err != nil {
+		a.svc.SetMeta(a.ctx, map[string]string{MetaUnsaved: ""})
+		return
+	}
+	label := in.Number
+	if label == "" {
+		label = a.tr.DateTime(in.OccurredAt.Local())
+	}
+	a.confirm(a.T("ui.unsaved.title"), a.T("ui.unsaved.question", "record", label), a.T("ui.unsaved.resume"), func() {
+		f := newForm(a, in)
+		if cur, err := a.svc.Get(a.ctx, in.ID.String()); err == nil {
+			f.final = cur.Record.Status == record.StatusFinal
+			in.Version = cur.Record.Version
+		}
+		f.dirty, f.changed = true, true
+		a.show(f)
+	}, func() { a.svc.SetMeta(a.ctx, map[string]string{MetaUnsaved: ""}) })
+}

@@ -1,0 +1,406 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/record"
+)
+
+// witnessRoles are the people shown under "Witnesses and interpreter".
+var witnessRoles = []string{"witness", "interpreter"}
+
+func isWitness(p record.Person) bool { return p.Role == "witness" || p.Role == "interpreter" }
+
+// build makes the form's widgets from the record.
+func (f *formScreen) build() fyne.CanvasObject {
+	a := f.a
+	f.rows = map[string]*fieldRow{}
+	f.summary = newFieldRow("", widget.NewLabel(""))
+	f.state = widget.NewLabel("")
+
+	title := a.T("ui.form.new_title")
+	if f.rec.Number != "" {
+		title = a.T("ui.form.edit_title", "number", f.rec.Number)
+	}
+	groups := container.NewVBox(
+		f.summary.err,
+		f.group("ui.group.when", f.whenWhere()),
+		f.group("ui.group.conveyance", f.conveyancePeople()),
+		f.group("ui.group.items", f.items()),
+		f.group("ui.group.circumstances", f.circumstances()),
+		f.group("ui.group.witnesses", f.witnesses()),
+	)
+	scroll := container.NewVScroll(groups)
+	scroll.OnScrolled = func(p fyne.Position) { f.offset = p }
+	scroll.Offset = f.offset
+
+	save := widget.NewButtonWithIcon(a.T("ui.form.save"), theme.DocumentSaveIcon(), func() { f.save() })
+	save.Importance = widget.HighImportance
+	fin := widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
+		a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
+			if f.finalise() {
+				f.stop()
+				a.show(newRecordView(a, f.rec.ID.String()))
+			}
+		})
+	})
+	buttons := []fyne.CanvasObject{save}
+	if !f.final {
+		buttons = append(buttons, fin)
+	}
+	close := widget.NewButtonWithIcon(a.T("ui.form.close"), theme.CancelIcon(), func() {
+		f.flush()
+		if f.save() || f.rec.Version == 0 {
+			f.clearStash()
+		}
+		if f.rec.Version > 0 {
+			a.show(newRecordView(a, f.rec.ID.String()))
+		} else {
+			a.show(newDashboard(a))
+		}
+	})
+	buttons = append(buttons, close)
+	f.state.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewBorder(nil, nil, heading(title), container.NewHBox(buttons...), f.state)
+	return container.NewBorder(top, nil, nil, nil, scroll)
+}
+
+// rebuildForm redraws the form after items or people were added or removed.
+func (f *formScreen) rebuildForm() {
+	f.touch()
+	f.a.rebuild()
+}
+
+func (f *formScreen) group(key string, body fyne.CanvasObject) fyne.CanvasObject {
+	return widget.NewCard(f.a.T(key), "", body)
+}
+
+// field registers obj as the widget of the record path, for errors.
+func (f *formScreen) field(path, key string, obj fyne.CanvasObject) *fieldRow {
+	r := newFieldRow(f.a.T(key), obj)
+	f.rows[path] = r
+	return r
+}
+
+func (f *formScreen) text(path, key string, p *string) *fieldRow {
+	return f.field(path, key, entry(*p, func(s string) { *p = s; f.touch() }))
+}
+
+func (f *formScreen) code(path, key string, voc record.Vocabulary, p *string) *fieldRow {
+	return f.field(path, key, codeSelect(f.a.tr, voc, nil, *p, func(c string) { *p = c; f.touch() }))
+}
+
+func (f *formScreen) country(path, key string, p *string) *fieldRow {
+	return f.field(path, key, countryEntry(*p, func(c string) { *p = c; f.touch() }))
+}
+
+func (f *formScreen) count(path, key string, p *int) *fieldRow {
+	var r *fieldRow
+	e := entry(itoa(*p), func(s string) {
+		n, ok := parseCount(s)
+		if !ok {
+			r.setError(f.a.T("ui.err.number"))
+			return
+		}
+		r.setError("")
+		*p = n
+		f.touch()
+	})
+	r = f.field(path, key, e)
+	return r
+}
+
+func (f *formScreen) calibre(path, key string, p *record.Calibre) *fieldRow {
+	return f.field(path, key, calibreEntry(*p, func(c record.Calibre) { *p = c; f.touch() }))
+}
+
+func (f *formScreen) checks(path, key string, voc record.Vocabulary, p *[]string) fyne.CanvasObject {
+	r := f.field(path, key, codeChecks(f.a.tr, voc, *p, func(c []string) { *p = c; f.touch() }))
+	return grid(1, r)
+}
+
+func (f *formScreen) whenWhere() fyne.CanvasObject {
+	in := f.rec
+	var dateRow, timeRow *fieldRow
+	when := func() {
+		dateRow.setError("")
+		timeRow.setError("")
+		switch f.setWhen() {
+		case "ui.err.date":
+			dateRow.setError(f.a.T("ui.err.date"))
+		case "ui.err.time":
+			timeRow.setError(f.a.T("ui.err.time"))
+		default:
+			f.touch()
+		}
+	}
+	de := entry(f.dateText, func(s string) { f.dateText = s; when() })
+	de.PlaceHolder = "2026-01-31"
+	te := entry(f.timeText, func(s string) { f.timeText = s; when() })
+	te.PlaceHolder = "14:30"
+	dateRow = f.field("occurred_at", "ui.f.date", de)
+	timeRow = f.newRow("ui.f.time", te)
+
+	cp := widget.NewSelectEntry(f.a.crossingPoints())
+	cp.SetText(in.CrossingPoint)
+	cp.OnChanged = func(s string) { in.CrossingPoint = strings.TrimSpace(s); f.touch() }
+
+	if len(in.Officers) == 0 {
+		in.Officers = []record.Officer{{}}
+	}
+	o := &in.Officers[0]
+	return container.NewVBox(
+		grid(4, dateRow, timeRow, f.field("crossing_point", "field.crossing_point", cp), f.code("location_type", "field.location_type", record.LocationTypes, &in.LocationType)),
+		grid(4, f.code("direction", "field.direction", record.Directions, &in.Direction),
+			f.code("recovery", "field.recovery", record.RecoveryTypes, &in.Recovery),
+			f.code("legal_basis", "field.legal_basis", record.LegalBases, &in.LegalBasis),
+			f.text("legal_basis_text", "ui.f.legal_basis_text", &in.LegalBasisText)),
+		grid(4, f.text("officers[0].name", "ui.f.officer_name", &o.Name), f.text("officers[0].rank", "ui.f.officer_rank", &o.Rank),
+			f.text("officers[0].position", "ui.f.officer_position", &o.Position), f.field("officers", "field.officer", layout.NewSpacer())),
+		f.checks("detection", "field.detection", record.DetectionMethods, &in.Detection),
+		f.checks("criminal_context", "field.criminal_context", record.CriminalContexts, &in.CriminalContext),
+	)
+}
+
+// newRow is a labelled field that no record path names.
+func (f *formScreen) newRow(key string, obj fyne.CanvasObject) *fieldRow {
+	return newFieldRow(f.a.T(key), obj)
+}
+
+func (f *formScreen) conveyancePeople() fyne.CanvasObject {
+	in := f.rec
+	if in.Conveyance == nil {
+		in.Conveyance = &record.Conveyance{}
+	}
+	c := in.Conveyance
+	box := container.NewVBox(
+		grid(4, f.code("transport", "field.transport", record.TransportModes, &in.Transport),
+			f.text("conveyance.plate", "ui.f.plate", &c.Plate),
+			f.country("conveyance.country", "ui.f.registration_country", &c.Country),
+			f.text("conveyance.vin", "ui.f.vin", &c.VIN)),
+		grid(4, f.text("conveyance.container", "ui.f.container", &c.Container),
+			f.text("conveyance.voyage", "ui.f.voyage", &c.Voyage),
+			f.country("route.departure", "ui.f.departure", &in.Route.Departure),
+			f.country("route.destination", "ui.f.destination", &in.Route.Destination)),
+		f.checks("concealment", "field.concealment", record.ConcealmentMethods, &in.Concealment),
+		grid(1, f.text("concealment_note", "ui.f.concealment_note", &in.ConcealmentNote)),
+	)
+	for i := range in.People {
+		if !isWitness(in.People[i]) {
+			box.Add(f.person(i, nil))
+		}
+	}
+	box.Add(container.NewHBox(widget.NewButtonWithIcon(f.a.T("ui.form.add_person"), theme.ContentAddIcon(), func() {
+		f.rec.People = append(f.rec.People, record.Person{Role: "driver"})
+		f.rec.AssignIDs()
+		f.rebuildForm()
+	})))
+	return box
+}
+
+// person edits People[i]; roles limits the roles offered (nil: all but the
+// witnesses').
+func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
+	p := &f.rec.People[i]
+	path := fmt.Sprintf("people[%d]", i)
+	if roles == nil {
+		for _, r := range record.PersonRoles.Codes {
+			if r != "witness" && r != "interpreter" {
+				roles = append(roles, r)
+			}
+		}
+	}
+	role := f.field(path+".role", "ui.f.role", codeSelect(f.a.tr, record.PersonRoles, roles, p.Role, func(c string) { p.Role = c; f.touch() }))
+	detained := widget.NewCheck(f.a.T("ui.f.detained"), func(b bool) { p.Detained = b; f.touch() })
+	detained.SetChecked(p.Detained)
+	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
+		f.rec.People = append(f.rec.People[:i], f.rec.People[i+1:]...)
+		f.rebuildForm()
+	})
+	return widget.NewCard("", "", container.NewVBox(
+		grid(4, role, f.text(path+".name", "ui.f.person_name", &p.Name), f.text(path+".name_latin", "ui.f.name_latin", &p.NameLatin),
+			f.text(path+".birth_date", "ui.f.birth_date", &p.BirthDate)),
+		grid(4, f.country(path+".nationality", "ui.f.nationality", &p.Nationality),
+			f.code(path+".document_type", "ui.f.document_type", record.DocumentTypes, &p.DocumentType),
+			f.text(path+".document_number", "ui.f.document_number", &p.DocumentNumber),
+			f.text(path+".document_issuer", "ui.f.document_issuer", &p.DocumentIssuer)),
+		grid(4, f.code(path+".sex", "ui.f.sex", record.Sexes, &p.Sex), f.text(path+".address", "ui.f.address", &p.Address),
+			f.newRow("ui.f.detained_title", detained), f.newRow("ui.form.actions", container.NewHBox(remove))),
+	))
+}
+
+func (f *formScreen) items() fyne.CanvasObject {
+	box := container.NewVBox()
+	for i := range f.rec.Items {
+		box.Add(f.item(i))
+	}
+	add := container.NewHBox()
+	for _, k := range record.ItemKinds.Codes {
+		add.Add(widget.NewButtonWithIcon(f.a.T("ui.form.add_item", "kind", f.a.T(record.ItemKinds.LabelKey(k))), theme.ContentAddIcon(), func() {
+			f.rec.Items = append(f.rec.Items, newItem(k))
+			f.rebuildForm()
+		}))
+	}
+	f.rows["items"] = newFieldRow(f.a.T("field.items"), add)
+	box.Add(add)
+	box.Add(f.rows["items"].err)
+	return box
+}
+
+func (f *formScreen) item(i int) fyne.CanvasObject {
+	it := &f.rec.Items[i]
+	path := fmt.Sprintf("items[%d]", i)
+	title := f.a.T("ui.form.item_title", "n", strconv.Itoa(i+1), "kind", f.a.T(record.ItemKinds.LabelKey(it.Kind)))
+	dup := widget.NewButtonWithIcon(f.a.T("ui.form.duplicate"), theme.ContentCopyIcon(), func() {
+		f.duplicate(i)
+		f.rebuildForm()
+	})
+	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
+		f.rec.Items = append(f.rec.Items[:i], f.rec.Items[i+1:]...)
+		f.rebuildForm()
+	})
+	head := container.NewBorder(nil, nil, heading(title), container.NewHBox(dup, remove))
+	common := grid(4, f.count(path+".quantity", "ui.f.quantity", &it.Quantity),
+		f.text(path+".description", "ui.f.description", &it.Description),
+		f.text(path+".packaging", "ui.f.packaging", &it.Packaging),
+		f.text(path+".seal_number", "ui.f.seal_number", &it.SealNumber))
+	box := container.NewVBox(head, f.rowsErr(path+".kind"), common)
+	switch {
+	case it.Firearm != nil:
+		fa := it.Firearm
+		p := path + ".firearm"
+		box.Add(grid(4, f.code(p+".category", "ui.f.firearm_category", record.FirearmCategories, &fa.Category),
+			f.text(p+".make", "ui.f.make", &fa.Make), f.text(p+".model", "ui.f.model", &fa.Model),
+			f.calibre(p+".calibre", "ui.f.calibre", &fa.Calibre)))
+		box.Add(grid(4, f.code(p+".condition", "ui.f.condition", record.FirearmConditions, &fa.Condition),
+			f.country(p+".country_marked", "ui.f.country_marked", &fa.CountryMarked),
+			f.country(p+".country_assessed", "ui.f.country_assessed", &fa.CountryAssessed),
+			f.count(p+".year", "ui.f.year", &fa.Year)))
+		box.Add(grid(1, f.text(p+".other_markings", "ui.f.other_markings", &fa.OtherMarkings)))
+		box.Add(f.serials(p+".serials", &fa.Serials))
+	case it.Part != nil:
+		pt := it.Part
+		p := path + ".part"
+		box.Add(grid(4, f.code(p+".type", "ui.f.part_type", record.PartTypes, &pt.Type),
+			f.text(p+".make", "ui.f.make", &pt.Make), f.text(p+".model", "ui.f.model", &pt.Model),
+			f.calibre(p+".calibre", "ui.f.calibre", &pt.Calibre)))
+		box.Add(grid(1, f.text(p+".markings", "ui.f.markings", &pt.Markings)))
+		box.Add(f.serials(p+".serials", &pt.Serials))
+	case it.Ammunition != nil:
+		am := it.Ammunition
+		p := path + ".ammunition"
+		box.Add(grid(4, f.calibre(p+".calibre", "ui.f.calibre", &am.Calibre), f.count(p+".rounds", "ui.f.rounds", &am.Rounds),
+			f.code(p+".type", "ui.f.ammunition_type", record.AmmunitionTypes, &am.Type), f.text(p+".lot", "ui.f.lot", &am.Lot)))
+		box.Add(grid(4, f.text(p+".headstamp_factory", "ui.f.headstamp_factory", &am.HeadstampFactory),
+			f.text(p+".headstamp_year", "ui.f.headstamp_year", &am.HeadstampYear),
+			f.text(p+".packaging_marks", "ui.f.packaging_marks", &am.PackagingMarks), f.newRow("", layout.NewSpacer())))
+	case it.Explosive != nil:
+		ex := it.Explosive
+		p := path + ".explosive"
+		var wr *fieldRow
+		we := entry(formatGrams(ex.WeightGrams), func(s string) {
+			g, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+			if strings.TrimSpace(s) == "" {
+				g, err = 0, nil
+			}
+			if err != nil {
+				wr.setError(f.a.T("ui.err.number"))
+				return
+			}
+			wr.setError("")
+			ex.WeightGrams = g
+			f.touch()
+		})
+		wr = f.field(p+".weight_grams", "ui.f.weight_grams", we)
+		eod := widget.NewCheck(f.a.T("ui.f.eod_safe"), func(b bool) { ex.EODSafe = b; f.touch() })
+		eod.SetChecked(ex.EODSafe)
+		box.Add(grid(4, f.code(p+".type", "ui.f.explosive_type", record.ExplosiveTypes, &ex.Type), wr,
+			f.count(p+".count", "ui.f.count", &ex.Count), f.newRow("ui.f.eod_title", eod)))
+		box.Add(grid(1, f.text(p+".markings", "ui.f.markings", &ex.Markings)))
+	}
+	return widget.NewCard("", "", box)
+}
+
+// rowsErr registers a message-only row for a path that has no widget.
+func (f *formScreen) rowsErr(path string) fyne.CanvasObject {
+	r := newFieldRow("", nil)
+	f.rows[path] = r
+	return r.err
+}
+
+func formatGrams(g float64) string {
+	if g == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(g, 'f', -1, 64)
+}
+
+// serials edits the serial numbers of a firearm or part.
+func (f *formScreen) serials(path string, ss *[]record.Serial) fyne.CanvasObject {
+	box := container.NewVBox()
+	for j := range *ss {
+		s := &(*ss)[j]
+		p := fmt.Sprintf("%s[%d]", path, j)
+		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+			*ss = append((*ss)[:j], (*ss)[j+1:]...)
+			f.rebuildForm()
+		})
+		box.Add(grid(4, f.text(p+".number", "ui.f.serial_number", &s.Number),
+			f.code(p+".part", "ui.f.serial_part", record.PartTypes, &s.Part),
+			f.code(p+".state", "ui.f.serial_state", record.SerialStates, &s.State),
+			f.newRow("ui.form.actions", container.NewHBox(remove))))
+	}
+	add := widget.NewButtonWithIcon(f.a.T("ui.form.add_serial"), theme.ContentAddIcon(), func() {
+		*ss = append(*ss, record.Serial{State: "intact"})
+		f.rebuildForm()
+	})
+	r := newFieldRow(f.a.T("ui.f.serials"), container.NewHBox(add))
+	f.rows[path] = r
+	box.Add(grid(1, r))
+	return box
+}
+
+func (f *formScreen) circumstances() fyne.CanvasObject {
+	in := f.rec
+	narrative := widget.NewMultiLineEntry()
+	narrative.Wrapping = fyne.TextWrapWord
+	narrative.SetMinRowsVisible(5)
+	narrative.SetText(in.Narrative)
+	narrative.OnChanged = func(s string) { in.Narrative = s; f.touch() }
+	remarks := widget.NewMultiLineEntry()
+	remarks.Wrapping = fyne.TextWrapWord
+	remarks.SetMinRowsVisible(2)
+	remarks.SetText(in.Remarks)
+	remarks.OnChanged = func(s string) { in.Remarks = s; f.touch() }
+	return container.NewVBox(
+		grid(1, f.field("narrative", "field.narrative", narrative)),
+		f.checks("linked_contraband", "ui.f.linked_contraband", record.ContrabandTypes, &in.LinkedContraband),
+		grid(1, f.field("remarks", "ui.f.remarks", remarks)),
+	)
+}
+
+func (f *formScreen) witnesses() fyne.CanvasObject {
+	box := container.NewVBox()
+	for i := range f.rec.People {
+		if isWitness(f.rec.People[i]) {
+			box.Add(f.person(i, witnessRoles))
+		}
+	}
+	add := func(role string) *widget.Button {
+		return widget.NewButtonWithIcon(f.a.T("ui.form.add_"+role), theme.ContentAddIcon(), func() {
+			f.rec.People = append(f.rec.People, record.Person{Role: role})
+			f.rec.AssignIDs()
+			f.rebuildForm()
+		})
+	}
+	box.Add(container.NewHBox(add("witness"), add("interpreter")))
+	return box
+}

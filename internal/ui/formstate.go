@@ -1,0 +1,397 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// AutosaveDelay is how long the form waits after the last change before it
+// saves the draft: a crash or power cut loses at most this much typing.
+var AutosaveDelay = 2 * time.Second
+
+// formScreen is the interdiction form: the record being edited and the
+// bookkeeping of saving it. Its widgets are made by build (form.go) from rec,
+// and every widget writes straight back into rec.
+type formScreen struct {
+	a   *App
+	rec *record.Interdiction
+	// final is set when editing a final record: such a record changes only
+	// by an explicit save, which makes its next version, so autosave keeps
+	// the changes in the data folder's unsaved slot instead.
+	final bool
+
+	// dateText and timeText are the occurred-at fields as typed.
+	dateText, timeText string
+
+	rows    map[string]*fieldRow
+	summary *fieldRow
+	state   *widget.Label
+	offset  fyne.Position
+
+	mu      sync.Mutex
+	timer   *time.Timer
+	dirty   bool // changed since the last autosave
+	changed bool // changed since the last explicit save
+	stopped bool
+}
+
+// newForm opens the form on rec, or on a new record when rec is nil.
+func newForm(a *App, rec *record.Interdiction) *formScreen {
+	f := &formScreen{a: a, rec: rec}
+	if rec == nil {
+		post, _ := a.svc.Post(a.ctx)
+		name, _ := a.svc.Meta(a.ctx, MetaOfficerName)
+		rank, _ := a.svc.Meta(a.ctx, MetaOfficerRank)
+		f.rec = &record.Interdiction{
+			ID:         uuid.New(),
+			Status:     record.StatusDraft,
+			PostCode:   post.Code,
+			OccurredAt: time.Now().Truncate(time.Minute),
+		}
+		if strings.TrimSpace(name) != "" {
+			f.rec.Officers = []record.Officer{{Name: strings.TrimSpace(name), Rank: strings.TrimSpace(rank)}}
+		}
+		if pts := a.crossingPoints(); len(pts) == 1 {
+			f.rec.CrossingPoint = pts[0]
+		}
+	}
+	f.final = f.rec.Status == record.StatusFinal
+	f.dateText = f.rec.OccurredAt.Format("2006-01-02")
+	f.timeText = f.rec.OccurredAt.Format("15:04")
+	return f
+}
+
+func (f *formScreen) name() string {
+	if f.rec.Version == 0 {
+		return navNew
+	}
+	return navRecords
+}
+
+// touch records a change and schedules the autosave.
+func (f *formScreen) touch() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return
+	}
+	f.dirty, f.changed = true, true
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	f.timer = time.AfterFunc(AutosaveDelay, func() { fyne.Do(f.autosave) })
+}
+
+// stop cancels a pending autosave; the screen is being left.
+func (f *formScreen) stop() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stopped = true
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+}
+
+// flush runs a pending autosave now.
+func (f *formScreen) flush() {
+	f.mu.Lock()
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	f.mu.Unlock()
+	f.autosave()
+}
+
+// autosave keeps the form's content safe: always in the data folder's
+// unsaved slot, and for drafts in the store as well.
+func (f *formScreen) autosave() {
+	f.mu.Lock()
+	dirty := f.dirty
+	f.dirty = false
+	f.mu.Unlock()
+	if !dirty {
+		return
+	}
+	f.stash()
+	if f.final {
+		f.setState(f.a.T("ui.form.unsaved_version"))
+		return
+	}
+	if err := f.store(); err != nil {
+		f.showErrors(err)
+		f.setState(f.a.T("ui.form.autosave_failed"))
+		return
+	}
+	f.showErrors(nil)
+	f.setState(f.a.T("ui.form.autosaved", "time", time.Now().Format("15:04:05")))
+}
+
+// stash writes the form's record to the unsaved slot.
+func (f *formScreen) stash() {
+	b, err := json.Marshal(f.rec)
+	if err == nil {
+		err = f.a.svc.SetMeta(f.a.ctx, map[string]string{MetaUnsaved: string(b)})
+	}
+	if err != nil {
+		f.setState(f.a.tr.Error(err))
+	}
+}
+
+// clearStash empties the unsaved slot: what the form held is in the store.
+func (f *formScreen) clearStash() {
+	f.a.svc.SetMeta(f.a.ctx, map[string]string{MetaUnsaved: ""})
+}
+
+// save stores the record now (Ctrl+S): a draft is updated, a final record
+// gets its next version. It reports whether the record was stored.
+func (f *formScreen) save() bool {
+	f.mu.Lock()
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	changed := f.changed
+	f.dirty = false
+	f.mu.Unlock()
+	if f.final && !changed {
+		f.setState(f.a.T("ui.form.nothing_changed"))
+		return true
+	}
+	if err := f.store(); err != nil {
+		f.stash()
+		f.showErrors(err)
+		f.setState(f.a.T("ui.form.not_saved"))
+		return false
+	}
+	f.mu.Lock()
+	f.changed = false
+	f.mu.Unlock()
+	f.clearStash()
+	f.showErrors(nil)
+	f.setState(f.a.T("ui.form.saved", "number", f.rec.Number, "time", time.Now().Format("15:04:05")))
+	return true
+}
+
+// finalise applies the rules for final records and locks the record.
+func (f *formScreen) finalise() bool {
+	prev := f.rec.Status
+	f.rec.Status = record.StatusFinal
+	f.changed = true
+	if !f.save() {
+		f.rec.Status = prev
+		return false
+	}
+	f.final = true
+	return true
+}
+
+// showErrors puts each problem next to its field, and the rest above the
+// form; nil clears them all.
+func (f *formScreen) showErrors(err error) {
+	for _, r := range f.rows {
+		r.setError("")
+	}
+	var general []string
+	var fes record.Errors
+	if errors.As(err, &fes) {
+		for _, fe := range fes {
+			if r := f.rowFor(fe.Path); r != nil {
+				msg := f.a.T(fe.Key, append([]any{"field", r.label}, fe.Args...)...)
+				if r.err.Text != "" {
+					msg = r.err.Text + "\n" + msg
+				}
+				r.setError(msg)
+				continue
+			}
+			general = append(general, f.a.T(fe.Key, append([]any{"field", fe.Path}, fe.Args...)...))
+		}
+	} else if err != nil {
+		general = append(general, f.a.tr.Error(err))
+	}
+	if f.summary != nil {
+		f.summary.setError(strings.Join(general, "\n"))
+	}
+}
+
+var lastSegment = regexp.MustCompile(`(\.[a-z_0-9]+|\[\d+\])$`)
+
+// rowFor finds the field an error path belongs to: the path itself or its
+// nearest enclosing field ("items[0].firearm.calibre.code" → its calibre).
+func (f *formScreen) rowFor(path string) *fieldRow {
+	for p := path; p != ""; p = lastSegment.ReplaceAllString(p, "") {
+		if r, ok := f.rows[p]; ok {
+			return r
+		}
+		if !lastSegment.MatchString(p) {
+			break
+		}
+	}
+	return nil
+}
+
+func (f *formScreen) setState(s string) {
+	if f.state != nil {
+		f.state.SetText(s)
+	}
+}
+
+// setWhen reads the occurred-at date and time as typed, in the language's
+// form or ISO 8601, and reports a problem as a message key.
+func (f *formScreen) setWhen() string {
+	d, ok := parseDate(f.dateText)
+	if !ok {
+		return "ui.err.date"
+	}
+	t, err := time.Parse("15:04", strings.TrimSpace(f.timeText))
+	if err != nil {
+		return "ui.err.time"
+	}
+	f.rec.OccurredAt = time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, time.Local)
+	return ""
+}
+
+// parseDate accepts 2006-01-02 and 02.01.2006.
+func parseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006"} {
+		if d, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// parseCount reads a whole number; "" is 0.
+func parseCount(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// itoa shows a number in a field, "" for 0.
+func itoa(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// newItem makes an item of the given kind with its details.
+func newItem(kind string) record.Item {
+	it := record.Item{ID: uuid.New(), Kind: kind, Quantity: 1}
+	switch kind {
+	case record.KindFirearm:
+		it.Firearm = &record.Firearm{Serials: []record.Serial{{State: "intact"}}}
+	case record.KindPart:
+		it.Part = &record.Part{}
+	case record.KindAmmunition:
+		it.Ammunition = &record.Ammunition{}
+	case record.KindExplosive:
+		it.Explosive = &record.Explosive{}
+	}
+	return it
+}
+
+// duplicate copies item i right after it with a new ID and the serial
+// numbers left blank: the next of a batch of identical weapons.
+func (f *formScreen) duplicate(i int) {
+	b, _ := json.Marshal(f.rec.Items[i])
+	var c record.Item
+	if err := json.Unmarshal(b, &c); err != nil {
+		return
+	}
+	c.ID = uuid.New()
+	for _, ss := range [][]record.Serial{c.Serials()} {
+		for j := range ss {
+			ss[j].Number = ""
+		}
+	}
+	f.rec.Items = append(f.rec.Items[:i+1], append([]record.Item{c}, f.rec.Items[i+1:]...)...)
+}
+
+// loadUnsaved decodes the unsaved slot's record.
+func loadUnsaved(raw string) (*record.Interdiction, error) {
+	var in record.Interdiction
+	if err := json.Unmarshal([]byte(raw), &in); err != nil {
+		return nil, fmt.Errorf("unsaved form: %w", err)
+	}
+	return &in, nil
+}
+
+// isStored reports whether the record is in the store.
+func (a *App) isStored(id string) bool {
+	_, err := a.svc.Get(a.ctx, id)
+	return !errors.Is(err, store.ErrNotFound)
+}
+
+// store saves a copy of the record without the rows the form keeps open for
+// typing (an officer or serial number left blank), and takes back what the
+// store assigned: number, version, origin.
+func (f *formScreen) store() error {
+	c, err := cleaned(f.rec)
+	if err != nil {
+		return err
+	}
+	err = f.a.svc.Save(f.a.ctx, c, f.a.svc.Actor)
+	if err == nil {
+		f.rec.Version, f.rec.Number, f.rec.Origin, f.rec.PostCode = c.Version, c.Number, c.Origin, c.PostCode
+	}
+	return err
+}
+
+// cleaned is a deep copy of in without blank officers, blank serial rows and
+// an empty conveyance.
+func cleaned(in *record.Interdiction) (*record.Interdiction, error) {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("copy record: %w", err)
+	}
+	var c record.Interdiction
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("copy record: %w", err)
+	}
+	var officers []record.Officer
+	for _, o := range c.Officers {
+		if strings.TrimSpace(o.Name+o.Rank+o.Position) != "" {
+			officers = append(officers, o)
+		}
+	}
+	c.Officers = officers
+	if c.Conveyance != nil && *c.Conveyance == (record.Conveyance{}) {
+		c.Conveyance = nil
+	}
+	blank := func(ss []record.Serial) []record.Serial {
+		var out []record.Serial
+		for _, s := range ss {
+			if s.Number == "" && s.Part == "" && (s.State == "intact" || s.State == "") {
+				continue
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	for i := range c.Items {
+		if fa := c.Items[i].Firearm; fa != nil {
+			fa.Serials = blank(fa.Serials)
+		}
+		if p := c.Items[i].Part; p != nil {
+			p.Serials = blank(p.Serials)
+		}
+	}
+	return &c, nil
+}

@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/record"
+)
+
+// recordView shows one record: every field, its items and people, and its
+// version history with the audit trail.
+type recordView struct {
+	a  *App
+	id string
+}
+
+func newRecordView(a *App, id string) *recordView { return &recordView{a: a, id: id} }
+
+func (v *recordView) name() string { return navRecords }
+
+// details is a two-column list of the fields that have a value.
+type details struct {
+	a     *App
+	cells []fyne.CanvasObject
+}
+
+func (d *details) add(key, value string) {
+	if strings.TrimSpace(value) == "" {
+		return
+	}
+	k := widget.NewLabel(d.a.T(key))
+	k.TextStyle.Bold = true
+	val := widget.NewLabel(value)
+	val.Wrapping = fyne.TextWrapWord
+	d.cells = append(d.cells, k, val)
+}
+
+func (d *details) code(key string, voc record.Vocabulary, code string) {
+	if code != "" {
+		d.add(key, d.a.T(voc.LabelKey(code)))
+	}
+}
+
+func (d *details) codes(key string, voc record.Vocabulary, codes []string) {
+	labels := make([]string, len(codes))
+	for i, c := range codes {
+		labels[i] = d.a.T(voc.LabelKey(c))
+	}
+	d.add(key, strings.Join(labels, ", "))
+}
+
+func (d *details) object() fyne.CanvasObject {
+	return container.New(layout.NewFormLayout(), d.cells...)
+}
+
+func (v *recordView) build() fyne.CanvasObject {
+	a := v.a
+	cur, err := a.svc.Get(a.ctx, v.id)
+	if err != nil {
+		a.showError(err)
+		return widget.NewLabel(a.tr.Error(err))
+	}
+	in := cur.Record
+	title := heading(a.T("ui.record.title", "number", in.Number, "version", strconv.Itoa(in.Version),
+		"status", a.T(record.Statuses.LabelKey(in.Status))))
+	edit := widget.NewButtonWithIcon(a.T("ui.record.edit"), theme.DocumentCreateIcon(), func() { a.show(newForm(a, in)) })
+	edit.Importance = widget.HighImportance
+	buttons := container.NewHBox(edit)
+	if in.Status == record.StatusDraft {
+		buttons.Add(widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
+			a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
+				if err := a.svc.Finalise(a.ctx, v.id, a.svc.Actor); err != nil {
+					// The draft lacks what a final record needs: show it in
+					// the form, next to the fields.
+					f := newForm(a, in)
+					a.show(f)
+					f.finalise()
+					return
+				}
+				a.rebuild()
+			})
+		}))
+	}
+	buttons.Add(widget.NewButtonWithIcon(a.T("ui.record.back"), theme.NavigateBackIcon(), func() { a.show(newRecords(a)) }))
+	top := container.NewBorder(nil, nil, title, buttons)
+
+	d := &details{a: a}
+	d.add("ui.f.when", a.tr.DateTime(in.OccurredAt))
+	d.add("field.crossing_point", in.CrossingPoint)
+	d.code("field.location_type", record.LocationTypes, in.LocationType)
+	d.code("field.direction", record.Directions, in.Direction)
+	d.code("field.recovery", record.RecoveryTypes, in.Recovery)
+	d.code("field.legal_basis", record.LegalBases, in.LegalBasis)
+	d.add("ui.f.legal_basis_text", in.LegalBasisText)
+	d.codes("field.detection", record.DetectionMethods, in.Detection)
+	d.codes("field.criminal_context", record.CriminalContexts, in.CriminalContext)
+	var officers []string
+	for _, o := range in.Officers {
+		officers = append(officers, strings.TrimSpace(o.Rank+" "+o.Name))
+	}
+	d.add("field.officer", strings.Join(officers, "; "))
+	d.code("field.transport", record.TransportModes, in.Transport)
+	if c := in.Conveyance; c != nil {
+		d.add("ui.f.plate", c.Plate)
+		d.add("ui.f.registration_country", c.Country)
+		d.add("ui.f.vin", c.VIN)
+		d.add("ui.f.container", c.Container)
+		d.add("ui.f.voyage", c.Voyage)
+		d.add("ui.f.conveyance_description", c.Description)
+	}
+	d.add("ui.f.departure", in.Route.Departure)
+	d.add("ui.f.transit", strings.Join(in.Route.Transit, ", "))
+	d.add("ui.f.destination", in.Route.Destination)
+	d.codes("field.concealment", record.ConcealmentMethods, in.Concealment)
+	d.add("ui.f.concealment_note", in.ConcealmentNote)
+	d.codes("ui.f.linked_contraband", record.ContrabandTypes, in.LinkedContraband)
+	d.add("field.narrative", in.Narrative)
+	d.add("ui.f.remarks", in.Remarks)
+	d.add("field.post_code", in.PostCode)
+	d.add("field.id", in.ID.String())
+	d.add("field.hash", cur.Hash)
+
+	items := container.NewVBox()
+	for i := range in.Items {
+		items.Add(v.item(i, &in.Items[i]))
+	}
+	people := container.NewVBox()
+	for _, p := range in.People {
+		pd := &details{a: a}
+		pd.code("ui.f.role", record.PersonRoles, p.Role)
+		pd.add("ui.f.person_name", p.Name)
+		pd.add("ui.f.name_latin", p.NameLatin)
+		pd.add("ui.f.birth_date", p.BirthDate)
+		pd.add("ui.f.nationality", p.Nationality)
+		pd.code("ui.f.document_type", record.DocumentTypes, p.DocumentType)
+		pd.add("ui.f.document_number", p.DocumentNumber)
+		pd.add("ui.f.document_issuer", p.DocumentIssuer)
+		pd.code("ui.f.sex", record.Sexes, p.Sex)
+		if p.Detained {
+			pd.add("ui.f.detained_title", a.T("ui.f.detained"))
+		}
+		pd.add("ui.f.address", p.Address)
+		people.Add(widget.NewCard("", "", pd.object()))
+	}
+
+	body := container.NewVBox(
+		widget.NewCard(a.T("ui.record.details"), "", d.object()),
+		widget.NewCard(a.T("ui.record.items", "count", a.tr.Number(int64(in.ItemCount()))), "", items),
+	)
+	if len(in.People) > 0 {
+		body.Add(widget.NewCard(a.T("ui.record.people"), "", people))
+	}
+	body.Add(widget.NewCard(a.T("ui.record.history"), "", v.history()))
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
+}
+
+func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
+	a := v.a
+	d := &details{a: a}
+	d.add("ui.f.quantity", a.tr.Number(int64(it.Quantity)))
+	d.add("ui.f.description", it.Description)
+	switch {
+	case it.Firearm != nil:
+		f := it.Firearm
+		d.code("ui.f.firearm_category", record.FirearmCategories, f.Category)
+		d.add("ui.f.make", f.Make)
+		d.add("ui.f.model", f.Model)
+		d.add("ui.f.calibre", calibreText(f.Calibre))
+		d.code("ui.f.condition", record.FirearmConditions, f.Condition)
+		d.add("ui.f.country_marked", f.CountryMarked)
+		d.add("ui.f.country_assessed", f.CountryAssessed)
+		if f.Year != 0 {
+			d.add("ui.f.year", strconv.Itoa(f.Year))
+		}
+		d.add("ui.f.other_markings", f.OtherMarkings)
+		d.add("ui.f.serials", v.serials(f.Serials))
+	case it.Part != nil:
+		p := it.Part
+		d.code("ui.f.part_type", record.PartTypes, p.Type)
+		d.add("ui.f.make", p.Make)
+		d.add("ui.f.model", p.Model)
+		d.add("ui.f.calibre", calibreText(p.Calibre))
+		d.add("ui.f.markings", p.Markings)
+		d.add("ui.f.serials", v.serials(p.Serials))
+	case it.Ammunition != nil:
+		am := it.Ammunition
+		d.add("ui.f.calibre", calibreText(am.Calibre))
+		d.add("ui.f.rounds", a.tr.Number(int64(am.Rounds)))
+		d.code("ui.f.ammunition_type", record.AmmunitionTypes, am.Type)
+		d.add("ui.f.headstamp_factory", am.HeadstampFactory)
+		d.add("ui.f.headstamp_year", am.HeadstampYear)
+		d.add("ui.f.lot", am.Lot)
+		d.add("ui.f.packaging_marks", am.PackagingMarks)
+	case it.Explosive != nil:
+		ex := it.Explosive
+		d.code("ui.f.explosive_type", record.ExplosiveTypes, ex.Type)
+		d.add("ui.f.weight_grams", formatGrams(ex.WeightGrams))
+		if ex.Count != 0 {
+			d.add("ui.f.count", a.tr.Number(int64(ex.Count)))
+		}
+		if ex.EODSafe {
+			d.add("ui.f.eod_title", a.T("ui.f.eod_safe"))
+		}
+		d.add("ui.f.markings", ex.Markings)
+	}
+	d.add("ui.f.packaging", it.Packaging)
+	d.add("ui.f.seal_number", it.SealNumber)
+	title := a.T("ui.form.item_title", "n", strconv.Itoa(i+1), "kind", a.T(record.ItemKinds.LabelKey(it.Kind)))
+	return widget.NewCard("", "", container.NewVBox(bold(title), d.object()))
+}
+
+// calibreText shows the controlled calibre and, when it differs, the
+// stamped text.
+func calibreText(c record.Calibre) string {
+	l := c.Label()
+	if c.Stamped != "" && c.Stamped != l {
+		return fmt.Sprintf("%s (%s)", l, c.Stamped)
+	}
+	return l
+}
+
+func (v *recordView) serials(ss []record.Serial) string {
+	var out []string
+	for _, s := range ss {
+		t := s.Number
+		var notes []string
+		if s.Part != "" {
+			notes = append(notes, v.a.T(record.PartTypes.LabelKey(s.Part)))
+		}
+		if s.State != "" && s.State != "intact" {
+			notes = append(notes, v.a.T(record.SerialStates.LabelKey(s.State)))
+		}
+		if len(notes) > 0 {
+			t = strings.TrimSpace(t + " (" + strings.Join(notes, ", ") + ")")
+		}
+		out = append(out, t)
+	}
+	return strings.Join(out, "\n")
+}
+
+// history lists the record's versions and its audit trail: who, when, what.
+func (v *recordView) history() fyne.CanvasObject {
+	a := v.a
+	box := container.NewVBox()
+	versions, err := a.svc.History(a.ctx, v.id)
+	if err != nil {
+		return widget.NewLabel(a.tr.Error(err))
+	}
+	for _, ver := range versions {
+		box.Add(widget.NewLabel(a.T("ui.record.version_line", "version", strconv.Itoa(ver.Record.Version),
+			"status", a.T(record.Statuses.LabelKey(ver.Record.Status)), "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", ver.Actor)))
+	}
+	audit, err := a.svc.Audit(a.ctx, v.id)
+	if err != nil {
+		return widget.NewLabel(a.tr.Error(err))
+	}
+	box.Add(bold(a.T("ui.record.audit")))
+	for _, e := range audit {
+		box.Add(widget.NewLabel(a.T("ui.record.audit_line", "when", a.tr.DateTime(e.Time().Local()), "actor", e.Actor,
+			"action", a.T("audit.action."+e.Action), "version", strconv.Itoa(e.Version))))
+	}
+	return box
+}

@@ -1,0 +1,131 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// languageSelect picks one of the languages the catalog has, shown by their
+// own names.
+func languageSelect(cat *i18n.Catalog, tr *i18n.Translator, value string, changed func(code string)) *widget.Select {
+	var codes, labels []string
+	for _, l := range i18n.Languages {
+		if cat.Has(l) {
+			codes = append(codes, l)
+			labels = append(labels, tr.T("ui.language."+l))
+		}
+	}
+	s := widget.NewSelect(labels, nil)
+	if i := slices.Index(codes, value); i >= 0 {
+		s.SetSelectedIndex(i)
+	}
+	s.OnChanged = func(string) {
+		if i := s.SelectedIndex(); i >= 0 {
+			changed(codes[i])
+		}
+	}
+	return s
+}
+
+// postSettings are the post's details the officer can change.
+type postSettings struct {
+	PostName, CrossingPoints, OfficerName, OfficerRank string
+}
+
+// meta is how the settings are kept in the data folder.
+func (p postSettings) meta() map[string]string {
+	var pts []string
+	for _, l := range strings.Split(p.CrossingPoints, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			pts = append(pts, l)
+		}
+	}
+	return map[string]string{
+		store.MetaPostName: strings.TrimSpace(p.PostName),
+		MetaCrossingPoints: strings.Join(pts, "\n"),
+		MetaOfficerName:    strings.TrimSpace(p.OfficerName),
+		MetaOfficerRank:    strings.TrimSpace(p.OfficerRank),
+	}
+}
+
+func readSettings(ctx context.Context, svc *service.Service) postSettings {
+	var p postSettings
+	p.PostName, _ = svc.Meta(ctx, store.MetaPostName)
+	p.CrossingPoints, _ = svc.Meta(ctx, MetaCrossingPoints)
+	p.OfficerName, _ = svc.Meta(ctx, MetaOfficerName)
+	p.OfficerRank, _ = svc.Meta(ctx, MetaOfficerRank)
+	return p
+}
+
+// settingsScreen changes the language, the post's details and the officer.
+type settingsScreen struct {
+	a *App
+	p *postSettings
+}
+
+func newSettings(a *App) *settingsScreen {
+	p := readSettings(a.ctx, a.svc)
+	return &settingsScreen{a: a, p: &p}
+}
+
+func (s *settingsScreen) name() string { return navSettings }
+
+func (s *settingsScreen) build() fyne.CanvasObject {
+	a := s.a
+	post, _ := a.svc.Post(a.ctx)
+	lang := languageSelect(a.cat, a.tr, a.tr.Lang(), func(code string) {
+		if code != a.tr.Lang() {
+			if err := a.setLang(code); err != nil {
+				a.showError(err)
+			}
+		}
+	})
+	name := entry(s.p.PostName, func(v string) { s.p.PostName = v })
+	points := widget.NewMultiLineEntry()
+	points.SetMinRowsVisible(4)
+	points.SetText(s.p.CrossingPoints)
+	points.OnChanged = func(v string) { s.p.CrossingPoints = v }
+	officer := entry(s.p.OfficerName, func(v string) { s.p.OfficerName = v })
+	rank := entry(s.p.OfficerRank, func(v string) { s.p.OfficerRank = v })
+	nameRow := newFieldRow(a.T("ui.settings.post_name"), name)
+	state := widget.NewLabel("")
+	save := widget.NewButtonWithIcon(a.T("ui.settings.save"), theme.DocumentSaveIcon(), func() {
+		nameRow.setError("")
+		if strings.TrimSpace(s.p.PostName) == "" {
+			nameRow.setError(a.tr.Error(service.ErrPostNameEmpty))
+			return
+		}
+		if err := a.svc.SetMeta(a.ctx, s.p.meta()); err != nil {
+			a.showError(err)
+			return
+		}
+		a.svc.Actor = a.actor()
+		a.rebuild()
+	})
+	save.Importance = widget.HighImportance
+	folder := widget.NewLabel(a.svc.Dir)
+	folder.Wrapping = fyne.TextWrapBreak
+	code := widget.NewLabel(post.Code)
+	state.Hide()
+	return container.NewVScroll(container.NewVBox(
+		heading(a.T("ui.nav.settings")),
+		widget.NewCard(a.T("ui.settings.language"), "", grid(2, newFieldRow(a.T("ui.settings.language"), lang))),
+		widget.NewCard(a.T("ui.settings.post"), "", container.NewVBox(
+			grid(2, newFieldRow(a.T("field.post_code"), code), nameRow),
+			grid(1, newFieldRow(a.T("ui.settings.crossing_points"), points)),
+			grid(2, newFieldRow(a.T("ui.settings.officer_name"), officer), newFieldRow(a.T("ui.settings.officer_rank"), rank)),
+			container.NewHBox(save),
+		)),
+		widget.NewCard(a.T("ui.settings.data_folder"), "", folder),
+	))
+}

@@ -1,0 +1,450 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/translations"
+)
+
+// testEnv gives Fyne a home and a locale of its own.
+func testEnv(t *testing.T) (fyne.App, *i18n.Catalog) {
+	t.Helper()
+	t.Setenv("LANG", "en_US.UTF-8")
+	t.Setenv("HOME", t.TempDir())
+	cat, err := i18n.Load(translations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return test.NewTempApp(t), cat
+}
+
+// setUpFolder makes a data folder for the post KZ-DOS with two crossing
+// points and an officer.
+func setUpFolder(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := service.Init(ctx, dir, service.Setup{PostCode: "KZ-DOS", PostName: "Dostyk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if err := svc.SetMeta(ctx, map[string]string{
+		MetaCrossingPoints: "Dostyk road\nDostyk rail",
+		MetaOfficerName:    "A. Serikbayev",
+		MetaOfficerRank:    "Captain",
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openApp starts the application on dir, set up already.
+func openApp(t *testing.T, fa fyne.App, cat *i18n.Catalog, dir string) *App {
+	t.Helper()
+	a := New(fa, cat, dir, "en", func(string) string { return "" })
+	w, err := a.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Resize(fyne.NewSize(1366, 768))
+	t.Cleanup(func() {
+		if a.svc != nil {
+			w.Close()
+		}
+	})
+	return a
+}
+
+func newApp(t *testing.T) *App {
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	setUpFolder(t, dir)
+	return openApp(t, fa, cat, dir)
+}
+
+// walk visits o and everything drawn inside it.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
+		}
+	}
+}
+
+// texts lists the text of every label and button in the window.
+func texts(w fyne.Window) []string {
+	var out []string
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		}
+	})
+	return out
+}
+
+func button(t *testing.T, w fyne.Window, text string) *widget.Button {
+	t.Helper()
+	var b *widget.Button
+	find := func(o fyne.CanvasObject) {
+		if x, ok := o.(*widget.Button); ok && x.Text == text && b == nil {
+			b = x
+		}
+	}
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(o, find)
+	}
+	walk(w.Content(), find)
+	if b == nil {
+		t.Fatalf("no button %q in %q", text, texts(w))
+	}
+	return b
+}
+
+func (f *formScreen) widget(t *testing.T, path string) fyne.CanvasObject {
+	t.Helper()
+	r, ok := f.rows[path]
+	if !ok {
+		t.Fatalf("the form has no field %s", path)
+	}
+	return r.obj
+}
+
+func openForm(t *testing.T, a *App) *formScreen {
+	t.Helper()
+	a.navigate(navNew)
+	f, ok := a.screen.(*formScreen)
+	if !ok {
+		t.Fatalf("screen is %T, want the form", a.screen)
+	}
+	return f
+}
+
+func TestFormSaveStoresValues(t *testing.T) {
+	a := newApp(t)
+	w := a.Window()
+	f := openForm(t, a)
+	f.widget(t, "crossing_point").(*widget.SelectEntry).SetText("Dostyk rail")
+	f.widget(t, "direction").(*widget.Select).SetSelected("Entry")
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "777 ABC 02")
+	test.Type(f.widget(t, "conveyance.country").(*widget.SelectEntry), "kz")
+
+	test.Tap(button(t, w, "Firearm"))
+	f.widget(t, "items[0].firearm.category").(*widget.Select).SetSelected("Assault rifle")
+	test.Type(f.widget(t, "items[0].firearm.calibre").(*widget.SelectEntry), "7.62x39")
+	test.Type(f.widget(t, "items[0].firearm.serials[0].number").(*widget.Entry), "AK-1001")
+	test.Tap(button(t, w, "Duplicate"))
+	test.Type(f.widget(t, "items[1].firearm.serials[0].number").(*widget.Entry), "AK-1002")
+	test.Tap(button(t, w, "Save"))
+
+	page, err := a.svc.List(a.ctx, store.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Records) != 1 {
+		t.Fatalf("%d records stored, want 1", len(page.Records))
+	}
+	cur, err := a.svc.Get(a.ctx, page.Records[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cur.Record
+	if in.CrossingPoint != "Dostyk rail" || in.Direction != "entry" || in.Conveyance == nil ||
+		in.Conveyance.Plate != "777 ABC 02" || in.Conveyance.Country != "KZ" {
+		t.Errorf("stored record: crossing %q direction %q conveyance %+v", in.CrossingPoint, in.Direction, in.Conveyance)
+	}
+	if len(in.Items) != 2 {
+		t.Fatalf("%d items stored, want 2", len(in.Items))
+	}
+	for i, serial := range []string{"AK-1001", "AK-1002"} {
+		fa := in.Items[i].Firearm
+		if fa == nil || fa.Category != "assault_rifle" || fa.Calibre.Code != "7.62x39" || len(fa.Serials) != 1 || fa.Serials[0].Number != serial {
+			t.Errorf("item %d: %+v", i, fa)
+		}
+	}
+	if in.Items[0].ID == in.Items[1].ID {
+		t.Error("the duplicate kept the item's ID")
+	}
+	if len(in.Officers) != 1 || in.Officers[0].Name != "A. Serikbayev" {
+		t.Errorf("officers %+v", in.Officers)
+	}
+}
+
+func TestValidationErrorNextToFieldNothingSaved(t *testing.T) {
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Type(f.widget(t, "conveyance.country").(*widget.SelectEntry), "XX")
+	test.Tap(button(t, a.Window(), "Save"))
+
+	msg := f.rows["conveyance.country"].err
+	if !msg.Visible() || !strings.Contains(msg.Text, "Country of registration") || !strings.Contains(msg.Text, "ISO 3166") {
+		t.Errorf("message next to the field: visible %v, %q", msg.Visible(), msg.Text)
+	}
+	if n, err := a.svc.Count(a.ctx, store.Filter{}); err != nil || n != 0 {
+		t.Errorf("Count = %d, %v; want nothing saved", n, err)
+	}
+	// Finalising applies the rules for final records, next to the fields.
+	f.finalise()
+	if m := f.rows["direction"].err; !m.Visible() || !strings.Contains(m.Text, "required") {
+		t.Errorf("direction: visible %v, %q", m.Visible(), m.Text)
+	}
+	if f.rec.Status != record.StatusDraft {
+		t.Errorf("status after a refused finalise = %q", f.rec.Status)
+	}
+}
+
+func TestAutosaveSurvivesClosingTheWindow(t *testing.T) {
+	old := AutosaveDelay
+	AutosaveDelay = 20 * time.Millisecond
+	t.Cleanup(func() { AutosaveDelay = old })
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	setUpFolder(t, dir)
+	a := New(fa, cat, dir, "en", func(string) string { return "" })
+	w, err := a.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := openForm(t, a)
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "01 KG 123")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if n, _ := a.svc.Count(a.ctx, store.Filter{Status: record.StatusDraft}); n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no draft autosaved")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	test.Type(f.widget(t, "conveyance.vin").(*widget.Entry), "XTA210990")
+	w.Close() // before the autosave is due: closing saves it
+
+	b := openApp(t, fa, cat, dir)
+	page, err := b.svc.List(b.ctx, store.Filter{})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("List: %v, %v", page.Records, err)
+	}
+	cur, err := b.svc.Get(b.ctx, page.Records[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cur.Record.Conveyance; c == nil || c.Plate != "01 KG 123" || c.VIN != "XTA210990" {
+		t.Errorf("draft conveyance %+v", c)
+	}
+	if b.dialog == nil {
+		t.Fatal("reopening did not offer the draft back")
+	}
+	test.Tap(button(t, b.Window(), "Continue editing"))
+	g, ok := b.screen.(*formScreen)
+	if !ok || g.rec.ID.String() != page.Records[0].ID || g.widget(t, "conveyance.plate").(*widget.Entry).Text != "01 KG 123" {
+		t.Fatalf("resumed screen %T", b.screen)
+	}
+}
+
+// addRecords stores records at the two crossing points, a tenth of them
+// final with a pistol, the rest drafts with ammunition.
+func addRecords(t *testing.T, a *App, n int, at time.Time) {
+	t.Helper()
+	ins := make([]*record.Interdiction, n)
+	for i := range ins {
+		in := &record.Interdiction{
+			ID: uuid.New(), Status: record.StatusDraft, PostCode: "KZ-DOS",
+			OccurredAt: at.Add(-time.Duration(i) * time.Hour), CrossingPoint: "Dostyk road",
+			Items: []record.Item{{ID: uuid.New(), Kind: record.KindAmmunition, Quantity: 1,
+				Ammunition: &record.Ammunition{Calibre: record.Calibre{Code: "5.45x39"}, Rounds: 30}}},
+		}
+		if i%2 == 1 {
+			in.CrossingPoint = "Dostyk rail"
+		}
+		if i%10 == 0 {
+			in.Status = record.StatusFinal
+			in.Officers = []record.Officer{{Name: "A. Serikbayev"}}
+			in.LocationType, in.Direction, in.Recovery, in.LegalBasis, in.Transport = "road", "entry", "seized", "illicit_possession", "car"
+			in.Detection = []string{"xray"}
+			in.Items = []record.Item{{ID: uuid.New(), Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{
+				Category: "pistol", Calibre: record.Calibre{Code: "9x18"}, Serials: []record.Serial{{Number: fmt.Sprintf("PM-%05d", i), State: "intact"}}}}}
+		}
+		ins[i] = in
+	}
+	if err := a.svc.Add(a.ctx, ins, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRecordsListPagesAndFilters(t *testing.T) {
+	a := newApp(t)
+	now := time.Now()
+	addRecords(t, a, 250, now.Add(-time.Minute))
+	a.navigate(navRecords)
+	r := a.screen.(*recordsScreen)
+	if r.len() != pageSize || r.total != 250 {
+		t.Fatalf("first page: %d rows of %d, want %d of 250", r.len(), r.total, pageSize)
+	}
+	if err := r.more(); err != nil || r.len() != 2*pageSize {
+		t.Fatalf("second page: %d rows, %v", r.len(), err)
+	}
+
+	selects := map[string]*widget.Select{}
+	walk(a.Window().Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok {
+			selects[s.Options[0]] = s
+		}
+	})
+	selects["Any status"].SetSelected("Final")
+	if r.total != 25 || r.len() != 25 {
+		t.Errorf("final: %d rows of %d, want 25", r.len(), r.total)
+	}
+	selects["Any crossing point"].SetSelected("Dostyk road")
+	if r.total != 25 {
+		t.Errorf("final at Dostyk road: %d, want 25 (every tenth record is even)", r.total)
+	}
+	selects["Any status"].SetSelected("Any status")
+	selects["Any crossing point"].SetSelected("Dostyk rail")
+	if r.total != 125 {
+		t.Errorf("Dostyk rail: %d, want 125", r.total)
+	}
+	selects["Any crossing point"].SetSelected("Any crossing point")
+	selects["Any item"].SetSelected("Self-loading pistol")
+	if r.total != 25 {
+		t.Errorf("pistols: %d, want 25", r.total)
+	}
+	for i := 0; i < r.len(); i++ {
+		if r.at(i).Status != record.StatusFinal {
+			t.Fatalf("row %d is %s", i, r.at(i).Status)
+		}
+	}
+	selects["Any item"].SetSelected("Any item")
+
+	var from *widget.Entry
+	walk(a.Window().Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "From (date)" {
+			from = e
+		}
+	})
+	test.Type(from, now.AddDate(0, 0, 1).Format("2006-01-02"))
+	if r.total != 0 {
+		t.Errorf("from tomorrow: %d records", r.total)
+	}
+
+	r.search.SetText("pm 00120")
+	test.Tap(button(t, a.Window(), "Search"))
+	if r.total != 1 || r.len() != 1 || r.at(0).Status != record.StatusFinal {
+		t.Errorf("search for serial PM-00120: %d rows", r.total)
+	}
+}
+
+func TestLanguageSwitchRelabelsTheOpenWindow(t *testing.T) {
+	a := newApp(t)
+	w := a.Window()
+	f := openForm(t, a)
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "777 ABC 02")
+	if !slices.Contains(texts(w), "New interdiction") {
+		t.Fatalf("English labels missing: %q", texts(w))
+	}
+	if err := a.setLang("ru"); err != nil {
+		t.Fatal(err)
+	}
+	got := texts(w)
+	for _, want := range []string{"Новое задержание", "Записи", "Настройки", "Сохранить"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("after switching to Russian, %q is missing", want)
+		}
+	}
+	if slices.Contains(got, "Records") {
+		t.Error("English 'Records' is still shown")
+	}
+	if e := f.widget(t, "conveyance.plate").(*widget.Entry); e.Text != "777 ABC 02" {
+		t.Errorf("the plate typed before the switch became %q", e.Text)
+	}
+	if !strings.Contains(w.Title(), "Dostyk") {
+		t.Errorf("title %q", w.Title())
+	}
+	if l, _ := a.svc.Meta(a.ctx, MetaLang); l != "ru" {
+		t.Errorf("saved language %q", l)
+	}
+
+	// The settings' own picker does the same.
+	a.navigate(navSettings)
+	var lang *widget.Select
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && lang == nil {
+			lang = s
+		}
+	})
+	if slices.Contains(lang.Options, "Қазақша") != cat(a).Has("kk") {
+		t.Errorf("the picker offers %q; only languages with a catalog belong there", lang.Options)
+	}
+	lang.SetSelected("English")
+	if a.tr.Lang() != "en" || !slices.Contains(texts(w), "Settings") {
+		t.Errorf("language after picking English: %s", a.tr.Lang())
+	}
+}
+
+func TestFirstRunSetup(t *testing.T) {
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	a := New(fa, cat, dir, "en", func(string) string { return "" })
+	w, err := a.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var entries []*widget.Entry
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	})
+	if len(entries) != 5 {
+		t.Fatalf("%d entries in the setup form, want 5", len(entries))
+	}
+	test.Type(entries[0], "kz-x")
+	test.Tap(button(t, w, "Set up and start"))
+	if a.svc != nil {
+		t.Fatal("a bad post code was accepted")
+	}
+	entries[0].SetText("KZ-DOS")
+	test.Type(entries[1], "Dostyk")
+	entries[2].SetText("Dostyk road\nDostyk rail\n")
+	test.Type(entries[3], "A. Serikbayev")
+	test.Tap(button(t, w, "Set up and start"))
+	if a.svc == nil {
+		t.Fatalf("not set up: %q", texts(w))
+	}
+	if w.Title() != "Kordon — Dostyk" {
+		t.Errorf("title %q", w.Title())
+	}
+	if got := a.crossingPoints(); !slices.Equal(got, []string{"Dostyk road", "Dostyk rail"}) {
+		t.Errorf("crossing points %q", got)
+	}
+	if a.svc.Actor != "A. Serikbayev" {
+		t.Errorf("actor %q", a.svc.Actor)
+	}
+}
+
+func cat(a *App) *i18n.Catalog { return a.cat }

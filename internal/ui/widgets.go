@@ -1,0 +1,201 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/record"
+)
+
+// codeSelect is a pick list over a vocabulary: it shows the translated
+// labels and reports the code chosen ("" when cleared).
+func codeSelect(tr *i18n.Translator, voc record.Vocabulary, codes []string, value string, changed func(code string)) *widget.Select {
+	if codes == nil {
+		codes = voc.Codes
+	}
+	labels := make([]string, len(codes))
+	for i, c := range codes {
+		labels[i] = tr.T(voc.LabelKey(c))
+	}
+	s := widget.NewSelect(labels, nil)
+	s.PlaceHolder = tr.T("ui.choose")
+	if i := slices.Index(codes, value); i >= 0 {
+		s.SetSelectedIndex(i)
+	}
+	s.OnChanged = func(string) {
+		i := s.SelectedIndex()
+		if i < 0 {
+			changed("")
+			return
+		}
+		changed(codes[i])
+	}
+	return s
+}
+
+// codeChecks is a group of check boxes over a vocabulary for multi-valued
+// fields; it reports the codes checked, in the vocabulary's order.
+func codeChecks(tr *i18n.Translator, voc record.Vocabulary, value []string, changed func(codes []string)) *widget.CheckGroup {
+	labels := make([]string, len(voc.Codes))
+	byLabel := make(map[string]string, len(voc.Codes))
+	for i, c := range voc.Codes {
+		labels[i] = tr.T(voc.LabelKey(c))
+		byLabel[labels[i]] = c
+	}
+	g := widget.NewCheckGroup(labels, nil)
+	g.Horizontal = true
+	var sel []string
+	for _, c := range value {
+		if voc.Has(c) {
+			sel = append(sel, tr.T(voc.LabelKey(c)))
+		}
+	}
+	g.SetSelected(sel)
+	g.OnChanged = func(chosen []string) {
+		var codes []string
+		for _, c := range voc.Codes {
+			if slices.Contains(chosen, tr.T(voc.LabelKey(c))) {
+				codes = append(codes, c)
+			}
+		}
+		changed(codes)
+	}
+	return g
+}
+
+// countryCodes lists the ISO 3166-1 codes, the region's first.
+var countryCodes = func() []string {
+	out := slices.Clone(record.RegionCountries)
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			c := string([]rune{a, b})
+			if record.IsCountry(c) && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}()
+
+// countryEntry picks a country by its ISO code, typed or chosen; the
+// region's countries come first. It reports the code in upper case.
+func countryEntry(value string, changed func(code string)) *widget.SelectEntry {
+	e := widget.NewSelectEntry(countryCodes)
+	e.SetText(value)
+	e.PlaceHolder = "KZ"
+	e.OnChanged = func(s string) { changed(strings.ToUpper(strings.TrimSpace(s))) }
+	return e
+}
+
+// calibreLabels are the controlled calibres' designations, for type-ahead.
+var calibreLabels = func() []string {
+	out := make([]string, len(record.Calibres))
+	for i, c := range record.Calibres {
+		out[i] = c.Label
+	}
+	return out
+}()
+
+// calibreOf reads what the officer typed or picked: a controlled calibre
+// when it matches one by label, code or alias, and always the text itself as
+// stamped.
+func calibreOf(text string) record.Calibre {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return record.Calibre{}
+	}
+	key := strings.ToLower(t)
+	for _, c := range record.Calibres {
+		if strings.ToLower(c.Label) == key || strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
+			return record.Calibre{Code: c.Code, Stamped: t}
+		}
+	}
+	return record.Calibre{Stamped: t}
+}
+
+// calibreEntry is a type-ahead calibre field: the drop-down narrows to the
+// controlled calibres containing what was typed, and any stamped text is
+// accepted.
+func calibreEntry(value record.Calibre, changed func(record.Calibre)) *widget.SelectEntry {
+	e := widget.NewSelectEntry(calibreLabels)
+	text := value.Stamped
+	if text == "" {
+		text = value.Label()
+	}
+	e.SetText(text)
+	e.PlaceHolder = "7.62×39mm"
+	e.OnChanged = func(s string) {
+		key := strings.ToLower(strings.TrimSpace(s))
+		var opts []string
+		for _, l := range calibreLabels {
+			if key == "" || strings.Contains(strings.ToLower(l), key) {
+				opts = append(opts, l)
+			}
+		}
+		if len(opts) == 0 {
+			opts = calibreLabels
+		}
+		e.SetOptions(opts)
+		changed(calibreOf(s))
+	}
+	return e
+}
+
+// entry is a one-line text field bound to a string.
+func entry(value string, changed func(string)) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(value)
+	e.OnChanged = changed
+	return e
+}
+
+// fieldRow is a labelled field with room for its validation message.
+type fieldRow struct {
+	label string
+	err   *widget.Label
+	obj   fyne.CanvasObject
+}
+
+func newFieldRow(label string, obj fyne.CanvasObject) *fieldRow {
+	e := widget.NewLabel("")
+	e.Importance = widget.DangerImportance
+	e.Wrapping = fyne.TextWrapWord
+	e.Hide()
+	return &fieldRow{label: label, err: e, obj: obj}
+}
+
+// setError shows msg under the field, or hides the message when msg is "".
+func (r *fieldRow) setError(msg string) {
+	r.err.SetText(msg)
+	if msg == "" {
+		r.err.Hide()
+	} else {
+		r.err.Show()
+	}
+}
+
+// grid lays fields out in columns of label-above-field cells.
+func grid(cols int, rows ...*fieldRow) fyne.CanvasObject {
+	cells := make([]fyne.CanvasObject, len(rows))
+	for i, r := range rows {
+		l := widget.NewLabel(r.label)
+		l.TextStyle.Bold = true
+		l.Truncation = fyne.TextTruncateEllipsis
+		cells[i] = container.NewVBox(l, r.obj, r.err)
+	}
+	return container.New(layout.NewGridLayoutWithColumns(cols), cells...)
+}
+
+// heading is a bold title line.
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle.Bold = true
+	l.SizeName = "subHeadingText"
+	return l
+}
