@@ -219,8 +219,9 @@ func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
 		}
 	}
 	role := f.field(path+".role", "ui.f.role", codeSelect(f.a.tr, record.PersonRoles, roles, p.Role, func(c string) { p.Role = c; f.touch() }))
-	detained := widget.NewCheck(f.a.T("ui.f.detained"), func(b bool) { p.Detained = b; f.touch() })
+	detained := widget.NewCheck(f.a.T("ui.f.detained"), nil)
 	detained.SetChecked(p.Detained)
+	detained.OnChanged = func(b bool) { p.Detained = b; f.touch() }
 	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 		f.rec.People = append(f.rec.People[:i], f.rec.People[i+1:]...)
 		f.rebuildForm()
@@ -320,8 +321,9 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 			f.touch()
 		})
 		wr = f.field(p+".weight_grams", "ui.f.weight_grams", we)
-		eod := widget.NewCheck(f.a.T("ui.f.eod_safe"), func(b bool) { ex.EODSafe = b; f.touch() })
+		eod := widget.NewCheck(f.a.T("ui.f.eod_safe"), nil)
 		eod.SetChecked(ex.EODSafe)
+		eod.OnChanged = func(b bool) { ex.EODSafe = b; f.touch() }
 		box.Add(grid(4, f.code(p+".type", "ui.f.explosive_type", record.ExplosiveTypes, &ex.Type), wr,
 			f.count(p+".count", "ui.f.count", &ex.Count), f.newRow("ui.f.eod_title", eod)))
 		box.Add(grid(1, f.text(p+".markings", "ui.f.markings", &ex.Markings)))

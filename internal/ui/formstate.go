@@ -69,7 +69,7 @@ func newForm(a *App, rec *record.Interdiction) *formScreen {
 		}
 	}
 	f.final = f.rec.Status == record.StatusFinal
-	f.dateText = f.rec.OccurredAt.Format("2006-01-02")
+	f.dateText = a.tr.Date(f.rec.OccurredAt)
 	f.timeText = f.rec.OccurredAt.Format("15:04")
 	return f
 }
@@ -258,7 +258,12 @@ func (f *formScreen) setWhen() string {
 	if err != nil {
 		return "ui.err.time"
 	}
-	f.rec.OccurredAt = time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, time.Local)
+	// The time is the post's local time, in the zone the record has.
+	loc := f.rec.OccurredAt.Location()
+	if f.rec.OccurredAt.IsZero() {
+		loc = time.Local
+	}
+	f.rec.OccurredAt = time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, loc)
 	return ""
 }
 

@@ -60,6 +60,14 @@ func (d *details) object() fyne.CanvasObject {
 	return container.New(layout.NewFormLayout(), d.cells...)
 }
 
+// columns lays the fields out in two columns, for compact item cards.
+func (d *details) columns() fyne.CanvasObject {
+	half := (len(d.cells)/2 + 1) / 2 * 2
+	return container.NewGridWithColumns(2,
+		container.New(layout.NewFormLayout(), d.cells[:half]...),
+		container.New(layout.NewFormLayout(), d.cells[half:]...))
+}
+
 func (v *recordView) build() fyne.CanvasObject {
 	a := v.a
 	cur, err := a.svc.Get(a.ctx, v.id)
@@ -213,7 +221,7 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 	d.add("ui.f.packaging", it.Packaging)
 	d.add("ui.f.seal_number", it.SealNumber)
 	title := a.T("ui.form.item_title", "n", strconv.Itoa(i+1), "kind", a.T(record.ItemKinds.LabelKey(it.Kind)))
-	return widget.NewCard("", "", container.NewVBox(bold(title), d.object()))
+	return widget.NewCard("", "", container.NewVBox(bold(title), d.columns()))
 }
 
 // calibreText shows the controlled calibre and, when it differs, the

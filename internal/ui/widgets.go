@@ -39,34 +39,31 @@ func codeSelect(tr *i18n.Translator, voc record.Vocabulary, codes []string, valu
 	return s
 }
 
-// codeChecks is a group of check boxes over a vocabulary for multi-valued
-// fields; it reports the codes checked, in the vocabulary's order.
-func codeChecks(tr *i18n.Translator, voc record.Vocabulary, value []string, changed func(codes []string)) *widget.CheckGroup {
-	labels := make([]string, len(voc.Codes))
-	byLabel := make(map[string]string, len(voc.Codes))
-	for i, c := range voc.Codes {
-		labels[i] = tr.T(voc.LabelKey(c))
-		byLabel[labels[i]] = c
-	}
-	g := widget.NewCheckGroup(labels, nil)
-	g.Horizontal = true
-	var sel []string
+// codeChecks is a set of check boxes over a vocabulary for multi-valued
+// fields, laid out in columns so that it never widens the window; it
+// reports the codes checked, in the vocabulary's order.
+func codeChecks(tr *i18n.Translator, voc record.Vocabulary, value []string, changed func(codes []string)) *fyne.Container {
+	checked := make(map[string]bool, len(value))
 	for _, c := range value {
-		if voc.Has(c) {
-			sel = append(sel, tr.T(voc.LabelKey(c)))
-		}
+		checked[c] = true
 	}
-	g.SetSelected(sel)
-	g.OnChanged = func(chosen []string) {
-		var codes []string
-		for _, c := range voc.Codes {
-			if slices.Contains(chosen, tr.T(voc.LabelKey(c))) {
-				codes = append(codes, c)
+	box := container.NewGridWithColumns(3)
+	for _, c := range voc.Codes {
+		ch := widget.NewCheck(tr.T(voc.LabelKey(c)), nil)
+		ch.SetChecked(checked[c])
+		ch.OnChanged = func(on bool) {
+			checked[c] = on
+			var codes []string
+			for _, k := range voc.Codes {
+				if checked[k] {
+					codes = append(codes, k)
+				}
 			}
+			changed(codes)
 		}
-		changed(codes)
+		box.Add(ch)
 	}
-	return g
+	return box
 }
 
 // countryCodes lists the ISO 3166-1 codes, the region's first.
@@ -88,7 +85,6 @@ var countryCodes = func() []string {
 func countryEntry(value string, changed func(code string)) *widget.SelectEntry {
 	e := widget.NewSelectEntry(countryCodes)
 	e.SetText(value)
-	e.PlaceHolder = "KZ"
 	e.OnChanged = func(s string) { changed(strings.ToUpper(strings.TrimSpace(s))) }
 	return e
 }
@@ -129,7 +125,6 @@ func calibreEntry(value record.Calibre, changed func(record.Calibre)) *widget.Se
 		text = value.Label()
 	}
 	e.SetText(text)
-	e.PlaceHolder = "7.62×39mm"
 	e.OnChanged = func(s string) {
 		key := strings.ToLower(strings.TrimSpace(s))
 		var opts []string

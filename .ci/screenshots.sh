@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Screenshots of the desktop application for docs/screenshots.
+#
+# Usage: .ci/screenshots.sh BINARY OUTDIR
+#
+# Fills a fresh training data folder (kordon demo), starts the application
+# in Russian on a private X server (Xvfb, 1366×768), drives it with xdotool
+# and writes dashboard.png, records.png, record.png and form.png to OUTDIR.
+# Needs Xvfb, xdotool, ImageMagick's import and sqlite3. Safe to run again:
+# everything it makes lives in a temporary folder, and OUTDIR's files are
+# replaced.
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 BINARY OUTDIR" >&2
+	exit 2
+fi
+bin=$(realpath "$1")
+out=$2
+mkdir -p "$out"
+out=$(realpath "$out")
+
+work=$(mktemp -d)
+xpid=
+apid=
+cleanup() {
+	[ -n "$apid" ] && kill "$apid" 2>/dev/null || true
+	[ -n "$xpid" ] && kill "$xpid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+data=$work/data
+export HOME=$work/home TZ=Asia/Almaty LANG=ru_RU.UTF-8 KORDON_DATA=$data
+mkdir -p "$HOME"
+"$bin" --data "$data" demo --records 300 --seed 7 >/dev/null 2>&1
+# The post's own settings, as an officer would give them in Settings.
+sqlite3 "$data/kordon.db" "INSERT OR REPLACE INTO meta(key, value) VALUES
+	('post_name', 'Достык (учебный)'),
+	('crossing_points', 'Достык (авто)' || char(10) || 'Достык (ж/д)'),
+	('officer_name', 'Серикбаев А. К.'), ('officer_rank', 'капитан'), ('lang', 'ru')"
+
+# A display number nobody uses.
+d=90
+while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
+export DISPLAY=:$d
+Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+xpid=$!
+for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+
+"$bin" >"$work/app.log" 2>&1 &
+apid=$!
+wid=$(xdotool search --sync --name '^Kordon' | head -1)
+xdotool windowmove "$wid" 0 0 windowsize "$wid" 1366 768
+sleep 3
+
+# click X Y: press and release, as a person does (glfw drops instant clicks).
+click() {
+	xdotool mousemove "$1" "$2"
+	sleep 0.3
+	xdotool mousedown 1
+	sleep 0.1
+	xdotool mouseup 1
+	sleep "${3:-1.5}"
+}
+shot() { /usr/bin/import -window root "$out/$1.png"; }
+scroll() {
+	xdotool mousemove 1359 450 # on the scroll bar: fields take the wheel for themselves
+	for _ in $(seq "$1"); do xdotool click 5; done
+	sleep 1
+}
+
+shot dashboard
+click 50 100     # Records
+shot records
+click 400 184    # the newest record
+shot record
+click 1197 25 4  # Edit
+scroll 42        # down to the items
+shot form
+echo "screenshots in $out"
