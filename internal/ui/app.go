@@ -51,7 +51,6 @@ type App struct {
 
 	// screen is what the main window shows; rebuild redraws it.
 	screen screen
-	nav    *widget.List
 	dialog dialog.Dialog
 }
 
@@ -155,11 +154,8 @@ func (a *App) show(s screen) {
 func (a *App) rebuild() {
 	post, _ := a.svc.Post(a.ctx)
 	a.win.SetTitle(a.T("ui.window_title", "post", post.Name))
-	a.nav = a.navigation()
 	body := a.screen.build()
-	split := container.NewHSplit(a.nav, body)
-	split.Offset = 0.17
-	a.win.SetContent(split)
+	a.win.SetContent(container.NewBorder(nil, nil, container.NewHBox(a.navigation(), widget.NewSeparator()), nil, body))
 }
 
 // Navigation entries.
@@ -172,25 +168,20 @@ const (
 
 var navEntries = []string{navDashboard, navNew, navRecords, navSettings}
 
-func (a *App) navigation() *widget.List {
-	l := widget.NewList(
-		func() int { return len(navEntries) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(a.T("ui.nav." + navEntries[id]))
-		})
-	for i, n := range navEntries {
+// navigation is the column of buttons on the left; the current screen's is
+// highlighted. It keeps the width of its longest label in every language.
+func (a *App) navigation() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, n := range navEntries {
+		b := widget.NewButton(a.T("ui.nav."+n), func() { a.navigate(n) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
 		if a.screen != nil && a.screen.name() == n {
-			l.Select(i)
+			b.Importance = widget.HighImportance
 		}
+		box.Add(b)
 	}
-	l.OnSelected = func(id widget.ListItemID) {
-		if a.screen != nil && a.screen.name() == navEntries[id] {
-			return
-		}
-		a.navigate(navEntries[id])
-	}
-	return l
+	return box
 }
 
 func (a *App) navigate(name string) {

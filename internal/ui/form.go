@@ -164,7 +164,8 @@ func (f *formScreen) whenWhere() fyne.CanvasObject {
 			f.code("legal_basis", "field.legal_basis", record.LegalBases, &in.LegalBasis),
 			f.text("legal_basis_text", "ui.f.legal_basis_text", &in.LegalBasisText)),
 		grid(4, f.text("officers[0].name", "ui.f.officer_name", &o.Name), f.text("officers[0].rank", "ui.f.officer_rank", &o.Rank),
-			f.text("officers[0].position", "ui.f.officer_position", &o.Position), f.field("officers", "field.officer", layout.NewSpacer())),
+			f.text("officers[0].position", "ui.f.officer_position", &o.Position), f.newRow("", layout.NewSpacer())),
+		f.rowsErr("officers", "field.officer"),
 		f.checks("detection", "field.detection", record.DetectionMethods, &in.Detection),
 		f.checks("criminal_context", "field.criminal_context", record.CriminalContexts, &in.CriminalContext),
 	)
@@ -243,7 +244,7 @@ func (f *formScreen) items() fyne.CanvasObject {
 	for i := range f.rec.Items {
 		box.Add(f.item(i))
 	}
-	add := container.NewHBox()
+	add := container.New(&columns{n: 3})
 	for _, k := range record.ItemKinds.Codes {
 		add.Add(widget.NewButtonWithIcon(f.a.T("ui.form.add_item", "kind", f.a.T(record.ItemKinds.LabelKey(k))), theme.ContentAddIcon(), func() {
 			f.rec.Items = append(f.rec.Items, newItem(k))
@@ -273,7 +274,7 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 		f.text(path+".description", "ui.f.description", &it.Description),
 		f.text(path+".packaging", "ui.f.packaging", &it.Packaging),
 		f.text(path+".seal_number", "ui.f.seal_number", &it.SealNumber))
-	box := container.NewVBox(head, f.rowsErr(path+".kind"), common)
+	box := container.NewVBox(head, f.rowsErr(path+".kind", "field.items"), common)
 	switch {
 	case it.Firearm != nil:
 		fa := it.Firearm
@@ -331,9 +332,10 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 	return widget.NewCard("", "", box)
 }
 
-// rowsErr registers a message-only row for a path that has no widget.
-func (f *formScreen) rowsErr(path string) fyne.CanvasObject {
-	r := newFieldRow("", nil)
+// rowsErr registers a message-only row for a path that has no widget of its
+// own; key names the field in the message.
+func (f *formScreen) rowsErr(path, key string) fyne.CanvasObject {
+	r := newFieldRow(f.a.T(key), nil)
 	f.rows[path] = r
 	return r.err
 }

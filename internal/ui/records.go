@@ -231,7 +231,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 	r.showCount()
 
 	searchRow := container.NewBorder(nil, nil, heading(a.T("ui.nav.records")), searchBtn, r.search)
-	filters := container.NewGridWithColumns(5, from, to, status, category, point)
+	filters := container.New(&columns{n: 5}, from, to, status, category, point)
 	head := container.NewGridWithColumns(5, bold(a.T("field.number")), bold(a.T("ui.records.when")), bold(a.T("field.crossing_point")),
 		bold(a.T("field.status")), bold(a.T("ui.records.pieces")))
 	return container.NewBorder(container.NewVBox(searchRow, filters, r.count, head), nil, nil, nil, r.list)

@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/i18n"
@@ -47,7 +47,7 @@ func codeChecks(tr *i18n.Translator, voc record.Vocabulary, value []string, chan
 	for _, c := range value {
 		checked[c] = true
 	}
-	box := container.NewGridWithColumns(3)
+	box := container.New(&columns{n: 2})
 	for _, c := range voc.Codes {
 		ch := widget.NewCheck(tr.T(voc.LabelKey(c)), nil)
 		ch.SetChecked(checked[c])
@@ -184,7 +184,61 @@ func grid(cols int, rows ...*fieldRow) fyne.CanvasObject {
 		l.Truncation = fyne.TextTruncateEllipsis
 		cells[i] = container.NewVBox(l, r.obj, r.err)
 	}
-	return container.New(layout.NewGridLayoutWithColumns(cols), cells...)
+	return container.New(&columns{n: cols}, cells...)
+}
+
+// columnMin is the narrowest a column of fields asks the window to be: the
+// fields shrink below their natural width rather than push the window wider
+// than a 1024-pixel screen.
+const columnMin = 140
+
+// columns lays cells out left to right in n equal columns, each row as tall
+// as its tallest cell.
+type columns struct{ n int }
+
+func (c *columns) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
+	var rows [][]fyne.CanvasObject
+	for i := 0; i < len(objs); i += c.n {
+		rows = append(rows, objs[i:min(i+c.n, len(objs))])
+	}
+	return rows
+}
+
+func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	pad := theme.Padding()
+	var h float32
+	for i, row := range c.rows(objs) {
+		if i > 0 {
+			h += pad
+		}
+		var rh float32
+		for _, o := range row {
+			if o.Visible() {
+				rh = max(rh, o.MinSize().Height)
+			}
+		}
+		h += rh
+	}
+	return fyne.NewSize(float32(c.n)*columnMin+float32(c.n-1)*pad, h)
+}
+
+func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	w := (size.Width - float32(c.n-1)*pad) / float32(c.n)
+	var y float32
+	for _, row := range c.rows(objs) {
+		var rh float32
+		for _, o := range row {
+			if o.Visible() {
+				rh = max(rh, o.MinSize().Height)
+			}
+		}
+		for j, o := range row {
+			o.Move(fyne.NewPos(float32(j)*(w+pad), y))
+			o.Resize(fyne.NewSize(w, rh))
+		}
+		y += rh + pad
+	}
 }
 
 // heading is a bold title line.
