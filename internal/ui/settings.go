@@ -69,8 +69,9 @@ func readSettings(ctx context.Context, svc *service.Service) postSettings {
 
 // settingsScreen changes the language, the post's details and the officer.
 type settingsScreen struct {
-	a *App
-	p *postSettings
+	a     *App
+	p     *postSettings
+	saved bool // the settings were just saved: say so
 }
 
 func newSettings(a *App) *settingsScreen {
@@ -98,7 +99,9 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	officer := entry(s.p.OfficerName, func(v string) { s.p.OfficerName = v })
 	rank := entry(s.p.OfficerRank, func(v string) { s.p.OfficerRank = v })
 	nameRow := newFieldRow(a.T("ui.settings.post_name"), name)
-	state := widget.NewLabel("")
+	state := widget.NewLabel(a.T("ui.settings.saved"))
+	state.Importance = widget.SuccessImportance
+	state.Hidden = !s.saved
 	save := widget.NewButtonWithIcon(a.T("ui.settings.save"), theme.DocumentSaveIcon(), func() {
 		nameRow.setError("")
 		if strings.TrimSpace(s.p.PostName) == "" {
@@ -110,13 +113,13 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 			return
 		}
 		a.svc.Actor = a.actor()
+		s.saved = true
 		a.rebuild()
 	})
 	save.Importance = widget.HighImportance
 	folder := widget.NewLabel(a.svc.Dir)
 	folder.Wrapping = fyne.TextWrapBreak
 	code := widget.NewLabel(post.Code)
-	state.Hide()
 	return container.NewVScroll(container.NewVBox(
 		heading(a.T("ui.nav.settings")),
 		widget.NewCard(a.T("ui.settings.language"), "", grid(2, newFieldRow(a.T("ui.settings.language"), lang))),
@@ -124,7 +127,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 			grid(2, newFieldRow(a.T("field.post_code"), code), nameRow),
 			grid(1, newFieldRow(a.T("ui.settings.crossing_points"), points)),
 			grid(2, newFieldRow(a.T("ui.settings.officer_name"), officer), newFieldRow(a.T("ui.settings.officer_rank"), rank)),
-			container.NewHBox(save),
+			container.NewHBox(save, state),
 		)),
 		widget.NewCard(a.T("ui.settings.data_folder"), "", folder),
 	))

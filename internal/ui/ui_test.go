@@ -448,3 +448,59 @@ func TestFirstRunSetup(t *testing.T) {
 }
 
 func cat(a *App) *i18n.Catalog { return a.cat }
+
+func TestRecordViewEditFinalMakesNewVersion(t *testing.T) {
+	a := newApp(t)
+	addRecords(t, a, 1, time.Now().Add(-time.Hour)) // one final record
+	page, err := a.svc.List(a.ctx, store.Filter{})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("List: %v %v", page.Records, err)
+	}
+	id := page.Records[0].ID
+	a.show(newRecordView(a, id))
+	got := strings.Join(texts(a.Window()), "\n")
+	for _, want := range []string{"Self-loading pistol", "PM-00000", "Version 1 (Final) saved", "test: created (version 1)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the record view lacks %q", want)
+		}
+	}
+	test.Tap(button(t, a.Window(), "Edit"))
+	f := a.screen.(*formScreen)
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "A 123 BC")
+	f.flush() // autosave of a final record keeps the change aside only
+	if h, _ := a.svc.History(a.ctx, id); len(h) != 1 {
+		t.Fatalf("autosave made %d versions of a final record", len(h))
+	}
+	test.Tap(button(t, a.Window(), "Save"))
+	h, err := a.svc.History(a.ctx, id)
+	if err != nil || len(h) != 2 || h[1].Record.Conveyance == nil || h[1].Record.Conveyance.Plate != "A 123 BC" {
+		t.Fatalf("History after saving an edit: %d versions, %v", len(h), err)
+	}
+	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+		t.Error("the unsaved slot still holds the saved change")
+	}
+}
+
+func TestRecordViewFinalisesADraft(t *testing.T) {
+	a := newApp(t)
+	f := openForm(t, a)
+	f.rec.LocationType, f.rec.Direction, f.rec.Recovery, f.rec.LegalBasis, f.rec.Transport = "road", "exit", "found", "illicit_export", "truck"
+	f.rec.CrossingPoint, f.rec.Detection = "Dostyk road", []string{"dog"}
+	f.rec.Items = []record.Item{newItem(record.KindAmmunition)}
+	f.rec.Items[0].Ammunition.Calibre, f.rec.Items[0].Ammunition.Rounds = record.Calibre{Code: "7.62x39"}, 120
+	f.touch()
+	if !f.save() {
+		t.Fatalf("draft not saved: %q", f.summary.err.Text)
+	}
+	id := f.rec.ID.String()
+	a.show(newRecordView(a, id))
+	test.Tap(button(t, a.Window(), "Finalise"))
+	test.Tap(button(t, a.Window(), "Finalise")) // the confirmation's button comes first among overlays
+	cur, err := a.svc.Get(a.ctx, id)
+	if err != nil || cur.Record.Status != record.StatusFinal {
+		t.Fatalf("status after finalising: %v, %v", cur, err)
+	}
+	if slices.Contains(texts(a.Window()), "Finalise") {
+		t.Error("a final record still offers Finalise")
+	}
+}
