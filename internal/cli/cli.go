@@ -82,6 +82,12 @@ func commands() []command {
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},
 		{"audit", "cli.help.audit", (*run).auditCmd},
+		{"keys", "cli.help.keys", (*run).keysCmd},
+		{"export", "cli.help.export", (*run).exportCmd},
+		{"verify", "cli.help.verify", (*run).verifyCmd},
+		{"import", "cli.help.import", (*run).importCmd},
+		{"receipt", "cli.help.receipt", (*run).receiptCmd},
+		{"posts", "cli.help.posts", (*run).postsCmd},
 		{"version", "cli.help.version", (*run).versionCmd},
 	}
 }

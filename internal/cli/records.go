@@ -282,6 +282,7 @@ func (r *run) printRecord(cur *store.Current) {
 		line("enum.person_role."+p.Role, strings.Join(nonEmpty(p.Name, p.NameLatin, p.BirthDate, p.Nationality, p.DocumentNumber), ", "))
 	}
 	line("field.narrative", in.Narrative)
+	line("field.remarks", in.Remarks)
 	line("field.hash", cur.Hash)
 	w.Flush()
 	if len(in.Items) > 0 {
@@ -289,7 +290,7 @@ func (r *run) printRecord(cur *store.Current) {
 		r.say("field.items")
 	}
 	for i, it := range in.Items {
-		desc := []string{r.tr.T(categoryLabelKey(it.Category()))}
+		desc := []string{r.tr.T(categoryLabelKey(it.Category())), it.Description}
 		switch {
 		case it.Firearm != nil:
 			desc = append(desc, nonEmpty(it.Firearm.Make, it.Firearm.Model, it.Firearm.Calibre.Label())...)
@@ -413,7 +414,8 @@ func (r *run) demoCmd(args []string) error {
 	}
 	svc, err := service.Open(r.ctx, dir)
 	if errors.Is(err, service.ErrNotSetUp) {
-		svc, err = service.Init(r.ctx, dir, service.Setup{PostCode: "KZ-TRN", PostName: r.tr.T("cli.demo.post_name")})
+		// A training office holds records of several posts.
+		svc, err = service.Init(r.ctx, dir, service.Setup{PostCode: "KZ-TRN", PostName: r.tr.T("cli.demo.post_name"), Office: true})
 	}
 	if err != nil {
 		return err

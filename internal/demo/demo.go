@@ -15,6 +15,19 @@ import (
 )
 
 // Post is a crossing post the generator places records at.
+//
+// PostFor returns the synthetic post with the given code, or one made from
+// the code and name.
+func PostFor(code, name string) Post {
+	for _, p := range Posts {
+		if p.Code == code {
+			return p
+		}
+	}
+	return Post{Code: code, Points: []string{name}, Zone: zone("", 5)}
+}
+
+// Post is a crossing post the generator places records at.
 type Post struct {
 	Code     string
 	Points   []string
@@ -102,6 +115,9 @@ type Options struct {
 	Months int
 	// Final is the share of records (0..1) that are finalised.
 	Final float64
+	// Posts are the posts records are spread over; Posts (the variable)
+	// if empty.
+	Posts []Post
 }
 
 // Generator makes records one at a time.
@@ -110,8 +126,8 @@ type Generator struct {
 	opts Options
 }
 
-// New returns a generator. Zero options mean: seed 1, the 12 months before
-// 2026-01-01, 80% final.
+// New returns a generator. Zero options mean: seed 1, the 12 months from
+// 2025-01-01, 80% final, all of Posts.
 func New(opts Options) *Generator {
 	if opts.Seed == 0 {
 		opts.Seed = 1
@@ -124,6 +140,9 @@ func New(opts Options) *Generator {
 	}
 	if opts.Final == 0 {
 		opts.Final = 0.8
+	}
+	if len(opts.Posts) == 0 {
+		opts.Posts = Posts
 	}
 	return &Generator{rnd: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), opts: opts}
 }
@@ -148,7 +167,7 @@ func (g *Generator) serial() string {
 // Record makes one training record with about items items.
 func (g *Generator) Record(items int) *record.Interdiction {
 	r := g.rnd
-	post := pick(r, Posts)
+	post := pick(r, g.opts.Posts)
 	days := g.opts.Months * 30
 	at := g.opts.Start.Add(time.Duration(r.IntN(days*24*60)) * time.Minute).In(post.Zone).Truncate(time.Minute)
 	ended := at.Add(time.Duration(60+r.IntN(120)) * time.Minute)

@@ -19,6 +19,10 @@ import (
 	"github.com/google/uuid"
 )
 
+// SchemaVersion is the version of the record's JSON form. Bundles carry it;
+// an importer refuses records of a newer schema than its own.
+const SchemaVersion = 1
+
 // Status of an interdiction record.
 const (
 	// StatusDraft records may change freely.

@@ -10,15 +10,20 @@ import (
 // demoBatch is how many records one demo transaction writes.
 const demoBatch = 1000
 
-// FillDemo adds n synthetic training records of about itemsPer items each,
-// in batches, calling progress (if not nil) after each batch with the number
+// FillDemo adds n synthetic training records of about itemsPer items each
+// (at a post, all of that post; at an office, of several posts), in batches, calling progress (if not nil) after each batch with the number
 // written so far. The records are marked as training data.
 func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, progress func(done int)) error {
 	post, err := s.Post(ctx)
 	if err != nil {
 		return err
 	}
-	g := demo.New(demo.Options{Seed: seed})
+	opts := demo.Options{Seed: seed}
+	if post.Role == RolePost {
+		// A post's records are its own: they travel in its bundles.
+		opts.Posts = []demo.Post{demo.PostFor(post.Code, post.Name)}
+	}
+	g := demo.New(opts)
 	batch := make([]*record.Interdiction, 0, demoBatch)
 	for done := 0; done < n; {
 		batch = batch[:0]

@@ -126,11 +126,17 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 		}
 		return nil, &Error{Key: ErrAlreadySetUp.Key, Args: []any{"path", dir}}
 	}
-	role := "post"
+	role := RolePost
 	if setup.Office {
-		role = "office"
+		role = RoleOffice
+	}
+	key, err := makeKeys(dir, setup.Office)
+	if err != nil {
+		st.Close()
+		return nil, err
 	}
 	if err := st.SetMeta(ctx, map[string]string{
+		MetaKeyID:          key.KeyID(),
 		store.MetaDeviceID: uuid.NewString(),
 		store.MetaPostCode: setup.PostCode,
 		store.MetaPostName: setup.PostName,

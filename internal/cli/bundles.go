@@ -1,0 +1,378 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kordon/kordon/internal/service"
+)
+
+func (r *run) keysCmd(args []string) error {
+	if len(args) == 0 {
+		return usagef("cli.err.args", "command", "keys")
+	}
+	switch args[0] {
+	case "show":
+		return r.keysShow(args[1:])
+	case "export":
+		return r.keysExport(args[1:])
+	case "trust":
+		return r.keysTrust(args[1:])
+	case "revoke":
+		return r.keysRevoke(args[1:])
+	case "list":
+		return r.keysList(args[1:])
+	}
+	return usagef("cli.err.unknown_command", "command", "keys "+args[0])
+}
+
+func (r *run) keysShow(args []string) error {
+	if _, err := r.parse(r.flags("keys show"), args, 0, 0); err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	pk, err := svc.PublicKey(r.ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "%s:\t%s (%s)\n", r.tr.T("cli.keys.post"), pk.Post, pk.Name)
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.keys.fingerprint"), pk.Fingerprint())
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.keys.key_id"), pk.KeyID())
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.keys.public_key"), base64.StdEncoding.EncodeToString(pk.Key))
+	if pk.Recipient != "" {
+		fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.keys.recipient"), pk.Recipient)
+	}
+	return w.Flush()
+}
+
+func (r *run) keysExport(args []string) error {
+	fs := r.flags("keys export")
+	out := fs.String("out", "", "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("cli.err.needs_out")
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	pk, err := svc.PublicKey(r.ctx)
+	if err != nil {
+		return err
+	}
+	data, err := pk.Marshal()
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	}
+	if err := f.Close(); err != nil {
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	}
+	r.say("cli.keys.exported", "path", *out, "fingerprint", pk.Fingerprint())
+	return nil
+}
+
+// yes are the answers taken as "yes", in the eight languages.
+var yes = []string{"y", "yes", "д", "да", "иә", "ооба", "ҳа", "ha", "hawa", "ҳаа"}
+
+func (r *run) keysTrust(args []string) error {
+	fs := r.flags("keys trust")
+	name := fs.String("name", "", "")
+	confirmed := fs.Bool("yes", false, "")
+	pos, err := r.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	pk, err := service.ReadKeyFile(pos[0])
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	r.say("cli.keys.trust_show", "post", pk.Post, "name", pk.Name, "fingerprint", pk.Fingerprint())
+	if !*confirmed {
+		fmt.Fprint(r.env.Stdout, r.tr.T("cli.keys.trust_ask")+" ")
+		line, _ := bufio.NewReader(r.env.Stdin).ReadString('\n')
+		answer := strings.ToLower(strings.TrimSpace(line))
+		ok := false
+		for _, y := range yes {
+			ok = ok || answer == y
+		}
+		if !ok {
+			return service.ErrNotConfirmed
+		}
+	}
+	if err := svc.Trust(r.ctx, pk, *name); err != nil {
+		return err
+	}
+	r.say("cli.keys.trusted", "post", pk.Post, "fingerprint", pk.Fingerprint())
+	return nil
+}
+
+func (r *run) keysRevoke(args []string) error {
+	pos, err := r.parse(r.flags("keys revoke"), args, 1, 1)
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if err := svc.RevokeKey(r.ctx, pos[0]); err != nil {
+		return err
+	}
+	r.say("cli.keys.revoked", "key", pos[0])
+	return nil
+}
+
+func (r *run) keysList(args []string) error {
+	if _, err := r.parse(r.flags("keys list"), args, 0, 0); err != nil {
+		return err
+	}
+	return r.posts(false)
+}
+
+func (r *run) postsCmd(args []string) error {
+	fs := r.flags("posts")
+	asJSON := fs.Bool("json", false, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	return r.posts(*asJSON)
+}
+
+// postView is one trusted key as the posts view shows it.
+type postView struct {
+	Post         string `json:"post"`
+	Name         string `json:"name"`
+	Fingerprint  string `json:"fingerprint"`
+	KeyID        string `json:"key_id"`
+	Revoked      bool   `json:"revoked,omitempty"`
+	LastSequence int64  `json:"last_sequence"`
+	LastImport   string `json:"last_import,omitempty"`
+	Bundles      int    `json:"bundles"`
+	Gaps         string `json:"gaps,omitempty"`
+}
+
+func (r *run) posts(asJSON bool) error {
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	views, err := svc.Posts(r.ctx)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := make([]postView, 0, len(views))
+		for _, v := range views {
+			pv := postView{Post: v.Key.PostCode, Name: v.Key.Name, Fingerprint: v.Key.Fingerprint, KeyID: v.Key.KeyID,
+				Revoked: v.Key.Revoked != nil, LastSequence: v.LastSequence, Bundles: v.Bundles, Gaps: v.Gaps}
+			if !v.LastImport.IsZero() {
+				pv.LastImport = v.LastImport.Format("2006-01-02T15:04:05Z07:00")
+			}
+			out = append(out, pv)
+		}
+		return r.printJSON(out)
+	}
+	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, strings.Join([]string{r.tr.T("cli.keys.post"), r.tr.T("cli.keys.fingerprint"), r.tr.T("cli.posts.last_seq"),
+		r.tr.T("cli.posts.last_import"), r.tr.T("cli.posts.gaps"), ""}, "\t"))
+	for _, v := range views {
+		last := ""
+		if !v.LastImport.IsZero() {
+			last = r.tr.DateTime(v.LastImport.Local())
+		}
+		state := ""
+		if v.Key.Revoked != nil {
+			state = r.tr.T("cli.posts.revoked")
+		}
+		fmt.Fprintf(w, "%s %s\t%s\t%d\t%s\t%s\t%s\n", v.Key.PostCode, v.Key.Name, v.Key.Fingerprint, v.LastSequence, last, v.Gaps, state)
+	}
+	return w.Flush()
+}
+
+func (r *run) exportCmd(args []string) error {
+	fs := r.flags("export")
+	out := fs.String("out", "", "")
+	to := fs.String("to", "", "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("cli.err.needs_out")
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	res, err := svc.Export(r.ctx, *out, *to, r.progress("cli.export.progress"))
+	if errors.Is(err, service.ErrNothingNew) {
+		r.say("cli.export.nothing_new")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.say("cli.export.done", "path", res.Path, "sequence", fmt.Sprint(res.Sequence), "records", res.Versions, "media", res.Media, "audit", res.Audit)
+	return nil
+}
+
+// progress reports long work on standard error, at most once a second.
+func (r *run) progress(key string) service.Progress {
+	return func(done, total int) {
+		fmt.Fprintf(r.env.Stderr, "\r%s", r.tr.T(key, "done", done, "total", total))
+		if done == total {
+			fmt.Fprintln(r.env.Stderr)
+		}
+	}
+}
+
+func (r *run) verifyCmd(args []string) error {
+	pos, err := r.parse(r.flags("verify"), args, 1, 1)
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	b, err := svc.OpenBundle(r.ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	m := b.Manifest()
+	signer := b.Signer()
+	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "%s:\t%s (%s)\n", r.tr.T("cli.keys.post"), m.Post, signer.Name)
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.verify.device"), m.DeviceID)
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.keys.fingerprint"), signer.Fingerprint())
+	fmt.Fprintf(w, "%s:\t%d\n", r.tr.T("cli.verify.sequence"), m.Sequence)
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.verify.created"), r.tr.DateTime(m.Created.Local()))
+	fmt.Fprintf(w, "%s:\t%d / %d / %d\n", r.tr.T("cli.verify.counts"), m.Counts.Records, m.Counts.Media, m.Counts.Audit)
+	enc := r.tr.T("cli.verify.plain")
+	if b.Encrypted() {
+		enc = r.tr.T("cli.verify.encrypted")
+	}
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.verify.encryption"), enc)
+	fmt.Fprintf(w, "%s:\t%s\n", r.tr.T("cli.verify.signature"), r.tr.T("cli.verify.valid"))
+	return w.Flush()
+}
+
+func (r *run) importCmd(args []string) error {
+	pos, err := r.parse(r.flags("import"), args, 1, 10000)
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	var failed []error
+	for _, path := range pos {
+		if err := r.importOne(svc, path); err != nil {
+			fmt.Fprintf(r.env.Stderr, "%s: %s\n", path, r.tr.Error(err))
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		return &service.Error{Key: "cli.import.failed", Args: []any{"count", len(failed), "total", len(pos)}}
+	}
+	return nil
+}
+
+func (r *run) importOne(svc *service.Service, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &service.Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
+	}
+	head := make([]byte, 64)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if service.IsReceipt(head[:n]) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return &service.Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
+		}
+		marked, rc, err := svc.Acknowledge(r.ctx, data)
+		if err != nil {
+			return err
+		}
+		r.say("cli.receipt.read", "path", path, "office", rc.Office, "count", marked, "sequence", fmt.Sprint(rc.LastSequence))
+		return nil
+	}
+	res, err := svc.Import(r.ctx, path, r.progress("cli.import.progress"))
+	if err != nil {
+		return err
+	}
+	if res.Already {
+		r.say("cli.import.already", "path", path, "post", res.Post, "sequence", fmt.Sprint(res.Sequence))
+		return nil
+	}
+	r.say("cli.import.done", "path", path, "post", res.Post, "sequence", fmt.Sprint(res.Sequence), "new", res.New, "known", res.Known, "media", res.Media)
+	if res.Gap != "" {
+		r.say("cli.import.gap", "post", res.Post, "missing", res.Gap)
+	}
+	return nil
+}
+
+func (r *run) receiptCmd(args []string) error {
+	fs := r.flags("receipt")
+	post := fs.String("post", "", "")
+	out := fs.String("out", "", "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *post == "" || *out == "" {
+		return usagef("cli.err.receipt_args")
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	}
+	rc, err := svc.Receipt(r.ctx, *post, f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: cerr}
+	}
+	if err != nil {
+		os.Remove(*out)
+		return err
+	}
+	r.say("cli.receipt.done", "path", *out, "post", rc.Post, "count", len(rc.Acknowledged), "sequence", fmt.Sprint(rc.LastSequence))
+	return nil
+}

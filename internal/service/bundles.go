@@ -1,0 +1,531 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// MaxMedia caps one attachment taken from a bundle; an import holds one at a
+// time in memory.
+const MaxMedia = 64 << 20
+
+// Progress reports long work: done out of total steps (total may be 0 when
+// unknown).
+type Progress func(done, total int)
+
+// ExportResult says what an export wrote.
+type ExportResult struct {
+	Path     string
+	Sequence int64
+	Versions int
+	Media    int
+	Audit    int
+	Size     int64
+}
+
+// Export writes the next bundle: every final record version, photo and
+// audit entry made since the last bundle, signed with this device's key and
+// addressed to the office this post trusts. out is a folder (the bundle gets
+// a name of its own) or a file name. recipient, if not empty, is the office's
+// public key file or age recipient, and encrypts the whole bundle to it.
+// With nothing new it returns ErrNothingNew and writes nothing.
+func (s *Service) Export(ctx context.Context, out, recipient string, progress Progress) (*ExportResult, error) {
+	post, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	office, err := s.Meta(ctx, MetaOfficeKeyID)
+	if err != nil {
+		return nil, err
+	}
+	if office == "" {
+		return nil, ErrNoOffice
+	}
+	key, err := s.SigningKey()
+	if err != nil {
+		return nil, err
+	}
+	var rcpt age.Recipient
+	if recipient != "" {
+		if rcpt, err = parseRecipient(recipient); err != nil {
+			return nil, err
+		}
+	}
+	seq, prev, auditFrom, err := s.NextExport(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	// Count first, so an empty export writes nothing and progress has a total.
+	var total int
+	if err := s.PendingVersions(ctx, func(store.VersionRef, []byte) error { total++; return nil }); err != nil {
+		return nil, err
+	}
+	if total == 0 {
+		return nil, ErrNothingNew
+	}
+	path := out
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		path = filepath.Join(out, fmt.Sprintf("%s-%06d.kordon", post.Code, seq))
+	}
+	w, err := bundle.Create(path, bundle.Options{
+		Key: key, Post: post.Code, DeviceID: post.DeviceID, Sequence: uint64(seq), PrevManifestHash: prev,
+		SchemaVersion: record.SchemaVersion, Destination: office, Recipient: rcpt,
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, refs, media, err := s.writeBundle(ctx, w, auditFrom, total, progress)
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	done, err := w.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Path, res.Sequence, res.Size = done.Path, seq, done.Size
+	if err := s.RecordExport(ctx, store.OutBundle{
+		Seq: seq, BundleID: done.Manifest.BundleID, ManifestHash: done.ManifestHash, Created: done.Manifest.Created,
+		File: done.Path, AuditTo: res.auditTo,
+	}, refs, media, s.Actor); err != nil {
+		return nil, err
+	}
+	return &res.ExportResult, nil
+}
+
+type written struct {
+	ExportResult
+	auditTo int64
+}
+
+func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, auditFrom int64, total int, progress Progress) (written, []store.VersionRef, []string, error) {
+	var res written
+	var refs []store.VersionRef
+	var media []string
+	seen := map[string]bool{}
+	err := s.PendingVersions(ctx, func(ref store.VersionRef, content []byte) error {
+		if err := w.AddRecord(content); err != nil {
+			return err
+		}
+		var photos struct {
+			Photos []struct {
+				SHA256 string `json:"sha256"`
+			} `json:"photos"`
+		}
+		if err := json.Unmarshal(content, &photos); err != nil {
+			return fmt.Errorf("read photos of %s: %w", ref.ID, err)
+		}
+		for _, p := range photos.Photos {
+			if !seen[p.SHA256] {
+				seen[p.SHA256] = true
+				media = append(media, p.SHA256)
+			}
+		}
+		refs = append(refs, ref)
+		res.Versions++
+		if progress != nil && res.Versions%500 == 0 {
+			progress(res.Versions, total)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, nil, nil, err
+	}
+	err = s.AuditSince(ctx, auditFrom, func(e store.AuditEntry) error {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		res.Audit++
+		res.auditTo = e.Seq
+		return w.AddAudit(line)
+	})
+	if err != nil {
+		return res, nil, nil, err
+	}
+	var carried []string
+	for _, sha := range media {
+		done, err := s.MediaExported(ctx, sha)
+		if err != nil {
+			return res, nil, nil, err
+		}
+		if done {
+			continue
+		}
+		data, err := s.Media(ctx, sha)
+		if err != nil {
+			return res, nil, nil, err
+		}
+		if err := w.AddMedia(sha, bytes.NewReader(data)); err != nil {
+			return res, nil, nil, err
+		}
+		carried = append(carried, sha)
+	}
+	res.Media = len(carried)
+	if progress != nil {
+		progress(total, total)
+	}
+	return res, refs, carried, nil
+}
+
+func parseRecipient(s string) (age.Recipient, error) {
+	if strings.HasPrefix(s, "age1") {
+		r, err := age.ParseX25519Recipient(s)
+		if err != nil {
+			return nil, &Error{Key: "service.err.recipient", Args: []any{"value", s}, Err: err}
+		}
+		return r, nil
+	}
+	pk, err := ReadKeyFile(s)
+	if err != nil {
+		return nil, err
+	}
+	if pk.Recipient == "" {
+		return nil, &Error{Key: "service.err.recipient", Args: []any{"value", s}}
+	}
+	return pk.AgeRecipient()
+}
+
+// Bundle is an opened and verified bundle.
+type Bundle struct {
+	*bundle.Reader
+	Path string
+}
+
+// OpenBundle opens a bundle and checks everything about it that can be checked
+// without importing it: structure, every file's size and hash, the
+// signature against the keys this folder trusts, the destination. It
+// changes nothing. Close the result.
+func (s *Service) OpenBundle(ctx context.Context, path string) (*Bundle, error) {
+	post, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := bundle.VerifyOptions{
+		Trust:            s.trust(ctx),
+		MaxSchemaVersion: record.SchemaVersion,
+		TempDir:          s.Dir,
+	}
+	keyID, err := s.Meta(ctx, MetaKeyID)
+	if err != nil {
+		return nil, err
+	}
+	if post.Role == RoleOffice {
+		opts.Office = keyID
+		id, err := s.officeIdentity()
+		if err != nil {
+			return nil, err
+		}
+		opts.Identities = []age.Identity{id}
+	} else {
+		opts.AnyDestination = true
+		// A post checks its own bundles: trust its own key too.
+		own := s.trust(ctx)
+		opts.Trust = func(id string) (*bundle.PublicKey, error) {
+			if id == keyID {
+				return s.PublicKey(ctx)
+			}
+			return own(id)
+		}
+	}
+	rd, err := bundle.Open(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{Reader: rd, Path: path}, nil
+}
+
+// ImportResult says what one import did.
+type ImportResult struct {
+	Path     string
+	Post     string
+	Sequence int64
+	New      int
+	Known    int
+	Media    int
+	// Already is set when the bundle had been imported before: nothing changed.
+	Already bool
+	// Gap lists the sequence numbers missing before this bundle, e.g. "3-4".
+	Gap string
+}
+
+// Import verifies a bundle and imports it in one transaction. A bundle
+// imported before is a no-op that says so; a gap in the sequence is
+// recorded and shown; the same sequence number with other content, or a
+// bundle that does not continue the device's chain, is refused as an
+// alarm. Any refusal leaves the store exactly as it was.
+func (s *Service) Import(ctx context.Context, path string, progress Progress) (*ImportResult, error) {
+	post, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if post.Role != RoleOffice {
+		return nil, ErrNotOffice
+	}
+	b, err := s.OpenBundle(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	m := b.Manifest()
+	res := &ImportResult{Path: path, Post: m.Post, Sequence: int64(m.Sequence)}
+	prior, err := s.ImportedBundle(ctx, m.DeviceKeyID, int64(m.Sequence))
+	if err != nil {
+		return nil, err
+	}
+	if prior != nil {
+		if prior.ManifestHash == b.ManifestHash() {
+			res.Already = true
+			return res, nil
+		}
+		return nil, &Error{Key: ErrReplay.Key, Args: []any{"post", m.Post, "sequence", fmt.Sprint(m.Sequence)}}
+	}
+	all, err := s.ImportedBundles(ctx, m.DeviceKeyID)
+	if err != nil {
+		return nil, err
+	}
+	res.Gap, err = checkChain(all, m, b.ManifestHash())
+	if err != nil {
+		return nil, err
+	}
+	total := int(m.Counts.Records)
+	err = s.Store.Import(ctx, s.Actor, func(im *store.Importer) error {
+		n := 0
+		err := b.Records(func(line []byte) error {
+			var origin struct {
+				Origin   string `json:"origin"`
+				PostCode string `json:"post_code"`
+				Number   string `json:"number"`
+			}
+			if err := json.Unmarshal(line, &origin); err != nil {
+				return err
+			}
+			if origin.Origin != m.DeviceID || origin.PostCode != m.Post {
+				return &Error{Key: ErrForeignRecord.Key, Args: []any{"number", origin.Number, "post", m.Post}}
+			}
+			if err := im.Version(ctx, line); err != nil {
+				return err
+			}
+			if n++; progress != nil && n%500 == 0 {
+				progress(n, total)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = b.Audit(func(line []byte) error {
+			var e store.AuditEntry
+			if err := json.Unmarshal(line, &e); err != nil {
+				return err
+			}
+			return im.Audit(ctx, m.DeviceID, e.Seq, line)
+		})
+		if err != nil {
+			return err
+		}
+		for _, sha := range m.Media() {
+			if err := importMedia(ctx, im, b, sha); err != nil {
+				return err
+			}
+			res.Media++
+		}
+		res.New, res.Known = im.New, im.Known
+		return im.Bundle(ctx, store.InBundle{
+			KeyID: m.DeviceKeyID, Seq: int64(m.Sequence), BundleID: m.BundleID, ManifestHash: b.ManifestHash(),
+			PostCode: m.Post, DeviceID: m.DeviceID, Gap: res.Gap,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		progress(total, total)
+	}
+	return res, nil
+}
+
+func importMedia(ctx context.Context, im *store.Importer, b *Bundle, sha string) error {
+	rc, err := b.Media(sha)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, MaxMedia+1))
+	if err != nil {
+		return err
+	}
+	if len(data) > MaxMedia {
+		return &Error{Key: "service.err.media_too_large", Args: []any{"sha256", sha, "max", MaxMedia}}
+	}
+	return im.Media(ctx, data)
+}
+
+// checkChain places a new bundle among those imported from the same key:
+// the one right after the last must name its manifest hash; a later one
+// leaves a gap, returned as text.
+func checkChain(imported []store.InBundle, m bundle.Manifest, hash string) (string, error) {
+	seqs := map[int64]string{}
+	var last int64
+	for _, b := range imported {
+		seqs[b.Seq] = b.ManifestHash
+		last = max(last, b.Seq)
+	}
+	seq := int64(m.Sequence)
+	if prevHash, ok := seqs[seq-1]; ok && prevHash != m.PrevManifestHash {
+		return "", &Error{Key: ErrForked.Key, Args: []any{"post", m.Post, "sequence", fmt.Sprint(seq)}}
+	}
+	var missing []int64
+	for i := int64(1); i < seq; i++ {
+		if _, ok := seqs[i]; !ok {
+			missing = append(missing, i)
+		}
+	}
+	return ranges(missing), nil
+}
+
+// ranges writes sorted numbers as "1-3, 5".
+func ranges(ns []int64) string {
+	sort.Slice(ns, func(i, j int) bool { return ns[i] < ns[j] })
+	var parts []string
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
+		}
+		if i == j {
+			parts = append(parts, fmt.Sprint(ns[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", ns[i], ns[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Receipt writes a signed receipt for a post: every bundle imported from
+// it, so the post can mark them acknowledged.
+func (s *Service) Receipt(ctx context.Context, postCode string, w io.Writer) (*bundle.Receipt, error) {
+	me, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if me.Role != RoleOffice {
+		return nil, ErrNotOffice
+	}
+	key, err := s.SigningKey()
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.ImportedBundles(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	rc := &bundle.Receipt{Office: me.Code, Post: strings.ToUpper(postCode), Created: time.Now().UTC()}
+	for _, b := range all {
+		if b.PostCode != rc.Post {
+			continue
+		}
+		rc.Acknowledged = append(rc.Acknowledged, b.ManifestHash)
+		rc.LastSequence = max(rc.LastSequence, uint64(b.Seq))
+	}
+	if len(rc.Acknowledged) == 0 {
+		return nil, &Error{Key: "service.err.no_bundles_from", Args: []any{"post", rc.Post}}
+	}
+	return rc, bundle.WriteReceipt(w, rc, key)
+}
+
+// Acknowledge reads a receipt from the office and marks the bundles it
+// lists as received. It returns how many were newly marked.
+func (s *Service) Acknowledge(ctx context.Context, data []byte) (int, *bundle.Receipt, error) {
+	me, err := s.Post(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	rc, err := bundle.ReadReceipt(data, s.trust(ctx))
+	if err != nil {
+		return 0, nil, err
+	}
+	if rc.Post != me.Code {
+		return 0, nil, &Error{Key: ErrReceiptPost.Key, Args: []any{"post", rc.Post}}
+	}
+	bundles, err := s.Bundles(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	acked := map[string]bool{}
+	for _, h := range rc.Acknowledged {
+		acked[h] = true
+	}
+	marks := map[int64]string{}
+	for _, b := range bundles {
+		if acked[b.ManifestHash] {
+			marks[b.Seq] = b.ManifestHash
+		}
+	}
+	n, err := s.Store.Acknowledge(ctx, marks, rc.Created, s.Actor)
+	return n, rc, err
+}
+
+// IsReceipt tells a receipt file from a bundle by its first bytes.
+func IsReceipt(head []byte) bool {
+	return len(bytes.TrimLeft(head, " \r\n\t")) > 0 && bytes.TrimLeft(head, " \r\n\t")[0] == '{'
+}
+
+// PostView is what the office knows of one trusted key: the post, the
+// bundles imported under it, and the sequence numbers still missing.
+type PostView struct {
+	Key          store.TrustedKey
+	LastSequence int64
+	LastImport   time.Time
+	Bundles      int
+	Gaps         string
+}
+
+// Posts lists every key this folder trusts with its import history.
+func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
+	keys, err := s.TrustedKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PostView, 0, len(keys))
+	for _, k := range keys {
+		in, err := s.ImportedBundles(ctx, k.KeyID)
+		if err != nil {
+			return nil, err
+		}
+		v := PostView{Key: k, Bundles: len(in)}
+		have := map[int64]bool{}
+		for _, b := range in {
+			have[b.Seq] = true
+			v.LastSequence = max(v.LastSequence, b.Seq)
+			if b.Imported.After(v.LastImport) {
+				v.LastImport = b.Imported
+			}
+		}
+		var missing []int64
+		for i := int64(1); i < v.LastSequence; i++ {
+			if !have[i] {
+				missing = append(missing, i)
+			}
+		}
+		v.Gaps = ranges(missing)
+		out = append(out, v)
+	}
+	return out, nil
+}

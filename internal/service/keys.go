@@ -1,0 +1,185 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"filippo.io/age"
+
+	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// Key files inside the data folder.
+const (
+	keysDir         = "keys"
+	signingKeyFile  = "device.key"
+	officeIdentFile = "office.agekey"
+	MetaKeyID       = "key_id"
+	MetaOfficeKeyID = "office_key_id" // at a post: the office its bundles go to
+	// Roles of a data folder and of the keys it trusts.
+	RoleOffice = "office"
+	RolePost   = "post"
+)
+
+// More sentinels for errors.Is.
+var (
+	ErrNoOffice      = &Error{Key: "service.err.no_office"}
+	ErrNotOffice     = &Error{Key: "service.err.not_office"}
+	ErrNotConfirmed  = &Error{Key: "service.err.not_confirmed"}
+	ErrNothingNew    = &Error{Key: "service.err.nothing_new"}
+	ErrReplay        = &Error{Key: "service.err.replay"}
+	ErrForked        = &Error{Key: "service.err.forked"}
+	ErrForeignRecord = &Error{Key: "service.err.foreign_record"}
+	ErrReceiptPost   = &Error{Key: "service.err.receipt_post"}
+)
+
+// makeKeys creates this device's signing key and, for an office, its age
+// identity, or keeps those a set-up that was interrupted left behind.
+func makeKeys(dir string, office bool) (*bundle.SigningKey, error) {
+	kd := filepath.Join(dir, keysDir)
+	if err := os.MkdirAll(kd, 0o700); err != nil {
+		return nil, &Error{Key: "store.err.unwritable", Args: []any{"path", kd}, Err: err}
+	}
+	path := filepath.Join(kd, signingKeyFile)
+	key, err := bundle.ReadPrivateKey(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if key, err = bundle.GenerateSigningKey(); err == nil {
+			err = key.WritePrivateKey(path)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if office {
+		ip := filepath.Join(kd, officeIdentFile)
+		if _, err := bundle.ReadOfficeIdentity(ip); errors.Is(err, fs.ErrNotExist) {
+			id, err := bundle.GenerateOfficeIdentity()
+			if err != nil {
+				return nil, err
+			}
+			if err := bundle.WriteOfficeIdentity(ip, id); err != nil {
+				return nil, err
+			}
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return key, nil
+}
+
+// SigningKey reads this device's private signing key.
+func (s *Service) SigningKey() (*bundle.SigningKey, error) {
+	return bundle.ReadPrivateKey(filepath.Join(s.Dir, keysDir, signingKeyFile))
+}
+
+// officeIdentity reads the office's age identity.
+func (s *Service) officeIdentity() (*age.X25519Identity, error) {
+	return bundle.ReadOfficeIdentity(filepath.Join(s.Dir, keysDir, officeIdentFile))
+}
+
+// PublicKey is this device's public key file content: the post, its name,
+// the signing key, and for an office the recipient posts encrypt to.
+func (s *Service) PublicKey(ctx context.Context) (*bundle.PublicKey, error) {
+	post, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.SigningKey()
+	if err != nil {
+		return nil, err
+	}
+	pk := &bundle.PublicKey{Post: post.Code, Name: post.Name, Key: key.Public()}
+	if post.Role == RoleOffice {
+		id, err := s.officeIdentity()
+		if err != nil {
+			return nil, err
+		}
+		pk.Recipient = id.Recipient().String()
+	}
+	return pk, nil
+}
+
+// ReadKeyFile reads and checks a public key file.
+func ReadKeyFile(path string) (*bundle.PublicKey, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
+	}
+	defer f.Close()
+	data := make([]byte, 64<<10)
+	n, _ := f.Read(data)
+	return bundle.ParsePublicKey(data[:n])
+}
+
+// Trust records a public key as trusted: at an office, a post device's key
+// (its bundles may then be imported); at a post, its office's key (bundles
+// go to it and its receipts are believed).
+func (s *Service) Trust(ctx context.Context, pk *bundle.PublicKey, name string) error {
+	if name == "" {
+		name = pk.Name
+	}
+	role := RolePost
+	if pk.Recipient != "" {
+		role = RoleOffice
+	}
+	data, err := pk.Marshal()
+	if err != nil {
+		return err
+	}
+	post, err := s.Post(ctx)
+	if err != nil {
+		return err
+	}
+	if post.Role == RolePost && role != RoleOffice {
+		return &Error{Key: "service.err.post_trusts_office", Args: []any{"fingerprint", pk.Fingerprint()}}
+	}
+	if err := s.Store.Trust(ctx, store.TrustedKey{
+		KeyID: pk.KeyID(), PublicKey: string(data), PostCode: pk.Post, Name: name, Fingerprint: pk.Fingerprint(),
+	}, s.Actor); err != nil {
+		return err
+	}
+	if role == RoleOffice && post.Role == RolePost {
+		return s.SetMeta(ctx, map[string]string{MetaOfficeKeyID: pk.KeyID()})
+	}
+	return nil
+}
+
+// RevokeKey stops trusting the key with the given key id or fingerprint.
+func (s *Service) RevokeKey(ctx context.Context, ref string) error {
+	keys, err := s.TrustedKeys(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		pk, err := bundle.ParsePublicKey([]byte(k.PublicKey))
+		if err != nil {
+			continue
+		}
+		if k.KeyID == ref || bundle.MatchFingerprint(pk.Key, ref) {
+			return s.Revoke(ctx, k.KeyID, s.Actor)
+		}
+	}
+	return &Error{Key: "store.err.not_found", Args: []any{"id", ref}}
+}
+
+// trust is the bundle package's view of the trusted keys.
+func (s *Service) trust(ctx context.Context) bundle.TrustFunc {
+	return func(keyID string) (*bundle.PublicKey, error) {
+		k, err := s.Key(ctx, keyID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("key %s: %w", keyID, bundle.ErrUnknownKey)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if k.Revoked != nil {
+			return nil, fmt.Errorf("key %s: %w", keyID, bundle.ErrRevokedKey)
+		}
+		return bundle.ParsePublicKey([]byte(k.PublicKey))
+	}
+}
