@@ -143,8 +143,7 @@ func (a *App) T(key string, args ...any) string { return a.tr.T(key, args...) }
 // show makes s the main window's content.
 func (a *App) show(s screen) {
 	if old, ok := a.screen.(*formScreen); ok && old != s {
-		old.flush()
-		old.stop()
+		old.leave()
 	}
 	a.screen = s
 	a.rebuild()

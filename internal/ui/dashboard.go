@@ -144,7 +144,7 @@ func (a *App) offerUnsaved(raw string) {
 			f.final = cur.Record.Status == record.StatusFinal
 			in.Version = cur.Record.Version
 		}
-		f.dirty, f.changed = true, true
+		f.dirty, f.pending = true, true
 		a.show(f)
 	}, func() { a.svc.SetMeta(a.ctx, map[string]string{MetaUnsaved: ""}) })
 }

@@ -47,7 +47,6 @@ func (f *formScreen) build() fyne.CanvasObject {
 	fin := widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
 		a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
 			if f.finalise() {
-				f.stop()
 				a.show(newRecordView(a, f.rec.ID.String()))
 			}
 		})
@@ -57,10 +56,10 @@ func (f *formScreen) build() fyne.CanvasObject {
 		buttons = append(buttons, fin)
 	}
 	close := widget.NewButtonWithIcon(a.T("ui.form.close"), theme.CancelIcon(), func() {
-		f.flush()
-		if f.save() || f.rec.Version == 0 {
-			f.clearStash()
+		if !f.save() {
+			return // the marked fields need attention; nothing is lost meanwhile
 		}
+		f.clearStash()
 		if f.rec.Version > 0 {
 			a.show(newRecordView(a, f.rec.ID.String()))
 		} else {

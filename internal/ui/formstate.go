@@ -44,7 +44,7 @@ type formScreen struct {
 	mu      sync.Mutex
 	timer   *time.Timer
 	dirty   bool // changed since the last autosave
-	changed bool // changed since the last explicit save
+	pending bool // changed since the record was last stored
 	stopped bool
 }
 
@@ -88,7 +88,7 @@ func (f *formScreen) touch() {
 	if f.stopped {
 		return
 	}
-	f.dirty, f.changed = true, true
+	f.dirty, f.pending = true, true
 	if f.timer != nil {
 		f.timer.Stop()
 	}
@@ -102,6 +102,20 @@ func (f *formScreen) stop() {
 	f.stopped = true
 	if f.timer != nil {
 		f.timer.Stop()
+	}
+}
+
+// leave saves what can be saved as the officer moves to another screen. The
+// unsaved slot is emptied only when the store holds everything; otherwise
+// it keeps the changes for the next start.
+func (f *formScreen) leave() {
+	f.flush()
+	f.stop()
+	f.mu.Lock()
+	pending := f.pending
+	f.mu.Unlock()
+	if !pending {
+		f.clearStash()
 	}
 }
 
@@ -135,6 +149,9 @@ func (f *formScreen) autosave() {
 		f.setState(f.a.T("ui.form.autosave_failed"))
 		return
 	}
+	f.mu.Lock()
+	f.pending = false
+	f.mu.Unlock()
 	f.showErrors(nil)
 	f.setState(f.a.T("ui.form.autosaved", "time", time.Now().Format("15:04:05")))
 }
@@ -156,16 +173,17 @@ func (f *formScreen) clearStash() {
 }
 
 // save stores the record now (Ctrl+S): a draft is updated, a final record
-// gets its next version. It reports whether the record was stored.
+// gets its next version. It reports whether the store holds what the form
+// shows.
 func (f *formScreen) save() bool {
 	f.mu.Lock()
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	changed := f.changed
+	pending := f.pending
 	f.dirty = false
 	f.mu.Unlock()
-	if f.final && !changed {
+	if !pending {
 		f.setState(f.a.T("ui.form.nothing_changed"))
 		return true
 	}
@@ -176,7 +194,7 @@ func (f *formScreen) save() bool {
 		return false
 	}
 	f.mu.Lock()
-	f.changed = false
+	f.pending = false
 	f.mu.Unlock()
 	f.clearStash()
 	f.showErrors(nil)
@@ -188,7 +206,9 @@ func (f *formScreen) save() bool {
 func (f *formScreen) finalise() bool {
 	prev := f.rec.Status
 	f.rec.Status = record.StatusFinal
-	f.changed = true
+	f.mu.Lock()
+	f.pending = true
+	f.mu.Unlock()
 	if !f.save() {
 		f.rec.Status = prev
 		return false

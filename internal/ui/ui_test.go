@@ -504,3 +504,18 @@ func TestRecordViewFinalisesADraft(t *testing.T) {
 		t.Error("a final record still offers Finalise")
 	}
 }
+
+func TestClosingAnUntouchedFormStoresNothing(t *testing.T) {
+	a := newApp(t)
+	openForm(t, a)
+	test.Tap(button(t, a.Window(), "Close"))
+	if _, ok := a.screen.(*dashboard); !ok {
+		t.Fatalf("after Close the screen is %T", a.screen)
+	}
+	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 0 {
+		t.Errorf("an untouched form stored %d records", n)
+	}
+	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+		t.Error("an untouched form left something in the unsaved slot")
+	}
+}
