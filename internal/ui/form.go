@@ -190,6 +190,10 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 			f.text("conveyance.voyage", "ui.f.voyage", &c.Voyage),
 			f.country("route.departure", "ui.f.departure", &in.Route.Departure),
 			f.country("route.destination", "ui.f.destination", &in.Route.Destination)),
+		grid(2, f.field("route.transit", "ui.f.transit_hint", entry(strings.Join(in.Route.Transit, ", "), func(s string) {
+			in.Route.Transit = splitCodes(s)
+			f.touch()
+		})), f.text("conveyance.description", "ui.f.conveyance_description", &c.Description)),
 		f.checks("concealment", "field.concealment", record.ConcealmentMethods, &in.Concealment),
 		grid(1, f.text("concealment_note", "ui.f.concealment_note", &in.ConcealmentNote)),
 	)
@@ -406,4 +410,13 @@ func (f *formScreen) witnesses() fyne.CanvasObject {
 	}
 	box.Add(container.NewHBox(add("witness"), add("interpreter")))
 	return box
+}
+
+// splitCodes reads a list of country codes separated by commas or spaces.
+func splitCodes(s string) []string {
+	var out []string
+	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		out = append(out, strings.ToUpper(c))
+	}
+	return out
 }

@@ -152,6 +152,7 @@ func TestFormSaveStoresValues(t *testing.T) {
 	f.widget(t, "direction").(*widget.Select).SetSelected("Entry")
 	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "777 ABC 02")
 	test.Type(f.widget(t, "conveyance.country").(*widget.SelectEntry), "kz")
+	test.Type(f.widget(t, "route.transit").(*widget.Entry), "kg, uz")
 
 	test.Tap(button(t, w, "Firearm"))
 	f.widget(t, "items[0].firearm.category").(*widget.Select).SetSelected("Assault rifle")
@@ -176,6 +177,9 @@ func TestFormSaveStoresValues(t *testing.T) {
 	if in.CrossingPoint != "Dostyk rail" || in.Direction != "entry" || in.Conveyance == nil ||
 		in.Conveyance.Plate != "777 ABC 02" || in.Conveyance.Country != "KZ" {
 		t.Errorf("stored record: crossing %q direction %q conveyance %+v", in.CrossingPoint, in.Direction, in.Conveyance)
+	}
+	if !slices.Equal(in.Route.Transit, []string{"KG", "UZ"}) {
+		t.Errorf("transit %q", in.Route.Transit)
 	}
 	if len(in.Items) != 2 {
 		t.Fatalf("%d items stored, want 2", len(in.Items))
