@@ -3,12 +3,19 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kordon/kordon/internal/demo"
+	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
 )
 
 // BenchmarkRecordAdd100kItems is `kordon record add` of a JSON array of
@@ -46,4 +53,159 @@ func BenchmarkRecordAdd100kItems(b *testing.B) {
 		svc.Close()
 		b.StartTimer()
 	}
+}
+
+// exportSetup makes a post with 10,000 final interdictions of 10 items
+// and its office, trusting each other.
+func exportSetup(b *testing.B) (post, office *service.Service) {
+	b.Helper()
+	ctx := context.Background()
+	post, err := service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-DOS", PostName: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	office, err = service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-ALM", PostName: "Office", Office: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { post.Close(); office.Close() })
+	ppk, _ := post.PublicKey(ctx)
+	opk, _ := office.PublicKey(ctx)
+	if err := office.Trust(ctx, ppk, ""); err != nil {
+		b.Fatal(err)
+	}
+	if err := post.Trust(ctx, opk, ""); err != nil {
+		b.Fatal(err)
+	}
+	p, _ := post.Post(ctx)
+	g := demo.New(demo.Options{Seed: 9, Final: 1, Posts: []demo.Post{demo.PostFor("KZ-DOS", "Bench")}})
+	for i := 0; i < 10; i++ {
+		batch := make([]*record.Interdiction, 1000)
+		for j := range batch {
+			batch[j] = g.Record(10)
+			batch[j].Status = record.StatusFinal
+			batch[j].Origin = p.DeviceID
+		}
+		if err := post.Add(ctx, batch, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return post, office
+}
+
+// BenchmarkExport100kItems writes the bundle of 10,000 interdictions /
+// 100,000 items.
+func BenchmarkExport100kItems(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		post, _ := exportSetup(b)
+		b.StartTimer()
+		start := time.Now()
+		res, err := post.Export(ctx, b.TempDir(), "", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(100_000/time.Since(start).Seconds(), "items/s")
+		b.ReportMetric(float64(res.Size)/1e6, "MB")
+	}
+}
+
+// BenchmarkImport100kItems verifies and imports that bundle at the office.
+func BenchmarkImport100kItems(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		post, office := exportSetup(b)
+		res, err := post.Export(ctx, b.TempDir(), "", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		imp, err := office.Import(ctx, res.Path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(100_000/time.Since(start).Seconds(), "items/s")
+		if imp.New != 10_000 {
+			b.Fatalf("imported %d versions", imp.New)
+		}
+	}
+}
+
+// BenchmarkImport1GBPeakRSS imports a bundle of about 1 GB, mostly photos,
+// with the kordon binary named by KORDON_BIN (make bench sets it), and
+// reports the import process's peak resident memory.
+func BenchmarkImport1GBPeakRSS(b *testing.B) {
+	bin := os.Getenv("KORDON_BIN")
+	if bin == "" {
+		b.Skip("KORDON_BIN not set; make bench sets it")
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		post, office := exportSetup1GB(b)
+		res, err := post.Export(ctx, b.TempDir(), "", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		officeDir := office.Dir
+		office.Close()
+		b.StartTimer()
+		cmd := exec.Command(bin, "--data", officeDir, "import", res.Path)
+		cmd.Env = append(os.Environ(), "KORDON_LANG=en")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("import: %v\n%s", err, out)
+		}
+		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-MB")
+		b.ReportMetric(float64(res.Size)/1e9, "GB")
+	}
+}
+
+// exportSetup1GB makes a post with 100 final records of 5 photos of 2 MB
+// each (incompressible, like JPEGs).
+func exportSetup1GB(b *testing.B) (post, office *service.Service) {
+	b.Helper()
+	ctx := context.Background()
+	post, err := service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-DOS", PostName: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	office, err = service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-ALM", PostName: "Office", Office: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { post.Close(); office.Close() })
+	ppk, _ := post.PublicKey(ctx)
+	opk, _ := office.PublicKey(ctx)
+	if err := office.Trust(ctx, ppk, ""); err != nil {
+		b.Fatal(err)
+	}
+	if err := post.Trust(ctx, opk, ""); err != nil {
+		b.Fatal(err)
+	}
+	p, _ := post.Post(ctx)
+	g := demo.New(demo.Options{Seed: 11, Final: 1, Posts: []demo.Post{demo.PostFor("KZ-DOS", "Bench")}})
+	rnd := rand.New(rand.NewPCG(1, 2))
+	photo := make([]byte, 2<<20)
+	for i := 0; i < 100; i++ {
+		in := g.Record(3)
+		in.Status, in.Origin = record.StatusFinal, p.DeviceID
+		var media [][]byte
+		for j := 0; j < 5; j++ {
+			for k := 0; k+8 <= len(photo); k += 8 {
+				binary.LittleEndian.PutUint64(photo[k:], rnd.Uint64())
+			}
+			data := append([]byte(nil), photo...)
+			media = append(media, data)
+			in.Photos = append(in.Photos, record.Photo{SHA256: store.SHA256(data), Tag: "overview"})
+		}
+		if err := post.Save(ctx, in, "bench", media...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return post, office
 }
