@@ -12,6 +12,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"image"
 	"os"
 	"strings"
 
@@ -51,6 +52,7 @@ type App struct {
 
 	// screen is what the main window shows; rebuild redraws it.
 	screen screen
+	thumbs map[string]image.Image // decoded photos by SHA-256
 	dialog dialog.Dialog
 }
 

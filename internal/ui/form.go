@@ -35,6 +35,7 @@ func (f *formScreen) build() fyne.CanvasObject {
 		f.group("ui.group.when", f.whenWhere()),
 		f.group("ui.group.conveyance", f.conveyancePeople()),
 		f.group("ui.group.items", f.items()),
+		f.group("ui.group.photos", f.photos()),
 		f.group("ui.group.circumstances", f.circumstances()),
 		f.group("ui.group.witnesses", f.witnesses()),
 	)

@@ -165,6 +165,19 @@ func (v *recordView) build() fyne.CanvasObject {
 	if len(in.People) > 0 {
 		body.Add(widget.NewCard(a.T("ui.record.people"), "", people))
 	}
+	if len(in.Photos) > 0 {
+		photos := container.New(&columns{n: 3})
+		for _, ph := range in.Photos {
+			tag := ""
+			if ph.Tag != "" {
+				tag = a.T(record.PhotoTags.LabelKey(ph.Tag))
+			}
+			caption := widget.NewLabel(strings.TrimSpace(tag + " · " + ph.Name))
+			caption.Truncation = fyne.TextTruncateEllipsis
+			photos.Add(container.NewVBox(a.thumbnail(ph.SHA256), caption))
+		}
+		body.Add(widget.NewCard(a.T("ui.group.photos"), "", photos))
+	}
 	body.Add(widget.NewCard(a.T("ui.record.history"), "", v.history()))
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 }

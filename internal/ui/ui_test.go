@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	pngenc "image/png"
 	"slices"
 	"strings"
 	"testing"
@@ -521,5 +525,44 @@ func TestClosingAnUntouchedFormStoresNothing(t *testing.T) {
 	}
 	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
 		t.Error("an untouched form left something in the unsaved slot")
+	}
+}
+
+func TestPhotosAreStoredWithTheRecord(t *testing.T) {
+	a := newApp(t)
+	f := openForm(t, a)
+	var png bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	img.Set(3, 4, color.RGBA{200, 10, 10, 255})
+	if err := pngenc.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	if key, err := f.addPhoto("notes.txt", []byte("not a picture")); key != "ui.photo.not_picture" || err != nil {
+		t.Errorf("a text file: %q, %v", key, err)
+	}
+	if key, err := f.addPhoto("/media/usb/IMG_0001.png", png.Bytes()); key != "" || err != nil {
+		t.Fatalf("a PNG: %q, %v", key, err)
+	}
+	f.rebuildForm()
+	f.widget(t, "photos[0].tag").(*widget.Select).SetSelected("Serial number close-up")
+	if !f.save() {
+		t.Fatalf("not saved: %q", f.summary.err.Text)
+	}
+	cur, err := a.svc.Get(a.ctx, f.rec.ID.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cur.Record.Photos) != 1 {
+		t.Fatalf("%d photos stored", len(cur.Record.Photos))
+	}
+	ph := cur.Record.Photos[0]
+	if ph.Name != "IMG_0001.png" || ph.MediaType != "image/png" || ph.SHA256 != store.SHA256(png.Bytes()) {
+		t.Errorf("photo %+v", ph)
+	}
+	if data, err := a.svc.Media(a.ctx, ph.SHA256); err != nil || !bytes.Equal(data, png.Bytes()) {
+		t.Errorf("stored photo: %d bytes, %v", len(data), err)
+	}
+	if ph.Tag != "serial" {
+		t.Errorf("tag %q, want serial", ph.Tag)
 	}
 }
