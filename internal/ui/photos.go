@@ -83,6 +83,7 @@ func (f *formScreen) photos() fyne.CanvasObject {
 			}
 		}, f.a.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"}))
+		d.Resize(fyne.NewSize(860, 560))
 		f.a.showDialog(d)
 	})
 	return container.NewVBox(box, container.NewHBox(add), msg.err)
