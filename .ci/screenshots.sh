@@ -24,9 +24,11 @@ work=$(mktemp -d)
 xpid=
 apid=
 cleanup() {
-	[ -n "$apid" ] && kill "$apid" 2>/dev/null || true
-	[ -n "$xpid" ] && kill "$xpid" 2>/dev/null || true
-	rm -rf "$work"
+	# Stop the application, then the X server, and wait for both, so that
+	# nothing still writes into the temporary folder being removed.
+	if [ -n "$apid" ]; then kill "$apid" 2>/dev/null || true; wait "$apid" 2>/dev/null || true; fi
+	if [ -n "$xpid" ]; then kill "$xpid" 2>/dev/null || true; wait "$xpid" 2>/dev/null || true; fi
+	rm -rf "$work" || true
 }
 trap cleanup EXIT
 
