@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
@@ -564,5 +565,34 @@ func TestPhotosAreStoredWithTheRecord(t *testing.T) {
 	}
 	if ph.Tag != "serial" {
 		t.Errorf("tag %q, want serial", ph.Tag)
+	}
+}
+
+func TestKeyboardShortcuts(t *testing.T) {
+	a := newApp(t)
+	c := a.Window().Canvas()
+	ctrl := func(k fyne.KeyName) {
+		c.(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
+	}
+	ctrl(fyne.KeyN)
+	f, ok := a.screen.(*formScreen)
+	if !ok {
+		t.Fatalf("Ctrl+N shows %T", a.screen)
+	}
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "B 777")
+	ctrl(fyne.KeyS)
+	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 1 {
+		t.Errorf("Ctrl+S stored %d records", n)
+	}
+	ctrl(fyne.KeyF)
+	r, ok := a.screen.(*recordsScreen)
+	if !ok || c.Focused() != r.search {
+		t.Fatalf("Ctrl+F shows %T with %T focused", a.screen, c.Focused())
+	}
+	a.confirm("title", "question", "yes", func() {})
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if a.dialog != nil || len(c.Overlays().List()) != 0 {
+		t.Error("Esc left the dialog open")
 	}
 }
