@@ -45,7 +45,7 @@ $(BENCH_STORE)/kordon.db: | build
 
 bench: build $(BENCH_STORE)/kordon.db
 	@mkdir -p .cache/home
-	$(TEST_ENV) KORDON_BENCH_STORE=$(BENCH_STORE) $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 \
+	$(TEST_ENV) KORDON_BENCH_STORE=$(BENCH_STORE) KORDON_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 \
 	  ./internal/store/ ./internal/service/ | tee .cache/bench.txt
 	@awk -f .ci/benchtable.awk .cache/bench.txt
 

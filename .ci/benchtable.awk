@@ -14,6 +14,12 @@ END {
   row("save 1 interdiction, 10 items (µs)", s, r, ratio(s, r), "≤ 1.5× raw")
   a = v["BenchmarkRecordAdd100kItems", "items/s"]; ra = v["BenchmarkRawBulk100kItems", "items/s"]
   row("record add 10,000 × 10 items (items/s)", sprintf("%.0f", a), sprintf("%.0f", ra), ratio(ra, a), "≥ 50,000/s, ≤ 2× raw")
+  e = v["BenchmarkExport100kItems", "items/s"]
+  row("export 100,000 items (items/s)", sprintf("%.0f", e), "", "", "≥ 50,000/s")
+  i = v["BenchmarkImport100kItems", "items/s"]
+  row("import + verify 100,000 items (items/s)", sprintf("%.0f", i), sprintf("%.0f", ra), ratio(ra, i), "≤ 2× raw")
+  m = v["BenchmarkImport1GBPeakRSS", "peak-MB"]
+  row(sprintf("import of a %s GB bundle: peak memory (MB)", v["BenchmarkImport1GBPeakRSS", "GB"]), m, "", "", "≤ 300 MB")
   split("serial-exact serial-partial person-name", kinds, " ")
   for (k = 1; k <= 3; k++) {
     n = "BenchmarkSearch1M/" kinds[k]
