@@ -41,7 +41,7 @@ func precompute(ins []*record.Interdiction, device string) []rawRows {
 }
 
 var rawQueries = []string{
-	`INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, crossing_point, pieces, training, saved_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	`INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, occurred_offset, crossing_point, pieces, training, saved_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	`INSERT INTO versions (rid, version, status, hash, saved_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 	`INSERT INTO items (rid, idx, kind, category, calibre, quantity) VALUES (?, ?, ?, ?, ?, ?)`,
 	`INSERT INTO serials (key, rid) VALUES (?, ?)`,
@@ -73,7 +73,8 @@ func rawInsert(ctx context.Context, s *Store, rows []rawRows, seq *int64) error 
 	now := utc(time.Now())
 	for _, r := range rows {
 		in := r.in
-		rid, err := stmts[0](in.ID.String(), in.Origin, in.PostCode, in.Number, 1, in.Status, utc(in.OccurredAt), in.OccurredAt.Format("2006-01"), in.CrossingPoint, in.ItemCount(), in.Training, now)
+		_, offset := in.OccurredAt.Zone()
+		rid, err := stmts[0](in.ID.String(), in.Origin, in.PostCode, in.Number, 1, in.Status, utc(in.OccurredAt), in.OccurredAt.Format("2006-01"), offset, in.CrossingPoint, in.ItemCount(), in.Training, now)
 		if err != nil {
 			return err
 		}

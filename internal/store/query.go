@@ -101,7 +101,7 @@ type Summary struct {
 	Deleted       bool      `json:"deleted,omitempty"`
 }
 
-const summaryColumns = "r.rid, r.id, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.crossing_point, r.pieces, r.training, r.deleted"
+const summaryColumns = "r.rid, r.id, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.occurred_offset, r.crossing_point, r.pieces, r.training, r.deleted"
 
 func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 	defer rows.Close()
@@ -111,10 +111,12 @@ func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 		var sm Summary
 		var rid int64
 		var occurred string
-		if err := rows.Scan(&rid, &sm.ID, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &sm.CrossingPoint, &sm.Pieces, &sm.Training, &sm.Deleted); err != nil {
+		var offset int
+		if err := rows.Scan(&rid, &sm.ID, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &offset, &sm.CrossingPoint, &sm.Pieces, &sm.Training, &sm.Deleted); err != nil {
 			return nil, nil, fmt.Errorf("read records: %w", err)
 		}
-		sm.OccurredAt, _ = time.Parse(timeLayout, occurred)
+		at, _ := time.Parse(timeLayout, occurred)
+		sm.OccurredAt = at.In(time.FixedZone("", offset))
 		out = append(out, sm)
 		rids = append(rids, rid)
 	}
@@ -227,6 +229,12 @@ const SearchLimit = 200
 // words of the narrative. Exact identifier matches come first, then the rest,
 // newest first; at most SearchLimit records.
 func (s *Store) Search(ctx context.Context, query string) ([]Summary, error) {
+	return s.SearchIn(ctx, query, Filter{})
+}
+
+// SearchIn is Search among the records the filter selects (its paging
+// fields are ignored).
+func (s *Store) SearchIn(ctx context.Context, query string, f Filter) ([]Summary, error) {
 	var rids []int64
 	seen := map[int64]bool{}
 	add := func(rows *sql.Rows, err error) error {
@@ -269,7 +277,8 @@ func (s *Store) Search(ctx context.Context, query string) ([]Summary, error) {
 	for i, r := range rids {
 		args[i] = r
 	}
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM records r WHERE r.deleted = 0 AND r.rid IN (%s)", summaryColumns, marks), args...)
+	where, fargs := f.where()
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM records r WHERE %s AND r.rid IN (%s)", summaryColumns, where, marks), append(fargs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

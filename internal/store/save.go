@@ -311,10 +311,11 @@ func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, n
 	}
 	occurred := utc(in.OccurredAt)
 	month := in.OccurredAt.Format("2006-01")
+	_, offset := in.OccurredAt.Zone()
 	if h == nil {
-		res, err := b.exec(ctx, `INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, crossing_point, pieces, training, saved_utc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.ID.String(), in.Origin, in.PostCode, in.Number, in.Version, in.Status, occurred, month, in.CrossingPoint, in.ItemCount(), training, now)
+		res, err := b.exec(ctx, `INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, occurred_offset, crossing_point, pieces, training, saved_utc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ID.String(), in.Origin, in.PostCode, in.Number, in.Version, in.Status, occurred, month, offset, in.CrossingPoint, in.ItemCount(), training, now)
 		if err != nil {
 			if strings.Contains(err.Error(), "UNIQUE constraint failed: records.post_code, records.number") {
 				return 0, newError(ErrNumberTaken, err, "number", in.Number)
@@ -323,8 +324,8 @@ func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, n
 		}
 		return res.LastInsertId()
 	}
-	_, err := b.exec(ctx, `UPDATE records SET version = ?, status = ?, occurred_utc = ?, occurred_month = ?, crossing_point = ?, pieces = ?, training = ?, saved_utc = ? WHERE rid = ?`,
-		in.Version, in.Status, occurred, month, in.CrossingPoint, in.ItemCount(), training, now, h.rid)
+	_, err := b.exec(ctx, `UPDATE records SET version = ?, status = ?, occurred_utc = ?, occurred_month = ?, occurred_offset = ?, crossing_point = ?, pieces = ?, training = ?, saved_utc = ? WHERE rid = ?`,
+		in.Version, in.Status, occurred, month, offset, in.CrossingPoint, in.ItemCount(), training, now, h.rid)
 	if err != nil {
 		return 0, fmt.Errorf("save record %s: %w", in.ID, err)
 	}

@@ -17,6 +17,8 @@ CREATE TABLE records (
   status         TEXT NOT NULL,
   occurred_utc   TEXT NOT NULL,
   occurred_month TEXT NOT NULL,
+  -- the post's UTC offset in seconds, to show the time as the post saw it
+  occurred_offset INTEGER NOT NULL,
   crossing_point TEXT NOT NULL,
   pieces         INTEGER NOT NULL,
   training       INTEGER NOT NULL,
