@@ -79,6 +79,7 @@ func commands() []command {
 		{"init", "cli.help.init", (*run).initCmd},
 		{"record", "cli.help.record", (*run).recordCmd},
 		{"search", "cli.help.search", (*run).searchCmd},
+		{"report", "cli.help.report", (*run).reportCmd},
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},
 		{"audit", "cli.help.audit", (*run).auditCmd},

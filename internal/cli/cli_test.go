@@ -354,3 +354,21 @@ func TestEveryCodeHasALabelInEveryCatalog(t *testing.T) {
 		}
 	}
 }
+
+func TestReportPrintsTheProtocol(t *testing.T) {
+	dir := setUp(t)
+	require.Equal(t, 0, kordon(t, "", "--data", dir, "record", "add", example(t)).code)
+	out := filepath.Join(t.TempDir(), "protocol.pdf")
+	r := kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-0001", "--out", out, "--lang", "kk", "--lang2", "ru")
+	require.Equal(t, 0, r.code, r.stderr)
+	pdf, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
+	assert.NoFileExists(t, out+".partial")
+
+	r = kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-0001", "--out", out, "--lang", "xx")
+	assert.Equal(t, 2, r.code)
+	r = kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-9999", "--out", out)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "No record")
+}

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store"
@@ -21,6 +22,7 @@ func (r *run) initCmd(args []string) error {
 	post := fs.String("post", "", "")
 	name := fs.String("name", "", "")
 	office := fs.Bool("office", false, "")
+	agency := fs.String("agency", "", "")
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -31,7 +33,7 @@ func (r *run) initCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := service.Init(r.ctx, dir, service.Setup{PostCode: *post, PostName: *name, Office: *office})
+	svc, err := service.Init(r.ctx, dir, service.Setup{PostCode: *post, PostName: *name, Office: *office, Agency: *agency})
 	if err != nil {
 		return err
 	}
@@ -459,5 +461,68 @@ func (r *run) versionCmd(args []string) error {
 		return err
 	}
 	fmt.Fprintf(r.env.Stdout, "kordon %s (schema %d)\n", Version, store.SchemaVersion())
+	return nil
+}
+
+func (r *run) reportCmd(args []string) error {
+	fs := r.flags("report")
+	out := fs.String("out", "", "")
+	lang := fs.String("lang", "", "")
+	lang2 := fs.String("lang2", "", "")
+	pos, err := r.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("cli.err.needs_out")
+	}
+	cat, err := Catalog()
+	if err != nil {
+		return err
+	}
+	tr := r.tr
+	if *lang != "" {
+		if !cat.Has(i18n.Match(*lang)) {
+			return usagef("cli.err.lang", "value", *lang)
+		}
+		tr = cat.For(i18n.Match(*lang))
+	}
+	var tr2 *i18n.Translator
+	if *lang2 != "" {
+		if !cat.Has(i18n.Match(*lang2)) {
+			return usagef("cli.err.lang", "value", *lang2)
+		}
+		tr2 = cat.For(i18n.Match(*lang2))
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	id, err := svc.Resolve(r.ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	tmp := *out + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	}
+	warnings, err := svc.Protocol(r.ctx, id, f, tr, tr2)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: cerr}
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		os.Remove(tmp)
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(r.env.Stderr, "kordon: "+w)
+	}
+	r.say("cli.report.done", "path", *out)
 	return nil
 }

@@ -102,6 +102,8 @@ type Setup struct {
 	PostName string
 	// Office sets the folder up as a regional office that receives bundles.
 	Office bool
+	// Agency names the service the post belongs to, for protocols.
+	Agency string
 }
 
 // Init sets up a new data folder: the database, this device's identity and
@@ -142,6 +144,7 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 		store.MetaPostName: setup.PostName,
 		MetaRole:           role,
 		MetaPlatform:       runtime.GOOS,
+		MetaAgency:         strings.TrimSpace(setup.Agency),
 	}); err != nil {
 		st.Close()
 		return nil, err
