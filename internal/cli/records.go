@@ -480,19 +480,13 @@ func (r *run) reportCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	tr := r.tr
-	if *lang != "" {
-		if !cat.Has(i18n.Match(*lang)) {
-			return usagef("cli.err.lang", "value", *lang)
-		}
-		tr = cat.For(i18n.Match(*lang))
+	tr, err := langArg(cat, *lang, r.tr)
+	if err != nil {
+		return err
 	}
-	var tr2 *i18n.Translator
-	if *lang2 != "" {
-		if !cat.Has(i18n.Match(*lang2)) {
-			return usagef("cli.err.lang", "value", *lang2)
-		}
-		tr2 = cat.For(i18n.Match(*lang2))
+	tr2, err := langArg(cat, *lang2, nil)
+	if err != nil {
+		return err
 	}
 	svc, err := r.open()
 	if err != nil {
@@ -525,4 +519,17 @@ func (r *run) reportCmd(args []string) error {
 	}
 	r.say("cli.report.done", "path", *out)
 	return nil
+}
+
+// langArg is the translator for a language named on the command line, def
+// if none is named.
+func langArg(cat *i18n.Catalog, code string, def *i18n.Translator) (*i18n.Translator, error) {
+	if code == "" {
+		return def, nil
+	}
+	m := i18n.Match(code)
+	if !cat.Has(m) || (m == i18n.Default && !strings.HasPrefix(strings.ToLower(code), "en")) {
+		return nil, usagef("cli.err.lang", "value", code)
+	}
+	return cat.For(m), nil
 }
