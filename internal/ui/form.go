@@ -2,14 +2,18 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
 )
@@ -36,6 +40,7 @@ func (f *formScreen) build() fyne.CanvasObject {
 		f.group("ui.group.conveyance", f.conveyancePeople()),
 		f.group("ui.group.items", f.items()),
 		f.group("ui.group.photos", f.photos()),
+		f.group("ui.group.custody", f.custody()),
 		f.group("ui.group.circumstances", f.circumstances()),
 		f.group("ui.group.witnesses", f.witnesses()),
 	)
@@ -163,6 +168,7 @@ func (f *formScreen) whenWhere() fyne.CanvasObject {
 			f.code("recovery", "field.recovery", record.RecoveryTypes, &in.Recovery),
 			f.code("legal_basis", "field.legal_basis", record.LegalBases, &in.LegalBasis),
 			f.text("legal_basis_text", "ui.f.legal_basis_text", &in.LegalBasisText)),
+		f.endedGPS(),
 		grid(4, f.text("officers[0].name", "ui.f.officer_name", &o.Name), f.text("officers[0].rank", "ui.f.officer_rank", &o.Rank),
 			f.text("officers[0].position", "ui.f.officer_position", &o.Position), f.newRow("", layout.NewSpacer())),
 		f.rowsErr("officers", "field.officer"),
@@ -203,12 +209,253 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 			box.Add(f.person(i, nil))
 		}
 	}
+	for i := range in.Organisations {
+		box.Add(f.organisation(i))
+	}
 	box.Add(container.NewHBox(widget.NewButtonWithIcon(f.a.T("ui.form.add_person"), theme.ContentAddIcon(), func() {
 		f.rec.People = append(f.rec.People, record.Person{Role: "driver"})
 		f.rec.AssignIDs()
 		f.rebuildForm()
+	}), widget.NewButtonWithIcon(f.a.T("ui.form.add_organisation"), theme.ContentAddIcon(), func() {
+		f.rec.Organisations = append(f.rec.Organisations, record.Organisation{Role: "consignor"})
+		f.rec.AssignIDs()
+		f.rebuildForm()
 	})))
 	return box
+}
+
+// organisation edits Organisations[i]: a consignor, carrier or other body.
+func (f *formScreen) organisation(i int) fyne.CanvasObject {
+	o := &f.rec.Organisations[i]
+	path := fmt.Sprintf("organisations[%d]", i)
+	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
+		f.rec.Organisations = append(f.rec.Organisations[:i], f.rec.Organisations[i+1:]...)
+		f.rebuildForm()
+	})
+	return widget.NewCard("", "", container.NewVBox(
+		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role),
+			f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin),
+			f.country(path+".country", "ui.f.org_country", &o.Country)),
+		grid(4, f.text(path+".registration", "ui.f.registration", &o.Registration),
+			f.newRow("ui.form.actions", container.NewHBox(remove)), f.newRow("", layout.NewSpacer()), f.newRow("", layout.NewSpacer())),
+	))
+}
+
+// endedGPS are the end of the inspection and the GPS position: optional
+// fields kept as typed, so that a half-typed value is never lost, and set in
+// the record once they read right.
+func (f *formScreen) endedGPS() fyne.CanvasObject {
+	date, clock := f.moment("ended_at", "ended_at", "ui.f.ended_date", "ui.f.ended_time",
+		func() *time.Time { return f.rec.EndedAt },
+		func(t *time.Time) { f.rec.EndedAt = t })
+	var lat, lon *fieldRow
+	gps := func() {
+		lat.setError("")
+		lon.setError("")
+		g, bad := parseGPS(f.typed["gps.lat"], f.typed["gps.lon"])
+		switch bad {
+		case "gps.lat":
+			lat.setError(f.a.T("ui.err.number"))
+			return
+		case "gps.lon":
+			lon.setError(f.a.T("ui.err.number"))
+			return
+		case "pair":
+			if strings.TrimSpace(f.typed["gps.lat"]) == "" {
+				lat.setError(f.a.T("ui.err.gps_pair"))
+			} else {
+				lon.setError(f.a.T("ui.err.gps_pair"))
+			}
+		}
+		f.rec.GPS = g
+		f.touch()
+	}
+	if _, ok := f.typed["gps.lat"]; !ok && f.rec.GPS != nil {
+		f.typed["gps.lat"] = strconv.FormatFloat(f.rec.GPS.Lat, 'f', -1, 64)
+		f.typed["gps.lon"] = strconv.FormatFloat(f.rec.GPS.Lon, 'f', -1, 64)
+	}
+	le := entry(f.typed["gps.lat"], func(s string) { f.typed["gps.lat"] = s; gps() })
+	le.PlaceHolder = "43.1565"
+	oe := entry(f.typed["gps.lon"], func(s string) { f.typed["gps.lon"] = s; gps() })
+	oe.PlaceHolder = "76.9286"
+	lat = f.field("gps.lat", "ui.f.gps_lat", le)
+	lon = f.field("gps.lon", "ui.f.gps_lon", oe)
+	return grid(4, date, clock, lat, lon)
+}
+
+// parseGPS reads a position typed in decimal degrees, with a point or a
+// comma. Both fields empty is no position; bad names what is wrong:
+// "gps.lat" or "gps.lon" for a field that is not a number, "pair" when only
+// one of them is given.
+func parseGPS(lat, lon string) (g *record.GPS, bad string) {
+	num := func(s string) (float64, bool, bool) {
+		s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+		if s == "" {
+			return 0, false, true
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		return v, true, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
+	}
+	la, hasLa, okLa := num(lat)
+	lo, hasLo, okLo := num(lon)
+	switch {
+	case !okLa:
+		return nil, "gps.lat"
+	case !okLo:
+		return nil, "gps.lon"
+	case !hasLa && !hasLo:
+		return nil, ""
+	case !hasLa || !hasLo:
+		return nil, "pair"
+	}
+	return &record.GPS{Lat: la, Lon: lo}, ""
+}
+
+// moment is a date field and a time field for one point in time, in the
+// zone of the record's occurred-at time. The typed text is kept under key
+// in f.typed; both fields empty set nil. The date field carries the errors
+// of path.
+func (f *formScreen) moment(path, key, dateKey, timeKey string, get func() *time.Time, set func(*time.Time)) (date, clock *fieldRow) {
+	if _, ok := f.typed[key+".date"]; !ok {
+		f.typed[key+".date"], f.typed[key+".time"] = "", ""
+		if t := get(); t != nil && !t.IsZero() {
+			f.typed[key+".date"], f.typed[key+".time"] = f.a.tr.Date(*t), t.Format("15:04")
+		}
+	}
+	changed := func() {
+		date.setError("")
+		clock.setError("")
+		t, bad := parseMoment(f.typed[key+".date"], f.typed[key+".time"], f.zone())
+		switch bad {
+		case "ui.err.date":
+			date.setError(f.a.T(bad))
+			return
+		case "ui.err.time":
+			clock.setError(f.a.T(bad))
+			return
+		}
+		set(t)
+		f.touch()
+	}
+	de := entry(f.typed[key+".date"], func(s string) { f.typed[key+".date"] = s; changed() })
+	de.PlaceHolder = "2026-01-31"
+	te := entry(f.typed[key+".time"], func(s string) { f.typed[key+".time"] = s; changed() })
+	te.PlaceHolder = "14:30"
+	date = f.field(path, dateKey, de)
+	clock = f.newRow(timeKey, te)
+	return date, clock
+}
+
+// zone is where the record happened: the zone of its occurred-at time.
+func (f *formScreen) zone() *time.Location {
+	if f.rec.OccurredAt.IsZero() {
+		return time.Local
+	}
+	return f.rec.OccurredAt.Location()
+}
+
+// parseMoment reads a date and a time typed as in the occurred-at fields,
+// in loc. Both empty is no time at all; bad is the message key of the field
+// that does not read right.
+func parseMoment(dateText, timeText string, loc *time.Location) (t *time.Time, bad string) {
+	if strings.TrimSpace(dateText) == "" && strings.TrimSpace(timeText) == "" {
+		return nil, ""
+	}
+	d, ok := parseDate(dateText)
+	if !ok {
+		return nil, "ui.err.date"
+	}
+	c, err := time.Parse("15:04", strings.TrimSpace(timeText))
+	if err != nil {
+		return nil, "ui.err.time"
+	}
+	v := time.Date(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), 0, 0, loc)
+	return &v, ""
+}
+
+// custody lists the hand-overs of the seized items, and adds more.
+func (f *formScreen) custody() fyne.CanvasObject {
+	box := container.NewVBox()
+	for i := range f.rec.Custody {
+		remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
+			f.rec.Custody = append(f.rec.Custody[:i], f.rec.Custody[i+1:]...)
+			f.rebuildForm()
+		})
+		box.Add(widget.NewCard("", "", f.custodyEvent(i, f.newRow("ui.form.actions", container.NewHBox(remove)))))
+	}
+	box.Add(container.NewHBox(widget.NewButtonWithIcon(f.a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() {
+		f.rec.Custody = append(f.rec.Custody, newCustodyEvent(f.zone()))
+		f.rebuildForm()
+	})))
+	return box
+}
+
+// custodyEvent edits Custody[i]: who handed the items to whom, when and
+// where, under which seal; last fills the last cell.
+func (f *formScreen) custodyEvent(i int, last *fieldRow) fyne.CanvasObject {
+	c := &f.rec.Custody[i]
+	path := fmt.Sprintf("custody[%d]", i)
+	date, clock := f.moment(path+".at", custodyKey(c), "ui.f.date", "ui.f.time",
+		func() *time.Time { return &c.At },
+		func(t *time.Time) {
+			c.At = time.Time{}
+			if t != nil {
+				c.At = *t
+			}
+		})
+	if last == nil {
+		last = f.newRow("", layout.NewSpacer())
+	}
+	return container.NewVBox(
+		grid(4, f.text(path+".from", "ui.f.custody_from", &c.From), f.text(path+".to", "ui.f.custody_to", &c.To), date, clock),
+		grid(4, f.text(path+".place", "ui.f.place", &c.Place), f.text(path+".seal_number", "ui.f.seal_number", &c.SealNumber),
+			f.text(path+".note", "ui.f.note", &c.Note), last),
+	)
+}
+
+// custodyKey names a custody event's typed time in formScreen.typed.
+func custodyKey(c *record.CustodyEvent) string { return "custody." + c.ID.String() }
+
+// addCustody asks for a new hand-over of the record's seized items and
+// saves it through the store like the form's Save: a draft is updated, a
+// final record gets its next version. in is the record as stored.
+func (a *App) addCustody(in *record.Interdiction) {
+	f := newForm(a, in)
+	f.stopped = true // a dialog, not a form: nothing autosaves or stashes
+	in.Custody = append(in.Custody, newCustodyEvent(f.zone()))
+	a.custodyDialog(f, nil)
+}
+
+// custodyDialog shows the new custody event of f's record, with the
+// problems of err next to the fields, and saves it on Save.
+func (a *App) custodyDialog(f *formScreen, err error) {
+	i := len(f.rec.Custody) - 1
+	f.rows = map[string]*fieldRow{}
+	f.summary = newFieldRow("", widget.NewLabel(""))
+	body := f.custodyEvent(i, nil)
+	f.showErrors(err)
+	d := dialog.NewCustomConfirm(a.T("ui.form.add_custody"), a.T("ui.form.save"), a.T("ui.cancel"), container.NewVBox(f.summary.err, body), func(ok bool) {
+		if !ok {
+			return
+		}
+		key := custodyKey(&f.rec.Custody[i])
+		if _, bad := parseMoment(f.typed[key+".date"], f.typed[key+".time"], f.zone()); bad != "" {
+			a.custodyDialog(f, record.Errors{{Path: fmt.Sprintf("custody[%d].at", i), Key: bad}})
+			return
+		}
+		if err := f.store(); err != nil {
+			a.custodyDialog(f, err)
+			return
+		}
+		a.rebuild()
+	}, a.win)
+	d.Resize(fyne.NewSize(900, d.MinSize().Height))
+	a.showDialog(d)
+}
+
+// newCustodyEvent is a hand-over happening now, in the record's zone.
+func newCustodyEvent(loc *time.Location) record.CustodyEvent {
+	return record.CustodyEvent{ID: uuid.New(), At: time.Now().In(loc).Truncate(time.Minute)}
 }
 
 // person edits People[i]; roles limits the roles offered (nil: all but the

@@ -35,6 +35,10 @@ type formScreen struct {
 
 	// dateText and timeText are the occurred-at fields as typed.
 	dateText, timeText string
+	// typed holds the text of the other fields that are read, not copied,
+	// into the record (end time, GPS, custody times), by field, so that a
+	// rebuild keeps what does not read right yet.
+	typed map[string]string
 
 	rows    map[string]*fieldRow
 	summary *fieldRow
@@ -50,7 +54,7 @@ type formScreen struct {
 
 // newForm opens the form on rec, or on a new record when rec is nil.
 func newForm(a *App, rec *record.Interdiction) *formScreen {
-	f := &formScreen{a: a, rec: rec}
+	f := &formScreen{a: a, rec: rec, typed: map[string]string{}}
 	if rec == nil {
 		post, _ := a.svc.Post(a.ctx)
 		name, _ := a.svc.Meta(a.ctx, MetaOfficerName)

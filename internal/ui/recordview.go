@@ -96,6 +96,7 @@ func (v *recordView) build() fyne.CanvasObject {
 			})
 		}))
 	}
+	buttons.Add(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) }))
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.record.back"), theme.NavigateBackIcon(), func() { a.show(newRecords(a)) }))
 	top := container.NewBorder(nil, nil, title, buttons)
 
@@ -177,6 +178,20 @@ func (v *recordView) build() fyne.CanvasObject {
 			photos.Add(container.NewVBox(a.thumbnail(ph.SHA256), caption))
 		}
 		body.Add(widget.NewCard(a.T("ui.group.photos"), "", photos))
+	}
+	if len(in.Custody) > 0 {
+		custody := container.NewVBox()
+		for _, c := range in.Custody {
+			cd := &details{a: a}
+			cd.add("ui.f.when", a.tr.DateTime(c.At))
+			cd.add("ui.f.custody_from", c.From)
+			cd.add("ui.f.custody_to", c.To)
+			cd.add("ui.f.place", c.Place)
+			cd.add("ui.f.seal_number", c.SealNumber)
+			cd.add("ui.f.note", c.Note)
+			custody.Add(widget.NewCard("", "", cd.object()))
+		}
+		body.Add(widget.NewCard(a.T("ui.group.custody"), "", custody))
 	}
 	body.Add(widget.NewCard(a.T("ui.record.history"), "", v.history()))
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))

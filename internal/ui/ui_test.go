@@ -379,7 +379,7 @@ func TestLanguageSwitchRelabelsTheOpenWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := texts(w)
-	for _, want := range []string{"Новое задержание", "Записи", "Настройки", "Сохранить"} {
+	for _, want := range []string{"Новая запись", "Записи", "Настройки", "Сохранить"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("after switching to Russian, %q is missing", want)
 		}

@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// overlayEntries lists the text fields of the dialog on top, in order.
+func overlayEntries(w fyne.Window) []*widget.Entry {
+	var out []*widget.Entry
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		walk(top, func(o fyne.CanvasObject) {
+			if e, ok := o.(*widget.Entry); ok {
+				out = append(out, e)
+			}
+		})
+	}
+	return out
+}
+
+func TestFormOrganisationsGPSEndAndCustody(t *testing.T) {
+	a := newApp(t)
+	w := a.Window()
+	f := openForm(t, a)
+	f.widget(t, "occurred_at").(*widget.Entry).SetText(f.rec.OccurredAt.AddDate(0, 0, -1).Format("2006-01-02"))
+	start := f.rec.OccurredAt
+
+	test.Tap(button(t, w, "Add organisation"))
+	test.Type(f.widget(t, "organisations[0].name_latin").(*widget.Entry), "Vostok Trans")
+	test.Type(f.widget(t, "organisations[0].country").(*widget.SelectEntry), "kg")
+	test.Type(f.widget(t, "organisations[0].registration").(*widget.Entry), "REG-77")
+	test.Type(f.widget(t, "gps.lat").(*widget.Entry), "45,2")
+	test.Type(f.widget(t, "gps.lon").(*widget.Entry), "200")
+	before := start.Add(-24 * time.Hour)
+	f.widget(t, "ended_at").(*widget.Entry).SetText(before.Format("2006-01-02"))
+	f.timeField(t, "ui.f.ended_time").SetText(before.Format("15:04"))
+	test.Tap(button(t, w, "Add custody event"))
+	test.Type(f.widget(t, "custody[0].from").(*widget.Entry), "A. Serikbayev")
+	f.widget(t, "custody[0].at").(*widget.Entry).SetText("31.02.2026")
+	if m := f.rows["custody[0].at"].err; !m.Visible() || m.Text != "Enter the date as 2026-01-31 or 31.01.2026." {
+		t.Errorf("a date that does not exist: visible %v, %q", m.Visible(), m.Text)
+	}
+	f.widget(t, "custody[0].at").(*widget.Entry).SetText(start.Format("2006-01-02"))
+	test.Tap(button(t, w, "Save"))
+
+	for path, want := range map[string]string{
+		"organisations[0].name": "Organisation name",
+		"gps.lon":               "180",
+		"ended_at":              "before",
+		"custody[0].to":         "Received by",
+	} {
+		if m := f.rows[path].err; !m.Visible() || !strings.Contains(m.Text, want) {
+			t.Errorf("%s: visible %v, %q; want it to mention %q", path, m.Visible(), m.Text, want)
+		}
+	}
+	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 0 {
+		t.Fatalf("%d records stored with errors", n)
+	}
+
+	// The fields survive a rebuild, half-typed or not.
+	f.widget(t, "gps.lon").(*widget.Entry).SetText("200x")
+	if m := f.rows["gps.lon"].err; !m.Visible() || m.Text != "Enter a number." {
+		t.Errorf("gps.lon %q: %q", "200x", m.Text)
+	}
+	a.rebuild()
+	if e := f.widget(t, "gps.lon").(*widget.Entry); e.Text != "200x" {
+		t.Errorf("after a rebuild the longitude reads %q", e.Text)
+	}
+
+	test.Type(f.widget(t, "organisations[0].name").(*widget.Entry), "ОсОО Восток-Транс")
+	f.widget(t, "gps.lon").(*widget.Entry).SetText("80.25")
+	end := start.Add(2 * time.Hour)
+	f.widget(t, "ended_at").(*widget.Entry).SetText(end.Format("2006-01-02"))
+	f.timeField(t, "ui.f.ended_time").SetText(end.Format("15:04"))
+	test.Type(f.widget(t, "custody[0].to").(*widget.Entry), "Dostyk storage")
+	test.Type(f.widget(t, "custody[0].seal_number").(*widget.Entry), "S-001")
+	test.Tap(button(t, w, "Save"))
+	for path, r := range f.rows {
+		if r.err.Visible() {
+			t.Errorf("%s: %q", path, r.err.Text)
+		}
+	}
+	cur, err := a.svc.Get(a.ctx, f.rec.ID.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cur.Record
+	if len(in.Organisations) != 1 || in.Organisations[0].Name != "ОсОО Восток-Транс" || in.Organisations[0].Role != "consignor" ||
+		in.Organisations[0].Country != "KG" || in.Organisations[0].Registration != "REG-77" || in.Organisations[0].NameLatin != "Vostok Trans" {
+		t.Errorf("organisations %+v", in.Organisations)
+	}
+	if in.GPS == nil || in.GPS.Lat != 45.2 || in.GPS.Lon != 80.25 {
+		t.Errorf("GPS %+v", in.GPS)
+	}
+	if in.EndedAt == nil || !in.EndedAt.Equal(end) {
+		t.Errorf("ended %v, want %v", in.EndedAt, end)
+	}
+	if len(in.Custody) != 1 || in.Custody[0].To != "Dostyk storage" || in.Custody[0].SealNumber != "S-001" || in.Custody[0].At.IsZero() {
+		t.Errorf("custody %+v", in.Custody)
+	}
+}
+
+// timeField finds the time field labelled key: time fields carry no record
+// path of their own.
+func (f *formScreen) timeField(t *testing.T, key string) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	label := f.a.T(key)
+	walk(f.a.Window().Content(), func(o fyne.CanvasObject) {
+		box, ok := o.(*fyne.Container)
+		if !ok || len(box.Objects) != 3 || found != nil {
+			return
+		}
+		if l, ok := box.Objects[0].(*widget.Label); ok && l.Text == label {
+			found, _ = box.Objects[1].(*widget.Entry)
+		}
+	})
+	if found == nil {
+		t.Fatalf("no field %q", label)
+	}
+	return found
+}
+
+func TestParseGPS(t *testing.T) {
+	for _, c := range []struct {
+		lat, lon string
+		want     *record.GPS
+		bad      string
+	}{
+		{"", "", nil, ""},
+		{" 43.25", "76,95 ", &record.GPS{Lat: 43.25, Lon: 76.95}, ""},
+		{"-0", "0", &record.GPS{}, ""},
+		{"43.2", "", nil, "pair"},
+		{"", "76", nil, "pair"},
+		{"43°", "76", nil, "gps.lat"},
+		{"43", "NaN", nil, "gps.lon"},
+		{"Inf", "1", nil, "gps.lat"},
+	} {
+		g, bad := parseGPS(c.lat, c.lon)
+		if bad != c.bad || (g == nil) != (c.want == nil) || (g != nil && *g != *c.want) {
+			t.Errorf("parseGPS(%q, %q) = %+v, %q; want %+v, %q", c.lat, c.lon, g, bad, c.want, c.bad)
+		}
+	}
+}
+
+func TestRecordViewAddsCustodyEvent(t *testing.T) {
+	a := newApp(t)
+	w := a.Window()
+	addRecords(t, a, 1, time.Now().Add(-time.Hour)) // one final record
+	page, err := a.svc.List(a.ctx, store.Filter{})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("List: %v %v", page.Records, err)
+	}
+	id := page.Records[0].ID
+	a.show(newRecordView(a, id))
+
+	test.Tap(button(t, w, "Add custody event"))
+	es := overlayEntries(w)
+	if len(es) != 7 {
+		t.Fatalf("%d fields in the custody dialog, want 7", len(es))
+	}
+	test.Type(es[0], "A. Serikbayev")
+	es[2].SetText("2026-13-01")
+	test.Tap(button(t, w, "Save"))
+	// Refused: the dialog is back with the problems next to the fields.
+	es = overlayEntries(w)
+	if len(es) != 7 || es[0].Text != "A. Serikbayev" {
+		t.Fatalf("after a refused save the dialog shows %d fields", len(es))
+	}
+	if got := overlayTexts(w); !strings.Contains(got, "Enter the date as") {
+		t.Errorf("no date message in the dialog: %q", got)
+	}
+	if h, _ := a.svc.History(a.ctx, id); len(h) != 1 {
+		t.Fatalf("a refused custody event made %d versions", len(h))
+	}
+	when := time.Now().Add(-10 * time.Minute)
+	es[2].SetText(when.Format("2006-01-02"))
+	es[3].SetText(when.Format("15:04"))
+	test.Tap(button(t, w, "Save"))
+	if !strings.Contains(overlayTexts(w), "required") {
+		t.Errorf("no message for the missing receiver: %q", overlayTexts(w))
+	}
+	es = overlayEntries(w)
+	test.Type(es[1], "Regional evidence store")
+	test.Type(es[5], "S-0042")
+	test.Tap(button(t, w, "Save"))
+
+	h, err := a.svc.History(a.ctx, id)
+	if err != nil || len(h) != 2 {
+		t.Fatalf("History after a custody event on a final record: %d versions, %v", len(h), err)
+	}
+	c := h[1].Record.Custody
+	if len(c) != 1 || c[0].From != "A. Serikbayev" || c[0].To != "Regional evidence store" || c[0].SealNumber != "S-0042" ||
+		c[0].At.Format("2006-01-02 15:04") != when.Format("2006-01-02 15:04") {
+		t.Errorf("custody stored %+v", c)
+	}
+	if h[1].Record.Status != record.StatusFinal {
+		t.Errorf("the new version is %s", h[1].Record.Status)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("the dialog is still open")
+	}
+	got := strings.Join(texts(w), "\n")
+	for _, want := range []string{"Received by", "Regional evidence store", "S-0042", "Version 2 (Final)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the record view lacks %q", want)
+		}
+	}
+	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+		t.Error("the custody dialog left something in the unsaved slot")
+	}
+}
+
+// overlayTexts is the text of every label in the dialog on top.
+func overlayTexts(w fyne.Window) string {
+	var out []string
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		walk(top, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				out = append(out, l.Text)
+			}
+		})
+	}
+	return strings.Join(out, "\n")
+}
