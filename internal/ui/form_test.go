@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -230,4 +231,94 @@ func overlayTexts(w fyne.Window) string {
 		})
 	}
 	return strings.Join(out, "\n")
+}
+
+func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
+	// The test plays the pauses in typing itself (f.autosave), so that no
+	// timer touches the widgets behind its back.
+	oldDelay, oldInterval := AutosaveDelay, StoreInterval
+	AutosaveDelay, StoreInterval = time.Hour, time.Hour
+	t.Cleanup(func() { AutosaveDelay, StoreInterval = oldDelay, oldInterval })
+	a := newApp(t)
+	f := openForm(t, a)
+	slot := func() string { raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); return raw }
+	actions := func() []string {
+		es, err := a.svc.Audit(a.ctx, f.rec.ID.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Action)
+		}
+		return out
+	}
+
+	// The first pause stores the new draft, so it is listed at once.
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "01 KG 123")
+	f.autosave(false)
+	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 1 {
+		t.Fatalf("%d records after the first pause, want the draft", n)
+	}
+
+	// Later pauses within the interval keep the typing in the slot only.
+	for _, vin := range []string{"XTA2109", "XTA210990", "XTA21099012"} {
+		f.widget(t, "conveyance.vin").(*widget.Entry).SetText(vin)
+		f.autosave(false)
+		if !strings.Contains(slot(), vin) {
+			t.Errorf("the unsaved slot lacks %q", vin)
+		}
+	}
+	if got := actions(); !slices.Equal(got, []string{store.ActionCreate}) {
+		t.Errorf("audit trail while typing: %q, want only the creation", got)
+	}
+	if s := f.state.Text; !strings.Contains(s, "kept on this computer") {
+		t.Errorf("state line %q", s)
+	}
+
+	// Once the interval has passed, the next pause stores the draft.
+	f.mu.Lock()
+	f.stored = time.Now().Add(-StoreInterval)
+	f.mu.Unlock()
+	f.widget(t, "conveyance.container").(*widget.Entry).SetText("TGHU 123456 7")
+	f.autosave(false)
+	if got := len(actions()); got != 2 {
+		t.Errorf("%d audit entries once the interval passed, want 2", got)
+	}
+
+	// Leaving the form stores what was typed since, and empties the slot.
+	f.widget(t, "conveyance.voyage").(*widget.Entry).SetText("KZ-812")
+	a.navigate(navDashboard)
+	if got := len(actions()); got != 3 {
+		t.Errorf("%d audit entries after leaving the form, want 3", got)
+	}
+	cur, err := a.svc.Get(a.ctx, f.rec.ID.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cur.Record.Conveyance; c == nil || c.VIN != "XTA21099012" || c.Container != "TGHU 123456 7" || c.Voyage != "KZ-812" {
+		t.Errorf("stored conveyance %+v", c)
+	}
+	if slot() != "" {
+		t.Error("the unsaved slot still holds a form the store has")
+	}
+}
+
+func TestSaveWritesTheStoreAtOnce(t *testing.T) {
+	oldInterval := StoreInterval
+	StoreInterval = time.Hour
+	t.Cleanup(func() { StoreInterval = oldInterval })
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "B 777")
+	test.Tap(button(t, a.Window(), "Save"))
+	f.widget(t, "conveyance.plate").(*widget.Entry).SetText("B 778")
+	test.Tap(button(t, a.Window(), "Save"))
+	cur, err := a.svc.Get(a.ctx, f.rec.ID.String())
+	if err != nil || cur.Record.Conveyance == nil || cur.Record.Conveyance.Plate != "B 778" {
+		t.Fatalf("stored after the second Save: %v, %v", cur, err)
+	}
+	if es, _ := a.svc.Audit(a.ctx, f.rec.ID.String()); len(es) != 2 {
+		t.Errorf("%d audit entries for two saves", len(es))
+	}
 }

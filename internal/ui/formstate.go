@@ -19,8 +19,16 @@ import (
 )
 
 // AutosaveDelay is how long the form waits after the last change before it
-// saves the draft: a crash or power cut loses at most this much typing.
+// keeps the form's content in the data folder's unsaved slot: a crash or
+// power cut loses at most this much typing, and the slot is offered back at
+// the next start.
 var AutosaveDelay = 2 * time.Second
+
+// StoreInterval is how often, at most, autosave writes a draft to the store
+// while the officer types. Every write of the store appends to the record's
+// audit trail, so the draft is stored on Save, on leaving the form, on
+// closing the window, and otherwise no more than once in this interval.
+var StoreInterval = time.Minute
 
 // formScreen is the interdiction form: the record being edited and the
 // bookkeeping of saving it. Its widgets are made by build (form.go) from rec,
@@ -47,8 +55,9 @@ type formScreen struct {
 
 	mu      sync.Mutex
 	timer   *time.Timer
-	dirty   bool // changed since the last autosave
-	pending bool // changed since the record was last stored
+	dirty   bool      // changed since the last autosave
+	pending bool      // changed since the record was last stored
+	stored  time.Time // when autosave or Save last wrote the store
 	stopped bool
 }
 
@@ -96,7 +105,7 @@ func (f *formScreen) touch() {
 	if f.timer != nil {
 		f.timer.Stop()
 	}
-	f.timer = time.AfterFunc(AutosaveDelay, func() { fyne.Do(f.autosave) })
+	f.timer = time.AfterFunc(AutosaveDelay, func() { fyne.Do(func() { f.autosave(false) }) })
 }
 
 // stop cancels a pending autosave; the screen is being left.
@@ -123,29 +132,38 @@ func (f *formScreen) leave() {
 	}
 }
 
-// flush runs a pending autosave now.
+// flush keeps everything the form holds now, as the form is left or the
+// window closes: in the unsaved slot, and a draft in the store as well.
 func (f *formScreen) flush() {
 	f.mu.Lock()
 	if f.timer != nil {
 		f.timer.Stop()
 	}
 	f.mu.Unlock()
-	f.autosave()
+	f.autosave(true)
 }
 
-// autosave keeps the form's content safe: always in the data folder's
-// unsaved slot, and for drafts in the store as well.
-func (f *formScreen) autosave() {
+// autosave keeps the form's content safe: in the data folder's unsaved
+// slot after every pause in typing, and a draft in the store when now is
+// set or StoreInterval has passed since it was last stored.
+func (f *formScreen) autosave(now bool) {
 	f.mu.Lock()
-	dirty := f.dirty
+	dirty, pending := f.dirty, f.pending
 	f.dirty = false
+	due := now || time.Since(f.stored) >= StoreInterval
 	f.mu.Unlock()
-	if !dirty {
+	if !dirty && !(now && pending) {
 		return
 	}
-	f.stash()
+	if dirty {
+		f.stash()
+	}
 	if f.final {
 		f.setState(f.a.T("ui.form.unsaved_version"))
+		return
+	}
+	if !due {
+		f.setState(f.a.T("ui.form.kept", "time", time.Now().Format("15:04:05")))
 		return
 	}
 	if err := f.store(); err != nil {
@@ -378,6 +396,9 @@ func (f *formScreen) store() error {
 	}
 	err = f.a.svc.Save(f.a.ctx, c, f.a.svc.Actor)
 	if err == nil {
+		f.mu.Lock()
+		f.stored = time.Now()
+		f.mu.Unlock()
 		f.rec.Version, f.rec.Number, f.rec.Origin, f.rec.PostCode = c.Version, c.Number, c.Origin, c.PostCode
 	}
 	return err
