@@ -164,16 +164,32 @@ const (
 	navDashboard = "dashboard"
 	navNew       = "new"
 	navRecords   = "records"
+	navExport    = "export"
+	navImport    = "import"
+	navPosts     = "posts"
 	navSettings  = "settings"
 )
 
-var navEntries = []string{navDashboard, navNew, navRecords, navSettings}
+// navEntries are the navigation entries of this data folder's role: a post
+// exports bundles, an office imports them and watches its posts.
+func (a *App) navEntries() []string {
+	if a.isOffice() {
+		return []string{navDashboard, navNew, navRecords, navImport, navPosts, navSettings}
+	}
+	return []string{navDashboard, navNew, navRecords, navExport, navSettings}
+}
+
+// isOffice reports whether the data folder is a regional office's.
+func (a *App) isOffice() bool {
+	post, err := a.svc.Post(a.ctx)
+	return err == nil && post.Role == service.RoleOffice
+}
 
 // navigation is the column of buttons on the left; the current screen's is
 // highlighted. It keeps the width of its longest label in every language.
 func (a *App) navigation() fyne.CanvasObject {
 	box := container.NewVBox()
-	for _, n := range navEntries {
+	for _, n := range a.navEntries() {
 		b := widget.NewButton(a.T("ui.nav."+n), func() { a.navigate(n) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
@@ -193,6 +209,12 @@ func (a *App) navigate(name string) {
 		a.show(newForm(a, nil))
 	case navRecords:
 		a.show(newRecords(a))
+	case navExport:
+		a.show(newExportScreen(a))
+	case navImport:
+		a.show(newImportScreen(a))
+	case navPosts:
+		a.show(newPostsScreen(a))
 	case navSettings:
 		a.show(newSettings(a))
 	}

@@ -97,6 +97,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		}))
 	}
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) }))
+	buttons.Add(widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { a.printProtocol(in) }))
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.record.back"), theme.NavigateBackIcon(), func() { a.show(newRecords(a)) }))
 	top := container.NewBorder(nil, nil, title, buttons)
 

@@ -129,6 +129,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 			grid(2, newFieldRow(a.T("ui.settings.officer_name"), officer), newFieldRow(a.T("ui.settings.officer_rank"), rank)),
 			container.NewHBox(save, state),
 		)),
+		widget.NewCard(a.T("ui.settings.keys"), "", container.NewHBox(
+			widget.NewButtonWithIcon(a.T("ui.settings.manage_keys"), theme.AccountIcon(), func() { a.show(newKeysScreen(a)) }))),
 		widget.NewCard(a.T("ui.settings.data_folder"), "", folder),
 	))
 }

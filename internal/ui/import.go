@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/service"
+)
+
+// importOutcome is what the import of one file did.
+type importOutcome struct {
+	path string
+	res  *service.ImportResult
+	err  error
+}
+
+// alarm reports whether the refusal means a cloned device, a stolen key or a
+// post sending records not its own.
+func (o importOutcome) alarm() bool {
+	return errors.Is(o.err, service.ErrReplay) || errors.Is(o.err, service.ErrForked) || errors.Is(o.err, service.ErrForeignRecord)
+}
+
+// importScreen imports bundles from the posts at the office, one file or a
+// folder of them at a time, shows what each did, and writes receipts.
+type importScreen struct {
+	a        *App
+	busy     bool
+	current  string // the file being imported
+	n, total int    // its position among the files of this run
+	results  []importOutcome
+	post     string // the post a receipt is written for
+	receipt  string // what the last receipt did
+	bar      *widget.ProgressBar
+	// finished is closed when a running import has ended and the screen
+	// shows its outcome.
+	finished chan struct{}
+}
+
+func newImportScreen(a *App) *importScreen { return &importScreen{a: a} }
+
+func (s *importScreen) name() string { return navImport }
+
+func (s *importScreen) build() fyne.CanvasObject {
+	a := s.a
+	file := widget.NewButtonWithIcon(a.T("ui.import.file"), theme.FileIcon(), func() {
+		a.pickFile([]string{".kordon", ".KORDON"}, func(path string) { s.start([]string{path}) })
+	})
+	file.Importance = widget.HighImportance
+	folder := widget.NewButtonWithIcon(a.T("ui.import.folder"), theme.FolderOpenIcon(), func() {
+		a.pickFolder(func(dir string) {
+			paths, err := bundlesIn(dir)
+			switch {
+			case err != nil:
+				a.showError(err)
+			case len(paths) == 0:
+				a.showError(&service.Error{Key: "ui.import.none_in_folder", Args: []any{"path", dir}})
+			default:
+				s.start(paths)
+			}
+		})
+	})
+	if s.busy {
+		file.Disable()
+		folder.Disable()
+	}
+	s.bar = widget.NewProgressBar()
+	status := widget.NewLabel(a.T("ui.import.working", "file", filepath.Base(s.current),
+		"n", strconv.Itoa(s.n), "total", strconv.Itoa(s.total)))
+	status.Truncation = fyne.TextTruncateEllipsis
+	working := container.NewVBox(status, s.bar)
+	working.Hidden = !s.busy
+	top := container.NewVBox(heading(a.T("ui.import.title")),
+		widget.NewCard("", "", container.NewVBox(container.NewHBox(file, folder), working)))
+
+	body := container.NewVBox()
+	alarms := 0
+	for _, o := range s.results {
+		if o.alarm() {
+			alarms++
+		}
+	}
+	if alarms > 0 {
+		banner := message(a.T("ui.import.alarm_banner"), widget.DangerImportance)
+		banner.TextStyle.Bold = true
+		body.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, banner))
+	}
+	for i := len(s.results) - 1; i >= 0; i-- {
+		body.Add(s.outcome(s.results[i]))
+	}
+	if len(s.results) == 0 {
+		body.Add(message(a.T("ui.import.empty"), widget.LowImportance))
+	} else if !s.busy {
+		show := widget.NewButtonWithIcon(a.T("ui.import.show_records"), theme.ListIcon(), func() { a.navigate(navRecords) })
+		body.Add(container.NewHBox(show))
+	}
+	return container.NewBorder(top, s.receiptCard(), nil, nil, container.NewVScroll(body))
+}
+
+// outcome shows what importing one file did; refusals give their reason in
+// the officer's language, alarms in red.
+func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
+	a := s.a
+	box := container.NewVBox()
+	switch {
+	case o.alarm():
+		l := message(a.T("ui.import.alarm")+" "+a.tr.Error(o.err), widget.DangerImportance)
+		l.TextStyle.Bold = true
+		box.Add(l)
+	case o.err != nil:
+		box.Add(message(a.T("ui.import.refused")+" "+a.tr.Error(o.err), widget.DangerImportance))
+	case o.res.Already:
+		box.Add(message(a.T("ui.import.already", "post", o.res.Post, "sequence", strconv.FormatInt(o.res.Sequence, 10)), widget.MediumImportance))
+	default:
+		r := o.res
+		box.Add(message(a.T("ui.import.done", "post", r.Post, "sequence", strconv.FormatInt(r.Sequence, 10),
+			"new", a.tr.Number(int64(r.New)), "known", a.tr.Number(int64(r.Known)), "media", a.tr.Number(int64(r.Media))), widget.SuccessImportance))
+		if r.Gap != "" {
+			box.Add(message(a.T("ui.import.gap", "missing", r.Gap), widget.WarningImportance))
+		}
+	}
+	name := bold(filepath.Base(o.path))
+	name.Truncation = fyne.TextTruncateEllipsis
+	icon := theme.ConfirmIcon()
+	switch {
+	case o.alarm():
+		icon = theme.ErrorIcon()
+	case o.err != nil, o.res.Gap != "":
+		icon = theme.WarningIcon()
+	}
+	return widget.NewCard("", "", container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(name, box)))
+}
+
+// receiptCard writes a signed receipt for a post, so that the post knows
+// which of its bundles arrived.
+func (s *importScreen) receiptCard() fyne.CanvasObject {
+	a := s.a
+	views, err := a.svc.Posts(a.ctx)
+	if err != nil {
+		return message(a.tr.Error(err), widget.DangerImportance)
+	}
+	var codes []string
+	for _, v := range views {
+		if v.Bundles > 0 && !slices.Contains(codes, v.Key.PostCode) {
+			codes = append(codes, v.Key.PostCode)
+		}
+	}
+	if len(codes) == 0 {
+		return container.NewVBox()
+	}
+	if !slices.Contains(codes, s.post) {
+		s.post = codes[0]
+	}
+	sel := widget.NewSelect(codes, func(c string) { s.post = c })
+	sel.SetSelected(s.post)
+	write := widget.NewButtonWithIcon(a.T("ui.import.write_receipt"), theme.DocumentSaveIcon(), func() {
+		a.pickSave(s.post+"-receipt.txt", s.writeReceipt)
+	})
+	row := container.NewHBox(widget.NewLabel(a.T("ui.import.receipt_post")), sel, write)
+	box := container.NewVBox(widget.NewSeparator(), bold(a.T("ui.import.receipt_title")), row)
+	if s.receipt != "" {
+		box.Add(message(s.receipt, widget.SuccessImportance))
+	}
+	return box
+}
+
+// writeReceipt writes the receipt for the chosen post to path.
+func (s *importScreen) writeReceipt(path string) {
+	a := s.a
+	f, err := os.Create(path)
+	if err != nil {
+		a.showError(&service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err})
+		return
+	}
+	rc, err := a.svc.Receipt(a.ctx, s.post, f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: cerr}
+	}
+	if err != nil {
+		os.Remove(path)
+		a.showError(err)
+		return
+	}
+	s.receipt = a.T("ui.import.receipt_done", "post", rc.Post, "path", path, "sequence", strconv.FormatUint(rc.LastSequence, 10))
+	a.rebuild()
+}
+
+// start imports the files one after the other on a goroutine, feeding the
+// progress bar; each file's outcome is shown as soon as it is known.
+func (s *importScreen) start(paths []string) {
+	a := s.a
+	svc, ctx := a.svc, a.ctx
+	s.busy, s.receipt, s.total = true, "", len(paths)
+	s.finished = make(chan struct{})
+	finished := s.finished
+	progress := progressBar(func() *widget.ProgressBar { return s.bar })
+	refresh := func() {
+		if a.screen == s {
+			a.rebuild()
+		}
+	}
+	go func() {
+		for i, p := range paths {
+			fyne.Do(func() {
+				s.current, s.n = p, i+1
+				refresh()
+			})
+			res, err := svc.Import(ctx, p, progress)
+			fyne.Do(func() {
+				s.results = append(s.results, importOutcome{path: p, res: res, err: err})
+				if res != nil && res.Post != "" {
+					s.post = strings.ToUpper(res.Post)
+				}
+			})
+		}
+		fyne.Do(func() {
+			s.busy = false
+			refresh()
+			close(finished)
+		})
+	}()
+}

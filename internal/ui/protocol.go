@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
+)
+
+// protocolsDir is the data folder's subfolder for printed protocols.
+const protocolsDir = "protocols"
+
+// protocolFile is where the protocol of in is written by default: the data
+// folder's protocols/<number>.pdf, the number made safe as a file name.
+func (a *App) protocolFile(in *record.Interdiction) string {
+	name := in.Number
+	if name == "" {
+		name = in.ID.String()
+	}
+	name = strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, name)
+	return filepath.Join(a.svc.Dir, protocolsDir, name+".pdf")
+}
+
+// printProtocol asks for the protocol's language and an optional second
+// one, writes the PDF and opens it with the system's viewer.
+func (a *App) printProtocol(in *record.Interdiction) {
+	lang, lang2 := a.tr.Lang(), ""
+	first := languageSelect(a.cat, a.tr, lang, func(code string) { lang = code })
+	var codes []string
+	labels := []string{a.T("ui.protocol.none")}
+	for _, l := range i18n.Languages {
+		if a.cat.Has(l) {
+			codes = append(codes, l)
+			labels = append(labels, a.T("ui.language."+l))
+		}
+	}
+	second := widget.NewSelect(labels, nil)
+	second.SetSelectedIndex(0)
+	second.OnChanged = func(string) {
+		lang2 = ""
+		if i := second.SelectedIndex(); i > 0 {
+			lang2 = codes[i-1]
+		}
+	}
+	var d *dialog.CustomDialog
+	write := func(path string) {
+		d.Hide()
+		a.protocolTo(in.ID.String(), path, lang, lang2)
+	}
+	printBtn := widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { write(a.protocolFile(in)) })
+	printBtn.Importance = widget.HighImportance
+	saveAs := widget.NewButtonWithIcon(a.T("ui.protocol.save_as"), theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		a.pickSave(filepath.Base(a.protocolFile(in)), func(path string) { a.protocolTo(in.ID.String(), path, lang, lang2) })
+	})
+	cancel := widget.NewButtonWithIcon(a.T("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
+	content := container.NewVBox(grid(2, newFieldRow(a.T("ui.protocol.lang"), first), newFieldRow(a.T("ui.protocol.lang2"), second)),
+		message(a.T("ui.protocol.where", "path", a.protocolFile(in)), widget.LowImportance))
+	d = dialog.NewCustomWithoutButtons(a.T("ui.protocol.title", "number", in.Number), content, a.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, saveAs, printBtn})
+	d.Resize(fyne.NewSize(620, 280))
+	a.showDialog(d)
+}
+
+// protocolTo writes the protocol of record id to path in lang (and lang2
+// unless empty) and opens it; it tells the officer about warnings, and
+// where the file is when no viewer opens it.
+func (a *App) protocolTo(id, path, lang, lang2 string) {
+	warnings, err := a.writeProtocol(id, path, lang, lang2)
+	if err != nil {
+		a.showError(err)
+		return
+	}
+	var lines []string
+	u, err := url.Parse(storage.NewFileURI(path).String())
+	if err == nil {
+		err = a.fa.OpenURL(u)
+	}
+	if err != nil {
+		lines = append(lines, a.T("ui.protocol.open_failed", "path", path))
+	}
+	if len(warnings) > 0 {
+		lines = append(lines, a.T("ui.protocol.warnings"))
+		for _, w := range warnings {
+			lines = append(lines, "• "+w)
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	l := message(strings.Join(lines, "\n"), widget.MediumImportance)
+	l.Selectable = true
+	d := dialog.NewCustom(a.T("ui.protocol.written", "path", filepath.Base(path)), a.T("ui.close"), l, a.win)
+	d.Resize(fyne.NewSize(620, 260))
+	a.showDialog(d)
+}
+
+// writeProtocol writes the PDF to a temporary file beside path and renames
+// it into place, so that a failure never leaves half a protocol.
+func (a *App) writeProtocol(id, path, lang, lang2 string) ([]string, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
+	}
+	f, err := os.CreateTemp(dir, ".protocol-*.pdf")
+	if err != nil {
+		return nil, &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
+	}
+	var tr2 *i18n.Translator
+	if lang2 != "" {
+		tr2 = a.cat.For(lang2)
+	}
+	warnings, err := a.svc.Protocol(a.ctx, id, f, a.cat.For(lang), tr2)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: cerr}
+	}
+	if err == nil {
+		if rerr := os.Rename(f.Name(), path); rerr != nil {
+			err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: rerr}
+		}
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return warnings, nil
+}
