@@ -103,7 +103,8 @@ func newSummaryList(a *App, n func() int, at func(int) store.Summary) *widget.Li
 			s := at(id)
 			cells := o.(*fyne.Container).Objects
 			cells[0].(*widget.Label).SetText(s.Number)
-			cells[1].(*widget.Label).SetText(a.tr.DateTime(s.OccurredAt.Local()))
+			// The time the post recorded, in its own UTC offset.
+			cells[1].(*widget.Label).SetText(a.tr.DateTime(s.OccurredAt))
 			cells[2].(*widget.Label).SetText(s.CrossingPoint)
 			cells[3].(*widget.Label).SetText(a.T(record.Statuses.LabelKey(s.Status)))
 			cells[4].(*widget.Label).SetText(a.tr.N("ui.pieces", s.Pieces))
@@ -136,7 +137,7 @@ func (a *App) offerUnsaved(raw string) {
 	}
 	label := in.Number
 	if label == "" {
-		label = a.tr.DateTime(in.OccurredAt.Local())
+		label = a.tr.DateTime(in.OccurredAt)
 	}
 	a.confirm(a.T("ui.unsaved.title"), a.T("ui.unsaved.question", "record", label), a.T("ui.unsaved.resume"), func() {
 		f := newForm(a, in)

@@ -34,14 +34,15 @@ type recordRows struct {
 	gen     int // counts resets, so a page read for an old listing is dropped
 }
 
-// reset starts the listing over with the current filter or search.
+// reset starts the listing over with the current filter, or with the
+// search among the records the filter selects.
 func (m *recordRows) reset() error {
 	m.mu.Lock()
 	m.rows, m.next, m.end, m.total, m.loading = nil, nil, false, 0, false
 	m.gen++
 	m.mu.Unlock()
 	if q := strings.TrimSpace(m.query); q != "" {
-		rows, err := m.a.svc.Search(m.a.ctx, q)
+		rows, err := m.a.svc.SearchIn(m.a.ctx, q, m.filter)
 		m.mu.Lock()
 		m.rows, m.end, m.total = rows, true, len(rows)
 		m.mu.Unlock()

@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/kordon/kordon/internal/record"
+)
+
+func TestSearchWithinTheFilters(t *testing.T) {
+	a := newApp(t)
+	now := time.Now()
+	addRecords(t, a, 250, now.Add(-time.Minute)) // every tenth final with a pistol PM-…, at Dostyk road
+	a.navigate(navRecords)
+	r := a.screen.(*recordsScreen)
+	w := a.Window()
+	selects := map[string]*widget.Select{}
+	var from *widget.Entry
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Select:
+			selects[x.Options[0]] = x
+		case *widget.Entry:
+			if x.PlaceHolder == "From (date)" {
+				from = x
+			}
+		}
+	})
+	search := func(q string) {
+		r.search.SetText(q)
+		test.Tap(button(t, w, "Search"))
+	}
+
+	search("pm-00")
+	if r.total != 25 {
+		t.Fatalf("search without filters: %d records, want 25", r.total)
+	}
+	selects["Any status"].SetSelected("Draft")
+	if r.total != 0 || r.len() != 0 {
+		t.Errorf("search among drafts: %d records, want none (the pistols are in final records)", r.total)
+	}
+	selects["Any status"].SetSelected("Final")
+	selects["Any crossing point"].SetSelected("Dostyk rail")
+	if r.total != 0 {
+		t.Errorf("search at Dostyk rail: %d records, want none", r.total)
+	}
+	selects["Any crossing point"].SetSelected("Dostyk road")
+	if r.total != 25 {
+		t.Errorf("search among final records at Dostyk road: %d, want 25", r.total)
+	}
+	selects["Any item"].SetSelected("Ammunition")
+	if r.total != 0 {
+		t.Errorf("search among ammunition: %d, want none", r.total)
+	}
+	selects["Any item"].SetSelected("Self-loading pistol")
+	// The newest 5 pistols occurred within the last 2 days: i = 0,10,20,30,40 hours ago.
+	from.SetText(now.Add(-41 * time.Hour).Format("2006-01-02"))
+	want := 0
+	for i := 0; i < 250; i += 10 {
+		at := now.Add(-time.Minute - time.Duration(i)*time.Hour)
+		day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.Local)
+		if !at.Before(r.filter.From) || !day.Before(r.filter.From) {
+			want++
+		}
+	}
+	if r.total != want || r.len() != want {
+		t.Errorf("search from %s: %d records, want %d", from.Text, r.total, want)
+	}
+	for i := range r.len() {
+		if s := r.at(i); s.Status != record.StatusFinal || s.OccurredAt.Before(r.filter.From) {
+			t.Errorf("row %d: %+v", i, s)
+		}
+	}
+	if got := r.count.Text; !strings.Contains(got, "pm-00") {
+		t.Errorf("count line %q", got)
+	}
+}
+
+func TestListsShowTheTimeInTheRecordsOwnOffset(t *testing.T) {
+	a := newApp(t)
+	// 23:30 at a post five hours ahead of UTC: 18:30 UTC, and another
+	// day in the west.
+	at := time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("", 5*3600))
+	in := &record.Interdiction{ID: uuid.New(), Status: record.StatusDraft, PostCode: "KZ-DOS", OccurredAt: at, CrossingPoint: "Dostyk road"}
+	if err := a.svc.Add(a.ctx, []*record.Interdiction{in}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	a.navigate(navRecords)
+	if got := texts(a.Window()); !slices.Contains(got, "2026-03-01 23:30") {
+		t.Errorf("the records list does not show 2026-03-01 23:30: %q", got)
+	}
+	a.navigate(navDashboard)
+	if got := texts(a.Window()); !slices.Contains(got, "2026-03-01 23:30") {
+		t.Errorf("the dashboard does not show 2026-03-01 23:30: %q", got)
+	}
+	a.show(newRecordView(a, in.ID.String()))
+	if got := texts(a.Window()); !slices.Contains(got, "2026-03-01 23:30") {
+		t.Errorf("the record view does not show 2026-03-01 23:30: %q", got)
+	}
+}
