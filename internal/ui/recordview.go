@@ -96,10 +96,12 @@ func (v *recordView) build() fyne.CanvasObject {
 			})
 		}))
 	}
-	buttons.Add(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) }))
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { a.printProtocol(in) }))
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.record.back"), theme.NavigateBackIcon(), func() { a.show(newRecords(a)) }))
-	top := container.NewBorder(nil, nil, title, buttons)
+	// The title gives way to the buttons: it is cut short with an ellipsis
+	// rather than widen the window past a 1024-pixel screen.
+	title.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewBorder(nil, nil, nil, buttons, title)
 
 	d := &details{a: a}
 	d.add("ui.f.when", a.tr.DateTime(in.OccurredAt))
@@ -180,7 +182,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		}
 		body.Add(widget.NewCard(a.T("ui.group.photos"), "", photos))
 	}
-	if len(in.Custody) > 0 {
+	{
 		custody := container.NewVBox()
 		for _, c := range in.Custody {
 			cd := &details{a: a}
@@ -192,6 +194,7 @@ func (v *recordView) build() fyne.CanvasObject {
 			cd.add("ui.f.note", c.Note)
 			custody.Add(widget.NewCard("", "", cd.object()))
 		}
+		custody.Add(container.NewHBox(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) })))
 		body.Add(widget.NewCard(a.T("ui.group.custody"), "", custody))
 	}
 	body.Add(widget.NewCard(a.T("ui.record.history"), "", v.history()))
