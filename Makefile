@@ -9,6 +9,8 @@ LDFLAGS  := -X github.com/kordon/kordon/internal/cli.Version=$(VERSION)
 BUILD_PKGS := gcc libc6-dev libgl-dev pkg-config libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool poppler-utils
+SHOT_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool imagemagick sqlite3
+DIST_PKGS  := $(BUILD_PKGS) gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
 
 # Tests get their own HOME (Fyne writes preferences there) and a real locale.
 TEST_ENV := HOME=$(CURDIR)/.cache/home LANG=en_US.UTF-8 KORDON_DATA= KORDON_LANG=
@@ -16,7 +18,7 @@ TEST_ENV := HOME=$(CURDIR)/.cache/home LANG=en_US.UTF-8 KORDON_DATA= KORDON_LANG
 # The training store make bench searches: 100,000 records of 10 items.
 BENCH_STORE := $(CURDIR)/.cache/bench-store
 
-.PHONY: deps deps-test build run test bench lint screenshots clean
+.PHONY: deps deps-test build run test bench lint screenshots dist clean
 
 deps:
 	@.ci/deps.sh $(BUILD_PKGS)
@@ -39,7 +41,7 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-$(BENCH_STORE)/kordon.db: | build
+$(BENCH_STORE)/kordon.db: internal/store/migrations/*.sql | build
 	rm -rf $(BENCH_STORE)
 	./$(BIN) --data $(BENCH_STORE) demo --records 100000 --items 10
 
@@ -49,5 +51,13 @@ bench: build $(BENCH_STORE)/kordon.db
 	  ./internal/store/ ./internal/service/ | tee .cache/bench.txt
 	@awk -f .ci/benchtable.awk .cache/bench.txt
 
+screenshots: build
+	@.ci/deps.sh $(SHOT_PKGS)
+	.ci/screenshots.sh $(BIN) docs/screenshots
+
+dist:
+	@.ci/deps.sh $(DIST_PKGS)
+	GO=$(GO) VERSION=$(VERSION) .ci/dist.sh
+
 clean:
-	rm -rf bin .cache
+	rm -rf bin dist .cache

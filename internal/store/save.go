@@ -132,10 +132,19 @@ func (s *Store) begin(ctx context.Context, actor string) (*batch, error) {
 		return nil, newError(ErrUnwritable, err, "path", s.path)
 	}
 	b := &batch{s: s, tx: tx, actor: actor, stmts: map[string]*sql.Stmt{}, counters: map[counterKey]*counter{}}
-	err = tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDeviceID).Scan(&b.device)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && b.device == "") {
-		tx.Rollback()
-		return nil, newError(ErrNotInitialized, nil, "path", s.path)
+	s.mu.Lock()
+	b.device = s.device
+	s.mu.Unlock()
+	if b.device == "" {
+		// Read once: a data folder's device never changes once set up.
+		err = tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDeviceID).Scan(&b.device)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && b.device == "") {
+			tx.Rollback()
+			return nil, newError(ErrNotInitialized, nil, "path", s.path)
+		}
+		s.mu.Lock()
+		s.device = b.device
+		s.mu.Unlock()
 	}
 	if err == nil {
 		err = tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").Scan(&b.lastSeq, &b.lastHash)

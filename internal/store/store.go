@@ -39,8 +39,9 @@ type Store struct {
 	path string
 	now  func() time.Time
 
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	mu     sync.Mutex
+	stmts  map[string]*sql.Stmt
+	device string // this folder's device id, once read
 }
 
 // Error is a failure the user can act on, with a catalog key for its message.
@@ -144,8 +145,6 @@ func dsn(path string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "busy_timeout(5000)")
-	// A big cache keeps bulk writes (imports, intake) from spilling pages.
-	q.Add("_pragma", "cache_size(-65536)")
 	q.Set("_txlock", "immediate")
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {
@@ -320,7 +319,15 @@ func (s *Store) SetMeta(ctx context.Context, kv map[string]string) error {
 			return fmt.Errorf("save setting %s: %w", k, err)
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	if _, ok := kv[MetaDeviceID]; ok {
+		s.mu.Lock()
+		s.device = ""
+		s.mu.Unlock()
+	}
+	return nil
 }
 
 const timeLayout = "2006-01-02T15:04:05.000000000Z"

@@ -50,7 +50,6 @@ CREATE TABLE items (
   quantity INTEGER NOT NULL,
   PRIMARY KEY (rid, idx)
 ) WITHOUT ROWID;
-CREATE INDEX items_category ON items (category);
 
 -- Serial numbers and plates of the current version, as textkey.Serial keys.
 CREATE TABLE serials (
