@@ -9,6 +9,7 @@ LDFLAGS  := -X github.com/kordon/kordon/internal/cli.Version=$(VERSION)
 BUILD_PKGS := gcc libc6-dev libgl-dev pkg-config libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool poppler-utils
+BENCH_PKGS := xvfb xauth xdotool x11-utils
 SHOT_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool imagemagick sqlite3
 DIST_PKGS  := $(BUILD_PKGS) gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
 
@@ -46,9 +47,11 @@ $(BENCH_STORE)/kordon.db: internal/store/migrations/*.sql | build
 	./$(BIN) --data $(BENCH_STORE) demo --records 100000 --items 10
 
 bench: build $(BENCH_STORE)/kordon.db
+	@.ci/deps.sh $(BENCH_PKGS)
 	@mkdir -p .cache/home
 	$(TEST_ENV) KORDON_BENCH_STORE=$(BENCH_STORE) KORDON_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 \
-	  ./internal/store/ ./internal/service/ | tee .cache/bench.txt
+	  ./internal/store/ ./internal/service/ ./internal/report/ | tee .cache/bench.txt
+	.ci/guibench.sh $(BIN) $(BENCH_STORE) | tee -a .cache/bench.txt
 	@awk -f .ci/benchtable.awk .cache/bench.txt
 
 screenshots: build

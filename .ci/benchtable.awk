@@ -4,12 +4,13 @@
   name = $1; sub(/-[0-9]+$/, "", name)
   for (i = 3; i < NF; i++) v[name, $(i+1)] = $i
 }
+/^(cold-start-ms|rss-start-mb|rss-records-mb) / { gui[$1] = $2 }
 function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.2f×", a / b) : "-" }
-function row(figure, value, base, r, goal) { printf "| %-44s | %14s | %14s | %7s | %-22s |\n", figure, value, base, r, goal }
+function row(figure, value, base, r, goal) { printf "| %-48s | %14s | %14s | %7s | %-22s |\n", figure, value, base, r, goal }
 END {
   print ""
   row("figure", "value", "baseline", "ratio", "goal")
-  print "|----------------------------------------------|----------------|----------------|---------|------------------------|"
+  print "|--------------------------------------------------|----------------|----------------|---------|------------------------|"
   s = v["BenchmarkSave10Items", "µs/save"]; r = v["BenchmarkRawSave10Items", "µs/save"]
   row("save 1 interdiction, 10 items (µs)", s, r, ratio(s, r), "≤ 1.5× raw")
   a = v["BenchmarkRecordAdd100kItems", "items/s"]; ra = v["BenchmarkRawBulk100kItems", "items/s"]
@@ -26,5 +27,12 @@ END {
     row("search 1M items, " kinds[k] " p50 (ms)", v[n, "p50-ms"], "", "", "")
     row("search 1M items, " kinds[k] " p95 (ms)", v[n, "p95-ms"], "", "", "p95 ≤ 20 ms")
   }
+  f = "BenchmarkProtocol20Items6Photos/first"; a = "BenchmarkProtocol20Items6Photos/again"
+  row("protocol, 20 items + 6 photos, first print (ms)", sprintf("%.0f", v[f, "ns/op"] / 1e6), "", "", "≤ 150 ms")
+  row("protocol, 20 items + 6 photos, reprint (ms)", sprintf("%.0f", v[a, "ns/op"] / 1e6), "", "", "≤ 150 ms")
+  row("protocol, 20 items + 6 photos, size (MB)", sprintf("%.2f", v[f, "B/pdf"] / 1e6), "", "", "≤ 3 MB")
+  row("protocol, 200 items (ms)", sprintf("%.0f", v["BenchmarkProtocol200Items", "ns/op"] / 1e6), "", "", "≤ 1 s")
+  row("desktop: cold start to main window (ms)", gui["cold-start-ms"], "", "", "≤ 1.5 s")
+  row("desktop: memory with the records list (MB)", gui["rss-records-mb"], "", "", "≤ 200 MB")
   print ""
 }
