@@ -307,18 +307,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	err = s.Store.Import(ctx, s.Actor, func(im *store.Importer) error {
 		n := 0
 		err := b.Records(func(line []byte) error {
-			var origin struct {
-				Origin   string `json:"origin"`
-				PostCode string `json:"post_code"`
-				Number   string `json:"number"`
-			}
-			if err := json.Unmarshal(line, &origin); err != nil {
-				return err
-			}
-			if origin.Origin != m.DeviceID || origin.PostCode != m.Post {
-				return &Error{Key: ErrForeignRecord.Key, Args: []any{"number", origin.Number, "post", m.Post}}
-			}
-			if err := im.Version(ctx, line); err != nil {
+			if err := im.Version(ctx, line, m.DeviceID, m.Post); err != nil {
 				return err
 			}
 			if n++; progress != nil && n%500 == 0 {

@@ -28,13 +28,14 @@ const (
 
 // More sentinels for errors.Is.
 var (
-	ErrNoOffice      = &Error{Key: "service.err.no_office"}
-	ErrNotOffice     = &Error{Key: "service.err.not_office"}
-	ErrNotConfirmed  = &Error{Key: "service.err.not_confirmed"}
-	ErrNothingNew    = &Error{Key: "service.err.nothing_new"}
-	ErrReplay        = &Error{Key: "service.err.replay"}
-	ErrForked        = &Error{Key: "service.err.forked"}
-	ErrForeignRecord = &Error{Key: "service.err.foreign_record"}
+	ErrNoOffice     = &Error{Key: "service.err.no_office"}
+	ErrNotOffice    = &Error{Key: "service.err.not_office"}
+	ErrNotConfirmed = &Error{Key: "service.err.not_confirmed"}
+	ErrNothingNew   = &Error{Key: "service.err.nothing_new"}
+	ErrReplay       = &Error{Key: "service.err.replay"}
+	ErrForked       = &Error{Key: "service.err.forked"}
+	// ErrForeignRecord: a record in a bundle was not made by the signing device.
+	ErrForeignRecord = store.ErrForeign
 	ErrReceiptPost   = &Error{Key: "service.err.receipt_post"}
 )
 

@@ -27,6 +27,8 @@ var (
 	ErrNonCanonical = &Error{Key: "store.err.non_canonical"}
 	ErrOwnRecord    = &Error{Key: "store.err.own_record"}
 	ErrKeyKnown     = &Error{Key: "store.err.key_known"}
+	// ErrForeign: a record not made by the device that signed its bundle.
+	ErrForeign = &Error{Key: "service.err.foreign_record"}
 )
 
 // ---- the post: what to export, and what was exported ----
@@ -398,9 +400,10 @@ func (s *Store) Import(ctx context.Context, actor string, fn func(*Importer) err
 }
 
 // Version adds one final record version made on another device, exactly as
-// its bytes were signed. The same version again is counted as known; the
+// its bytes were signed; the record must come from device origin of post
+// (ErrForeign otherwise). The same version again is counted as known; the
 // same version with other content is a conflict.
-func (im *Importer) Version(ctx context.Context, content []byte) error {
+func (im *Importer) Version(ctx context.Context, content []byte, origin, post string) error {
 	b := im.b
 	var in record.Interdiction
 	dec := json.NewDecoder(bytes.NewReader(content))
@@ -420,6 +423,8 @@ func (im *Importer) Version(ctx context.Context, content []byte) error {
 		return newError(ErrNonCanonical, nil, "id", id)
 	case in.Origin == b.device:
 		return newError(ErrOwnRecord, nil, "id", id)
+	case in.Origin != origin || in.PostCode != post:
+		return newError(ErrForeign, nil, "number", in.Number, "post", post)
 	}
 	// Another device's clock may run ahead of ours: allow a day.
 	if err := in.Validate(b.s.now().Add(24 * time.Hour)); err != nil {
@@ -435,7 +440,11 @@ func (im *Importer) Version(ctx context.Context, content []byte) error {
 			return newError(ErrNotOwner, nil, "id", id, "number", h.number)
 		}
 		var have string
-		err := b.tx.QueryRowContext(ctx, "SELECT hash FROM versions WHERE rid = ? AND version = ?", h.rid, in.Version).Scan(&have)
+		st, err := b.stmt(ctx, "SELECT hash FROM versions WHERE rid = ? AND version = ?")
+		if err != nil {
+			return err
+		}
+		err = st.QueryRowContext(ctx, h.rid, in.Version).Scan(&have)
 		switch {
 		case err == nil && have == hash:
 			im.Known++
@@ -479,18 +488,23 @@ func (im *Importer) Media(ctx context.Context, data []byte) error {
 // The same entry again is ignored; another entry under the same number is
 // a conflict.
 func (im *Importer) Audit(ctx context.Context, origin string, seq int64, entry []byte) error {
-	var have []byte
-	err := im.b.tx.QueryRowContext(ctx, "SELECT entry FROM remote_audit WHERE origin = ? AND seq = ?", origin, seq).Scan(&have)
-	switch {
-	case err == nil && bytes.Equal(have, entry):
+	res, err := im.b.exec(ctx, "INSERT INTO remote_audit (origin, seq, entry) VALUES (?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING", origin, seq, entry)
+	if err != nil {
+		return fmt.Errorf("keep remote audit entry: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
-	case err == nil:
-		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", seq))
-	case !errors.Is(err, sql.ErrNoRows):
+	}
+	st, err := im.b.stmt(ctx, "SELECT entry FROM remote_audit WHERE origin = ? AND seq = ?")
+	if err != nil {
+		return err
+	}
+	var have []byte
+	if err := st.QueryRowContext(ctx, origin, seq).Scan(&have); err != nil {
 		return fmt.Errorf("read remote audit: %w", err)
 	}
-	if _, err := im.b.exec(ctx, "INSERT INTO remote_audit (origin, seq, entry) VALUES (?, ?, ?)", origin, seq, entry); err != nil {
-		return fmt.Errorf("keep remote audit entry: %w", err)
+	if !bytes.Equal(have, entry) {
+		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", seq))
 	}
 	return nil
 }

@@ -81,7 +81,7 @@ func TestImportKeepsOriginAndRefusesConflicts(t *testing.T) {
 		err := office.Import(ctx, "analyst", func(im *store.Importer) error {
 			got = im
 			for _, c := range contents {
-				if err := im.Version(ctx, c); err != nil {
+				if err := im.Version(ctx, c, "device-A", "KZ-DOS"); err != nil {
 					return err
 				}
 			}
