@@ -15,6 +15,9 @@ ldflags="-s -w -X github.com/kordon/kordon/internal/cli.Version=$version"
 # Linux package.
 GOBIN=$PWD/.cache/bin "$GO" install fyne.io/tools/cmd/fyne@v1.7.4
 "$GO" build -ldflags "$ldflags" -o dist/kordon ./cmd/kordon
+# fyne package bumps the build number in FyneApp.toml; keep the file as committed.
+cp FyneApp.toml .cache/FyneApp.toml
+trap 'cp .cache/FyneApp.toml FyneApp.toml' EXIT
 .cache/bin/fyne package --os linux --exe dist/kordon --name Kordon \
 	--icon "$PWD/assets/icon.png" --app-id org.kordon.desktop --release
 mv -f Kordon.tar.xz dist/

@@ -203,7 +203,7 @@ func TestImportScreenRefusedBundleChangesNothing(t *testing.T) {
 	if reason == "" || strings.Contains(reason, "service.err") {
 		t.Errorf("the refusal has no message of its own: %q", reason)
 	}
-	wantShown(t, office.Window(), "Refused, nothing imported. "+reason)
+	wantShown(t, office.Window(), "Refused: "+reason)
 	if n, _ := office.svc.Count(office.ctx, store.Filter{}); n != 0 {
 		t.Errorf("a refused bundle left %d records", n)
 	}

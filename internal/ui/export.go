@@ -68,7 +68,7 @@ func (s *exportScreen) build() fyne.CanvasObject {
 	folder := widget.NewLabel(s.out)
 	if s.out == "" {
 		folder.SetText(a.T("ui.export.no_folder"))
-		folder.Importance = widget.LowImportance
+		folder.Importance = widget.MediumImportance
 	}
 	folder.Truncation = fyne.TextTruncateEllipsis
 	choose := widget.NewButtonWithIcon(a.T("ui.export.choose_folder"), theme.FolderOpenIcon(), func() {
@@ -116,7 +116,7 @@ func (s *exportScreen) build() fyne.CanvasObject {
 	readReceipt := widget.NewButtonWithIcon(a.T("ui.export.read_receipt"), theme.MailAttachmentIcon(), func() {
 		a.pickFile(nil, s.readReceipt)
 	})
-	history := container.NewBorder(nil, nil, bold(a.T("ui.export.history")), readReceipt)
+	history := container.NewBorder(nil, nil, nil, readReceipt, bold(a.T("ui.export.history")))
 	top := container.NewVBox(heading(a.T("ui.export.title")), widget.NewCard("", "", opts), history)
 	if s.receipt != "" {
 		top.Add(message(s.receipt, widget.SuccessImportance))
@@ -133,7 +133,7 @@ func (s *exportScreen) bundles() fyne.CanvasObject {
 		return message(a.tr.Error(err), widget.DangerImportance)
 	}
 	if len(list) == 0 {
-		return container.NewVBox(message(a.T("ui.export.none"), widget.LowImportance))
+		return container.NewVBox(message(a.T("ui.export.none"), widget.MediumImportance))
 	}
 	const cols = 6
 	row := func() *fyne.Container {
@@ -143,7 +143,7 @@ func (s *exportScreen) bundles() fyne.CanvasObject {
 			l.Truncation = fyne.TextTruncateEllipsis
 			cells[i] = l
 		}
-		return container.New(&tableRow{widths: []float32{0.07, 0.17, 0.32, 0.1, 0.1, 0.24}}, cells...)
+		return container.New(&tableRow{widths: []float32{0.05, 0.15, 0.27, 0.08, 0.08, 0.37}}, cells...)
 	}
 	head := row()
 	for i, k := range []string{"ui.bundles.seq", "ui.bundles.created", "ui.bundles.file", "ui.bundles.records", "ui.bundles.photos", "ui.bundles.state"} {

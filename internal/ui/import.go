@@ -97,7 +97,7 @@ func (s *importScreen) build() fyne.CanvasObject {
 		body.Add(s.outcome(s.results[i]))
 	}
 	if len(s.results) == 0 {
-		body.Add(message(a.T("ui.import.empty"), widget.LowImportance))
+		body.Add(message(a.T("ui.import.empty"), widget.MediumImportance))
 	} else if !s.busy {
 		show := widget.NewButtonWithIcon(a.T("ui.import.show_records"), theme.ListIcon(), func() { a.navigate(navRecords) })
 		body.Add(container.NewHBox(show))

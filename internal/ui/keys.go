@@ -59,7 +59,7 @@ func (k *keysScreen) build() fyne.CanvasObject {
 	case err != nil:
 		list.Add(message(a.tr.Error(err), widget.DangerImportance))
 	case len(keys) == 0:
-		list.Add(message(a.T("ui.keys.none"), widget.LowImportance))
+		list.Add(message(a.T("ui.keys.none"), widget.MediumImportance))
 	}
 	for _, tk := range keys {
 		list.Add(k.trustedKey(tk))

@@ -26,7 +26,7 @@ func (s *postsScreen) build() fyne.CanvasObject {
 		return container.NewBorder(top, nil, nil, nil, message(a.tr.Error(err), widget.DangerImportance))
 	}
 	if len(views) == 0 {
-		return container.NewBorder(top, nil, nil, nil, container.NewVBox(message(a.T("ui.posts.none"), widget.LowImportance)))
+		return container.NewBorder(top, nil, nil, nil, container.NewVBox(message(a.T("ui.posts.none"), widget.MediumImportance)))
 	}
 	widths := []float32{0.2, 0.2, 0.08, 0.16, 0.08, 0.12, 0.16}
 	row := func(texts ...string) *fyne.Container {

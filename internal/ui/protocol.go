@@ -71,7 +71,7 @@ func (a *App) printProtocol(in *record.Interdiction) {
 	})
 	cancel := widget.NewButtonWithIcon(a.T("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
 	content := container.NewVBox(grid(2, newFieldRow(a.T("ui.protocol.lang"), first), newFieldRow(a.T("ui.protocol.lang2"), second)),
-		message(a.T("ui.protocol.where", "path", a.protocolFile(in)), widget.LowImportance))
+		message(a.T("ui.protocol.where", "path", a.protocolFile(in)), widget.MediumImportance))
 	d = dialog.NewCustomWithoutButtons(a.T("ui.protocol.title", "number", in.Number), content, a.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, saveAs, printBtn})
 	d.Resize(fyne.NewSize(620, 280))
