@@ -6,6 +6,10 @@
 # Fills a fresh training data folder (kordon demo), starts the application
 # in Russian on a private X server (Xvfb, 1366×768), drives it with xdotool
 # and writes dashboard.png, records.png, record.png and form.png to OUTDIR.
+# Then it sets up a post (KZ-DOS) that trusts that office, writes a bundle
+# from the post's Export screen to a folder standing for a USB stick
+# (export.png), and imports the stick's bundles, a damaged one among them, on
+# the office's Import screen (import.png).
 # Needs Xvfb, xdotool, ImageMagick's import and sqlite3. Safe to run again:
 # everything it makes lives in a temporary folder, and OUTDIR's files are
 # replaced.
@@ -50,11 +54,22 @@ Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
 xpid=$!
 for _ in $(seq 50); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 
-"$bin" >"$work/app.log" 2>&1 &
-apid=$!
-wid=$(xdotool search --sync --name '^Kordon' | head -1)
-xdotool windowmove "$wid" 0 0 windowsize "$wid" 1366 768
-sleep 3
+# start DATA: the application on the data folder DATA, its window filling
+# the screen; stop: close it and wait until it has stopped.
+start() {
+	KORDON_DATA=$1 "$bin" >>"$work/app.log" 2>&1 &
+	apid=$!
+	wid=$(xdotool search --sync --name '^Kordon' | head -1)
+	xdotool windowmove "$wid" 0 0 windowsize "$wid" 1366 768
+	sleep 3
+}
+stop() {
+	kill "$apid" 2>/dev/null || true
+	wait "$apid" 2>/dev/null || true
+	apid=
+	sleep 1
+}
+start "$data"
 
 # click X Y: press and release, as a person does (glfw drops instant clicks).
 click() {
@@ -77,7 +92,50 @@ click 50 100     # Records
 shot records
 click 400 184    # the newest record
 shot record
-click 1197 25 4  # Edit
+click 1019 25 4  # Edit
 scroll 42        # down to the items
 shot form
+stop
+
+# A post that trusts the office and the office that trusts it, with two
+# bundles already on the stick (the first imported and acknowledged) and one
+# more record to export.
+post=$work/post
+usb=$HOME/USB
+mkdir -p "$usb" "$work/keys"
+kordon() { "$bin" "$@" >>"$work/cli.log" 2>&1; }
+kordon --data "$post" init --post KZ-DOS --name 'Достык'
+kordon --data "$post" keys export --out "$work/keys/post.pub"
+kordon --data "$data" keys export --out "$work/keys/office.pub"
+kordon --data "$data" keys trust "$work/keys/post.pub" --yes
+kordon --data "$post" keys trust "$work/keys/office.pub" --yes
+testdata=$(dirname "$0")/../testdata
+for _ in 1 2; do
+	(cd "$testdata" && kordon --data "$post" record add record.json)
+	kordon --data "$post" export --out "$usb" --to "$work/keys/office.pub"
+done
+(cd "$testdata" && kordon --data "$post" record add record.json)
+kordon --data "$data" import "$usb/KZ-DOS-000001.kordon"
+kordon --data "$data" receipt --post KZ-DOS --out "$work/receipt.txt"
+kordon --data "$post" import "$work/receipt.txt"
+# A copy of bundle 2 damaged on the way: the office must refuse it.
+cp "$usb/KZ-DOS-000002.kordon" "$usb/KZ-DOS-000002-copy.kordon"
+printf '\x00\x00\x00\x00' | dd of="$usb/KZ-DOS-000002-copy.kordon" bs=1 conv=notrunc \
+	seek=$(($(stat -c %s "$usb/KZ-DOS-000002.kordon") / 2)) 2>/dev/null
+
+start "$post"
+click 46 142     # Export
+click 1274 73    # Choose folder…: the dialog opens in the home folder
+click 548 240 1  # USB
+click 1067 642   # Open
+click 211 152 4  # Write bundle
+shot export
+stop
+
+start "$data"
+click 41 142     # Import
+click 568 73     # Import every bundle in a folder…
+click 548 240 1  # USB
+click 1067 642 5 # Open
+shot import
 echo "screenshots in $out"
