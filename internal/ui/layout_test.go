@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
@@ -51,5 +53,31 @@ func TestEveryScreenFitsASmallScreen(t *testing.T) {
 		check("dashboard")
 		a.navigate(navSettings)
 		check("settings")
+	}
+}
+
+// TestLongLabelsWrapAndFieldsStayLevel: a label too long for its column
+// wraps instead of being cut short, and the fields of its row move down
+// with it, so they stay level.
+func TestLongLabelsWrapAndFieldsStayLevel(t *testing.T) {
+	testEnv(t)
+	long, short := widget.NewEntry(), widget.NewEntry()
+	longRow := newFieldRow("Кишвари истеҳсол (аз рӯи тамғагузорӣ), ки дар силоҳ навишта шудааст", long)
+	g := grid(2, longRow, newFieldRow("Соли истеҳсол", short))
+	w := test.NewWindow(g)
+	defer w.Close()
+	w.Resize(fyne.NewSize(420, 400))
+	g.Refresh()
+	label := g.(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*widget.Label)
+	if label.Truncation != fyne.TextTruncateOff || label.Wrapping != fyne.TextWrapWord {
+		t.Errorf("label truncation %v, wrapping %v", label.Truncation, label.Wrapping)
+	}
+	one := widget.NewLabel("Соли")
+	one.TextStyle.Bold = true
+	if label.Size().Height < 1.5*one.MinSize().Height {
+		t.Errorf("the long label is %.0f high, one line is %.0f: it does not wrap", label.Size().Height, one.MinSize().Height)
+	}
+	if long.Position().Y != short.Position().Y || long.Position().Y < label.Size().Height {
+		t.Errorf("fields at y=%.0f and y=%.0f under a label %.0f high", long.Position().Y, short.Position().Y, label.Size().Height)
 	}
 }

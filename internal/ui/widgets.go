@@ -175,16 +175,59 @@ func (r *fieldRow) setError(msg string) {
 	}
 }
 
-// grid lays fields out in columns of label-above-field cells.
+// grid lays fields out in columns of label-above-field cells. A label too
+// long for its column wraps onto more lines rather than being cut short,
+// and the fields of a row stay level with each other (see columns).
 func grid(cols int, rows ...*fieldRow) fyne.CanvasObject {
 	cells := make([]fyne.CanvasObject, len(rows))
 	for i, r := range rows {
 		l := widget.NewLabel(r.label)
 		l.TextStyle.Bold = true
-		l.Truncation = fyne.TextTruncateEllipsis
-		cells[i] = container.NewVBox(l, r.obj, r.err)
+		l.Wrapping = fyne.TextWrapWord
+		cells[i] = container.New(&fieldCell{}, l, r.obj, r.err)
 	}
 	return container.New(&columns{n: cols}, cells...)
+}
+
+// fieldCell stacks a field's label, the field and its message. Its label
+// is at least labelHeight tall, so that in a row of cells whose labels wrap
+// onto different numbers of lines the fields still line up.
+type fieldCell struct{ labelHeight float32 }
+
+func (c *fieldCell) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		if i == 0 {
+			m.Height = max(m.Height, c.labelHeight)
+		} else {
+			h += theme.Padding()
+		}
+		w, h = max(w, m.Width), h+m.Height
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (c *fieldCell) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var y float32
+	for i, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		if i > 0 {
+			y += theme.Padding()
+		}
+		h := o.MinSize().Height
+		if i == 0 {
+			h = max(h, c.labelHeight)
+		}
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
+	}
 }
 
 // columnMin is the narrowest a column of fields asks the window to be: the
@@ -227,6 +270,7 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	w := (size.Width - float32(c.n-1)*pad) / float32(c.n)
 	var y float32
 	for _, row := range c.rows(objs) {
+		levelLabels(row, w)
 		var rh float32
 		for _, o := range row {
 			if o.Visible() {
@@ -238,6 +282,29 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			o.Resize(fyne.NewSize(w, rh))
 		}
 		y += rh + pad
+	}
+}
+
+// levelLabels gives the labels of a row of field cells the height of the
+// tallest once wrapped at width w, so that the fields line up.
+func levelLabels(row []fyne.CanvasObject, w float32) {
+	var lh float32
+	for _, o := range row {
+		if cell, ok := o.(*fyne.Container); ok {
+			if fc, ok := cell.Layout.(*fieldCell); ok && len(cell.Objects) > 0 {
+				fc.labelHeight = 0
+				l := cell.Objects[0]
+				l.Resize(fyne.NewSize(w, l.MinSize().Height))
+				lh = max(lh, l.MinSize().Height)
+			}
+		}
+	}
+	for _, o := range row {
+		if cell, ok := o.(*fyne.Container); ok {
+			if fc, ok := cell.Layout.(*fieldCell); ok {
+				fc.labelHeight = lh
+			}
+		}
 	}
 }
 
