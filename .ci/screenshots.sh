@@ -47,7 +47,7 @@ sqlite3 "$data/kordon.db" "INSERT OR REPLACE INTO meta(key, value) VALUES
 	('officer_name', 'Серикбаев А. К.'), ('officer_rank', 'капитан'), ('lang', 'ru')"
 
 # A display number nobody uses.
-d=90
+d=${SCREENSHOTS_DISPLAY:-90}
 while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
 export DISPLAY=:$d
 Xvfb "$DISPLAY" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
@@ -138,4 +138,29 @@ click 568 73     # Import every bundle in a folder…
 click 548 240 1  # USB
 click 1067 642 5 # Open
 shot import
+stop
+
+# The new-record form with a firearm in the languages whose labels run long
+# or have letters of their own: the form comes back from the unsaved slot,
+# as after a power cut, and Continue editing opens it.
+unsaved='{"id":"5b0c6c1e-8f1a-4d5e-9a57-0d6c2a6e4f10","version":0,"status":"draft","post_code":"KZ-TRN",
+"officers":[{"name":"Серикбаев А. К.","rank":"капитан"}],"occurred_at":"2026-11-26T14:30:00+05:00",
+"crossing_point":"Достык (авто)","location_type":"road","direction":"entry","recovery":"seized",
+"legal_basis":"illicit_import","transport":"truck","conveyance":{"plate":"777 ABC 02","country":"KZ"},
+"route":{"departure":"CN","destination":"KZ"},"items":[{"id":"0f7d5f2e-3c55-4c1b-8d0e-8f5a4e2b9c01",
+"kind":"firearm","quantity":1,"description":"АКМ в тайнике","firearm":{"category":"assault_rifle",
+"make":"Izhmash","model":"AKM","calibre":{"code":"7.62x39","stamped":"7,62"},
+"serials":[{"part":"frame","number":"ЛХ 1234","state":"partly_obliterated"}],"country_marked":"RU","condition":"factory"}}]}'
+for lang in kk tg tk uz; do
+	sqlite3 "$data/kordon.db" "INSERT OR REPLACE INTO meta(key, value) VALUES
+		('lang', '$lang'), ('ui_unsaved', '$unsaved')"
+	start "$data"
+	# The application sizes its window once shown; make sure it fills the screen.
+	xdotool windowmove "$wid" 0 0 windowsize "$wid" 1366 768
+	sleep 1
+	click 743 449 2 # Continue editing: the dialog's right-hand button
+	scroll 42       # down to the item
+	shot "form-$lang"
+	stop
+done
 echo "screenshots in $out"
