@@ -52,8 +52,11 @@ type App struct {
 
 	// screen is what the main window shows; rebuild redraws it.
 	screen screen
-	thumbs map[string]image.Image // decoded photos by SHA-256
-	dialog dialog.Dialog
+	// working is the export or import screen whose work is still running:
+	// its navigation entry shows it again rather than a fresh screen.
+	working screen
+	thumbs  map[string]image.Image // decoded photos by SHA-256
+	dialog  dialog.Dialog
 }
 
 // screen is one view of the main window. Its state lives in the value, so it
@@ -151,6 +154,14 @@ func (a *App) show(s screen) {
 	a.rebuild()
 }
 
+// rebuildIf redraws the main window if it still shows s and the data
+// folder is still open, for work that ends on another goroutine.
+func (a *App) rebuildIf(s screen) {
+	if a.screen == s && a.svc != nil {
+		a.rebuild()
+	}
+}
+
 // rebuild redraws the main window in the current language.
 func (a *App) rebuild() {
 	post, _ := a.svc.Post(a.ctx)
@@ -210,9 +221,17 @@ func (a *App) navigate(name string) {
 	case navRecords:
 		a.show(newRecords(a))
 	case navExport:
-		a.show(newExportScreen(a))
+		if s, ok := a.working.(*exportScreen); ok {
+			a.show(s)
+		} else {
+			a.show(newExportScreen(a))
+		}
 	case navImport:
-		a.show(newImportScreen(a))
+		if s, ok := a.working.(*importScreen); ok {
+			a.show(s)
+		} else {
+			a.show(newImportScreen(a))
+		}
 	case navPosts:
 		a.show(newPostsScreen(a))
 	case navSettings:

@@ -193,15 +193,17 @@ func (s *exportScreen) start(office *bundle.PublicKey) {
 	s.busy, s.res, s.err, s.receipt = true, nil, nil, ""
 	s.finished = make(chan struct{})
 	finished := s.finished
+	a.working = s
 	a.rebuild()
 	progress := progressBar(func() *widget.ProgressBar { return s.bar })
 	go func() {
 		res, err := svc.Export(ctx, out, recipient, progress)
 		fyne.Do(func() {
 			s.busy, s.res, s.err = false, res, err
-			if a.screen == s {
-				a.rebuild()
+			if a.working == s {
+				a.working = nil
 			}
+			a.rebuildIf(s)
 			close(finished)
 		})
 	}()

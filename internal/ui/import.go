@@ -201,17 +201,13 @@ func (s *importScreen) start(paths []string) {
 	s.busy, s.receipt, s.total = true, "", len(paths)
 	s.finished = make(chan struct{})
 	finished := s.finished
+	a.working = s
 	progress := progressBar(func() *widget.ProgressBar { return s.bar })
-	refresh := func() {
-		if a.screen == s {
-			a.rebuild()
-		}
-	}
 	go func() {
 		for i, p := range paths {
 			fyne.Do(func() {
 				s.current, s.n = p, i+1
-				refresh()
+				a.rebuildIf(s)
 			})
 			res, err := svc.Import(ctx, p, progress)
 			fyne.Do(func() {
@@ -223,7 +219,10 @@ func (s *importScreen) start(paths []string) {
 		}
 		fyne.Do(func() {
 			s.busy = false
-			refresh()
+			if a.working == s {
+				a.working = nil
+			}
+			a.rebuildIf(s)
 			close(finished)
 		})
 	}()
