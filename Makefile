@@ -13,8 +13,10 @@ BENCH_PKGS := xvfb xauth xdotool x11-utils
 SHOT_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool imagemagick sqlite3
 DIST_PKGS  := $(BUILD_PKGS) gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
 
-# Tests get their own HOME (Fyne writes preferences there) and a real locale.
-TEST_ENV := HOME=$(CURDIR)/.cache/home LANG=en_US.UTF-8 KORDON_DATA= KORDON_LANG=
+# Tests get their own HOME (Fyne writes preferences there) and a real locale;
+# Go keeps its own caches where they were.
+TEST_ENV := GOCACHE=$(shell $(GO) env GOCACHE) GOMODCACHE=$(shell $(GO) env GOMODCACHE) \
+            HOME=$(CURDIR)/.cache/home LANG=en_US.UTF-8 KORDON_DATA= KORDON_LANG=
 
 # The training store make bench searches: 100,000 records of 10 items.
 BENCH_STORE := $(CURDIR)/.cache/bench-store
