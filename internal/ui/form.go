@@ -275,9 +275,7 @@ func (f *formScreen) endedGPS() fyne.CanvasObject {
 		f.typed["gps.lon"] = strconv.FormatFloat(f.rec.GPS.Lon, 'f', -1, 64)
 	}
 	le := entry(f.typed["gps.lat"], func(s string) { f.typed["gps.lat"] = s; gps() })
-	le.PlaceHolder = "43.1565"
 	oe := entry(f.typed["gps.lon"], func(s string) { f.typed["gps.lon"] = s; gps() })
-	oe.PlaceHolder = "76.9286"
 	lat = f.field("gps.lat", "ui.f.gps_lat", le)
 	lon = f.field("gps.lon", "ui.f.gps_lon", oe)
 	return grid(4, date, clock, lat, lon)
@@ -649,14 +647,14 @@ func (f *formScreen) witnesses() fyne.CanvasObject {
 			box.Add(f.person(i, witnessRoles))
 		}
 	}
-	add := func(role string) *widget.Button {
-		return widget.NewButtonWithIcon(f.a.T("ui.form.add_"+role), theme.ContentAddIcon(), func() {
+	add := func(role, key string) *widget.Button {
+		return widget.NewButtonWithIcon(f.a.T(key), theme.ContentAddIcon(), func() {
 			f.rec.People = append(f.rec.People, record.Person{Role: role})
 			f.rec.AssignIDs()
 			f.rebuildForm()
 		})
 	}
-	box.Add(container.NewHBox(add("witness"), add("interpreter")))
+	box.Add(container.NewHBox(add("witness", "ui.form.add_witness"), add("interpreter", "ui.form.add_interpreter")))
 	return box
 }
 
