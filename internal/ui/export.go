@@ -143,7 +143,7 @@ func (s *exportScreen) bundles() fyne.CanvasObject {
 			l.Truncation = fyne.TextTruncateEllipsis
 			cells[i] = l
 		}
-		return container.New(&tableRow{widths: []float32{0.05, 0.15, 0.27, 0.08, 0.08, 0.37}}, cells...)
+		return container.New(&tableRow{widths: []float32{0.05, 0.15, 0.24, 0.1, 0.1, 0.36}}, cells...)
 	}
 	head := row()
 	for i, k := range []string{"ui.bundles.seq", "ui.bundles.created", "ui.bundles.file", "ui.bundles.records", "ui.bundles.photos", "ui.bundles.state"} {

@@ -28,7 +28,7 @@ func (s *postsScreen) build() fyne.CanvasObject {
 	if len(views) == 0 {
 		return container.NewBorder(top, nil, nil, nil, container.NewVBox(message(a.T("ui.posts.none"), widget.MediumImportance)))
 	}
-	widths := []float32{0.2, 0.2, 0.08, 0.16, 0.08, 0.12, 0.16}
+	widths := []float32{0.15, 0.25, 0.09, 0.16, 0.09, 0.12, 0.14}
 	row := func(texts ...string) *fyne.Container {
 		cells := make([]fyne.CanvasObject, len(texts))
 		for i, t := range texts {
