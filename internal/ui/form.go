@@ -335,10 +335,9 @@ func (f *formScreen) moment(path, key, dateKey, timeKey string, get func() *time
 		set(t)
 		f.touch()
 	}
+	// No sample date or time: in an empty optional field it reads as data.
 	de := entry(f.typed[key+".date"], func(s string) { f.typed[key+".date"] = s; changed() })
-	de.PlaceHolder = "2026-01-31"
 	te := entry(f.typed[key+".time"], func(s string) { f.typed[key+".time"] = s; changed() })
-	te.PlaceHolder = "14:30"
 	date = f.field(path, dateKey, de)
 	clock = f.newRow(timeKey, te)
 	return date, clock
@@ -493,7 +492,9 @@ func (f *formScreen) items() fyne.CanvasObject {
 	for i := range f.rec.Items {
 		box.Add(f.item(i))
 	}
-	add := container.New(&columns{n: 3})
+	// Two columns: in three, "Explosive or ordnance" does not fit a
+	// 1024-pixel window in most languages.
+	add := container.New(&columns{n: 2})
 	for _, k := range record.ItemKinds.Codes {
 		add.Add(widget.NewButtonWithIcon(f.a.T("ui.form.add_item", "kind", f.a.T(record.ItemKinds.LabelKey(k))), theme.ContentAddIcon(), func() {
 			f.rec.Items = append(f.rec.Items, newItem(k))

@@ -44,15 +44,20 @@ func TestEveryScreenFitsASmallScreen(t *testing.T) {
 		f.rec.Custody = append(f.rec.Custody, newCustodyEvent(time.Local))
 		a.rebuild()
 		check("form")
+		squeezed(t, a.Window(), lang)
 		a.navigate(navRecords)
 		check("records list")
+		squeezed(t, a.Window(), lang)
 		r := a.screen.(*recordsScreen)
 		a.show(newRecordView(a, r.at(0).ID))
 		check("record view")
+		squeezed(t, a.Window(), lang)
 		a.navigate(navDashboard)
 		check("dashboard")
+		squeezed(t, a.Window(), lang)
 		a.navigate(navSettings)
 		check("settings")
+		squeezed(t, a.Window(), lang)
 	}
 }
 
@@ -80,4 +85,19 @@ func TestLongLabelsWrapAndFieldsStayLevel(t *testing.T) {
 	if long.Position().Y != short.Position().Y || long.Position().Y < label.Size().Height {
 		t.Errorf("fields at y=%.0f and y=%.0f under a label %.0f high", long.Position().Y, short.Position().Y, label.Size().Height)
 	}
+}
+
+// squeezed reports the buttons that the window, at smallScreen's size,
+// gives less room than their text needs: their text would be cut or run
+// over their neighbours.
+func squeezed(t *testing.T, w fyne.Window, lang string) {
+	t.Helper()
+	old := w.Canvas().Size()
+	w.Resize(smallScreen)
+	defer w.Resize(old)
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Size().Width+0.5 < b.MinSize().Width {
+			t.Errorf("%s: button %q is %.0f wide, its text needs %.0f", lang, b.Text, b.Size().Width, b.MinSize().Width)
+		}
+	})
 }
