@@ -1,0 +1,95 @@
+package translations_test
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/translations"
+)
+
+// literals returns every string literal in the program's Go files (tests
+// left out).
+func literals(t *testing.T) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for _, root := range []string{"../cmd", "../internal"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, src, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if s, err := strconv.Unquote(lit.Value); err == nil {
+						out[s] = true
+					}
+				}
+				return true
+			})
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	return out
+}
+
+// TestEveryKeyIsUsed keeps the catalogs free of messages nothing shows: a
+// key is used when the code names it, when it labels a code of a
+// vocabulary, or when the code builds it from a prefix it names (a literal
+// ending in ".").
+func TestEveryKeyIsUsed(t *testing.T) {
+	data, err := translations.FS.ReadFile("en.json")
+	require.NoError(t, err)
+	var cat map[string]any
+	require.NoError(t, json.Unmarshal(data, &cat))
+	lits := literals(t)
+	labels := map[string]bool{}
+	for _, v := range record.Vocabularies {
+		for _, c := range v.Codes {
+			labels[v.LabelKey(c)] = true
+		}
+	}
+	var prefixes []string
+	for l := range lits {
+		if strings.HasSuffix(l, ".") && strings.Count(l, ".") >= 1 && !strings.Contains(l, " ") {
+			prefixes = append(prefixes, l)
+		}
+	}
+	var unused []string
+	for key := range cat {
+		if lits[key] || labels[key] {
+			continue
+		}
+		built := false
+		for _, p := range prefixes {
+			if strings.HasPrefix(key, p) && !strings.HasPrefix(key, "enum.") {
+				built = true
+				break
+			}
+		}
+		if !built {
+			unused = append(unused, key)
+		}
+	}
+	sort.Strings(unused)
+	require.Empty(t, unused, "keys no code uses: remove them from every catalog")
+}
