@@ -27,7 +27,18 @@ func overlayEntries(w fyne.Window) []*widget.Entry {
 	return out
 }
 
+// noAutosave keeps the autosave timer from firing during the test: in the
+// test driver it would run on the timer's goroutine, beside the test,
+// which reads and changes the same widgets.
+func noAutosave(t *testing.T) {
+	t.Helper()
+	old := AutosaveDelay
+	AutosaveDelay = time.Hour
+	t.Cleanup(func() { AutosaveDelay = old })
+}
+
 func TestFormOrganisationsGPSEndAndCustody(t *testing.T) {
+	noAutosave(t)
 	a := newApp(t)
 	w := a.Window()
 	f := openForm(t, a)
@@ -305,6 +316,7 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 }
 
 func TestSaveWritesTheStoreAtOnce(t *testing.T) {
+	noAutosave(t)
 	oldInterval := StoreInterval
 	StoreInterval = time.Hour
 	t.Cleanup(func() { StoreInterval = oldInterval })

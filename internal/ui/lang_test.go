@@ -31,6 +31,7 @@ func TestLanguageSwitchRelabelsTheOpenWindowInEveryLanguage(t *testing.T) {
 	if len(i18n.Languages) != 8 {
 		t.Fatalf("%d languages, want the eight of the region: %q", len(i18n.Languages), i18n.Languages)
 	}
+	noAutosave(t)
 	a := newApp(t)
 	w := a.Window()
 	f := openForm(t, a)
