@@ -182,21 +182,19 @@ func (v *recordView) build() fyne.CanvasObject {
 		}
 		body.Add(widget.NewCard(a.T("ui.group.photos"), "", photos))
 	}
-	{
-		custody := container.NewVBox()
-		for _, c := range in.Custody {
-			cd := &details{a: a}
-			cd.add("ui.f.when", a.tr.DateTime(c.At))
-			cd.add("ui.f.custody_from", c.From)
-			cd.add("ui.f.custody_to", c.To)
-			cd.add("ui.f.place", c.Place)
-			cd.add("ui.f.seal_number", c.SealNumber)
-			cd.add("ui.f.note", c.Note)
-			custody.Add(widget.NewCard("", "", cd.object()))
-		}
-		custody.Add(container.NewHBox(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) })))
-		body.Add(widget.NewCard(a.T("ui.group.custody"), "", custody))
+	custody := container.NewVBox()
+	for _, c := range in.Custody {
+		cd := &details{a: a}
+		cd.add("ui.f.when", a.tr.DateTime(c.At))
+		cd.add("ui.f.custody_from", c.From)
+		cd.add("ui.f.custody_to", c.To)
+		cd.add("ui.f.place", c.Place)
+		cd.add("ui.f.seal_number", c.SealNumber)
+		cd.add("ui.f.note", c.Note)
+		custody.Add(widget.NewCard("", "", cd.object()))
 	}
+	custody.Add(container.NewHBox(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) })))
+	body.Add(widget.NewCard(a.T("ui.group.custody"), "", custody))
 	body.Add(widget.NewCard(a.T("ui.record.history"), "", v.history()))
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 }
