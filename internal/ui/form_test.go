@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -332,5 +333,34 @@ func TestSaveWritesTheStoreAtOnce(t *testing.T) {
 	}
 	if es, _ := a.svc.Audit(a.ctx, f.rec.ID.String()); len(es) != 2 {
 		t.Errorf("%d audit entries for two saves", len(es))
+	}
+}
+
+func TestRecordViewShowsEveryPartOfTheRecord(t *testing.T) {
+	a := newApp(t)
+	f, err := os.Open("../../testdata/record.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	added, err := a.svc.AddJSON(a.ctx, f, "../../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.show(newRecordView(a, added[0].ID.String()))
+	got := strings.Join(texts(a.Window()), "\n")
+	for _, want := range []string{
+		"ТОО «Шёлковый путь Транс»", "180540012345", // organisation
+		"45.249500, 82.480100", // GPS
+		"Ended",                // end of the inspection
+		"Ўринов Жасур Бахтиёрович", "ХА 1234567", "Тягач MAN TGX с полуприцепом",
+		"Склад вещественных доказательств, т/п Достык", // custody
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the record view lacks %q", want)
+		}
+	}
+	if titles := strings.Join(cardTitles(a.Window()), "|"); !strings.Contains(titles, "Organisations") {
+		t.Errorf("no Organisations card among %s", titles)
 	}
 }

@@ -105,7 +105,13 @@ func (v *recordView) build() fyne.CanvasObject {
 
 	d := &details{a: a}
 	d.add("ui.f.when", a.tr.DateTime(in.OccurredAt))
+	if in.EndedAt != nil {
+		d.add("ui.f.ended", a.tr.DateTime(*in.EndedAt))
+	}
 	d.add("field.crossing_point", in.CrossingPoint)
+	if g := in.GPS; g != nil {
+		d.add("ui.f.gps", fmt.Sprintf("%.6f, %.6f", g.Lat, g.Lon))
+	}
 	d.code("field.location_type", record.LocationTypes, in.LocationType)
 	d.code("field.direction", record.Directions, in.Direction)
 	d.code("field.recovery", record.RecoveryTypes, in.Recovery)
@@ -162,12 +168,26 @@ func (v *recordView) build() fyne.CanvasObject {
 		people.Add(widget.NewCard("", "", pd.object()))
 	}
 
+	orgs := container.NewVBox()
+	for _, o := range in.Organisations {
+		od := &details{a: a}
+		od.code("ui.f.org_role", record.OrganisationRoles, o.Role)
+		od.add("ui.f.org_name", o.Name)
+		od.add("ui.f.name_latin", o.NameLatin)
+		od.add("ui.f.org_country", o.Country)
+		od.add("ui.f.registration", o.Registration)
+		orgs.Add(widget.NewCard("", "", od.object()))
+	}
+
 	body := container.NewVBox(
 		widget.NewCard(a.T("ui.record.details"), "", d.object()),
 		widget.NewCard(a.T("ui.record.items", "count", a.tr.Number(int64(in.ItemCount()))), "", items),
 	)
 	if len(in.People) > 0 {
 		body.Add(widget.NewCard(a.T("ui.record.people"), "", people))
+	}
+	if len(in.Organisations) > 0 {
+		body.Add(widget.NewCard(a.T("ui.record.organisations"), "", orgs))
 	}
 	if len(in.Photos) > 0 {
 		photos := container.New(&columns{n: 3})
