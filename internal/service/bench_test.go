@@ -55,9 +55,8 @@ func BenchmarkRecordAdd100kItems(b *testing.B) {
 	}
 }
 
-// exportSetup makes a post with 10,000 final interdictions of 10 items
-// and its office, trusting each other.
-func exportSetup(b *testing.B) (post, office *service.Service) {
+// benchPair makes a post and its office that trust each other.
+func benchPair(b *testing.B) (post, office *service.Service, device string) {
 	b.Helper()
 	ctx := context.Background()
 	post, err := service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-DOS", PostName: "Bench"})
@@ -78,13 +77,22 @@ func exportSetup(b *testing.B) (post, office *service.Service) {
 		b.Fatal(err)
 	}
 	p, _ := post.Post(ctx)
+	return post, office, p.DeviceID
+}
+
+// exportSetup makes a post with 10,000 final interdictions of 10 items
+// and its office, trusting each other.
+func exportSetup(b *testing.B) (post, office *service.Service) {
+	b.Helper()
+	ctx := context.Background()
+	post, office, device := benchPair(b)
 	g := demo.New(demo.Options{Seed: 9, Final: 1, Posts: []demo.Post{demo.PostFor("KZ-DOS", "Bench")}})
 	for i := 0; i < 10; i++ {
 		batch := make([]*record.Interdiction, 1000)
 		for j := range batch {
 			batch[j] = g.Record(10)
 			batch[j].Status = record.StatusFinal
-			batch[j].Origin = p.DeviceID
+			batch[j].Origin = device
 		}
 		if err := post.Add(ctx, batch, "bench"); err != nil {
 			b.Fatal(err)
@@ -170,30 +178,13 @@ func BenchmarkImport1GBPeakRSS(b *testing.B) {
 func exportSetup1GB(b *testing.B) (post, office *service.Service) {
 	b.Helper()
 	ctx := context.Background()
-	post, err := service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-DOS", PostName: "Bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	office, err = service.Init(ctx, b.TempDir(), service.Setup{PostCode: "KZ-ALM", PostName: "Office", Office: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { post.Close(); office.Close() })
-	ppk, _ := post.PublicKey(ctx)
-	opk, _ := office.PublicKey(ctx)
-	if err := office.Trust(ctx, ppk, ""); err != nil {
-		b.Fatal(err)
-	}
-	if err := post.Trust(ctx, opk, ""); err != nil {
-		b.Fatal(err)
-	}
-	p, _ := post.Post(ctx)
+	post, office, device := benchPair(b)
 	g := demo.New(demo.Options{Seed: 11, Final: 1, Posts: []demo.Post{demo.PostFor("KZ-DOS", "Bench")}})
 	rnd := rand.New(rand.NewPCG(1, 2))
 	photo := make([]byte, 2<<20)
 	for i := 0; i < 100; i++ {
 		in := g.Record(3)
-		in.Status, in.Origin = record.StatusFinal, p.DeviceID
+		in.Status, in.Origin = record.StatusFinal, device
 		var media [][]byte
 		for j := 0; j < 5; j++ {
 			for k := 0; k+8 <= len(photo); k += 8 {

@@ -15,44 +15,13 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kordon/kordon/internal/fault"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
 )
 
 // Error is a failure the user can act on, with a catalog key for its message.
-type Error struct {
-	Key  string
-	Args []any
-	Err  error
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Key)
-	for i := 0; i+1 < len(e.Args); i += 2 {
-		fmt.Fprintf(&b, " %v=%v", e.Args[i], e.Args[i+1])
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap gives the underlying cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// MessageKey is the catalog key of the message.
-func (e *Error) MessageKey() string { return e.Key }
-
-// MessageArgs are the message's placeholders.
-func (e *Error) MessageArgs() []any { return e.Args }
-
-// Is matches errors of the same key.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Key == e.Key
-}
+type Error = fault.Error
 
 // Sentinels for errors.Is.
 var (

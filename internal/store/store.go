@@ -25,6 +25,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/kordon/kordon/internal/fault"
 )
 
 // FileName is the database file inside a data folder.
@@ -45,33 +47,7 @@ type Store struct {
 }
 
 // Error is a failure the user can act on, with a catalog key for its message.
-type Error struct {
-	Key  string
-	Args []any
-	Err  error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Key + ": " + e.Err.Error()
-	}
-	return e.Key
-}
-
-// Unwrap gives the underlying cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// MessageKey is the catalog key of the message.
-func (e *Error) MessageKey() string { return e.Key }
-
-// MessageArgs are the message's placeholders.
-func (e *Error) MessageArgs() []any { return e.Args }
-
-// Is matches errors of the same key, so callers can test with the sentinels.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Key == e.Key
-}
+type Error = fault.Error
 
 // Sentinels for errors.Is.
 var (
@@ -91,7 +67,7 @@ var (
 )
 
 func newError(sentinel *Error, err error, args ...any) *Error {
-	return &Error{Key: sentinel.Key, Args: args, Err: err}
+	return fault.New(sentinel, err, args...)
 }
 
 // Option changes how Open sets up a Store.
