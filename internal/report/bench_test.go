@@ -56,3 +56,34 @@ func BenchmarkProtocol200Items(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "B/pdf")
 }
+
+// BenchmarkProtocol20Items6PhotosPrepared is the same protocol when the
+// photos' print forms were made as they were attached (PrintForm), as the
+// application does: nothing is decoded at full size while printing.
+func BenchmarkProtocol20Items6PhotosPrepared(b *testing.B) {
+	store, shas := photoSet(b, 6)
+	in := manyItems(20)
+	withPhotos(in, shas)
+	forms := map[string][]byte{}
+	for _, sha := range shas {
+		data, _ := loader(store)(sha)
+		form, err := PrintForm(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		forms[sha] = form
+	}
+	opt := Options{Lang: catalog(b).For("ru"), Hash: hashOf(b, in), Photo: loader(store),
+		Prepared: func(sha string) []byte { return forms[sha] },
+		Agency:   "Комитет государственных доходов", PostName: "Достық"}
+	defer photoCache.reset(32 << 20)
+	var buf bytes.Buffer
+	for b.Loop() {
+		photoCache.reset(32 << 20)
+		buf.Reset()
+		if _, err := Protocol(&buf, in, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "B/pdf")
+}

@@ -319,7 +319,7 @@ func (d *doc) photos() {
 	for i, p := range ph {
 		shas[i] = p.SHA256
 	}
-	results := preparePhotos(shas, d.opt.Photo)
+	results := preparePhotos(shas, d.opt.Photo, d.opt.Prepared)
 	for i := 0; i < len(ph); i += 2 {
 		captionH := 0.0
 		for j := i; j < min(i+2, len(ph)); j++ {

@@ -57,13 +57,17 @@ type photoResult struct {
 // pixel where an earlier photo has the same width: fpdf writes images of
 // equal width in map order (its catalog sort compares widths only), and
 // the protocol must come out byte for byte the same every time.
-func preparePhotos(shas []string, load func(string) ([]byte, error)) []photoResult {
+//
+// A photo that prepared returns a print form for is placed from that form,
+// which is already upright and small, instead of from the original.
+func preparePhotos(shas []string, load func(string) ([]byte, error), prepared func(string) []byte) []photoResult {
 	results := make([]photoResult, len(shas))
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(shas)))
 	type job struct {
-		i    int
-		data []byte
-		long int
+		i       int
+		data    []byte
+		long    int
+		derived bool // data is a print form, not the recorded original
 	}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
@@ -72,13 +76,26 @@ func preparePhotos(shas []string, load func(string) ([]byte, error)) []photoResu
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				results[j.i] = prepareOne(shas[j.i], j.data, j.long)
+				recorded := shas[j.i]
+				if j.derived {
+					recorded = ""
+				}
+				results[j.i] = prepareOne(recorded, j.data, j.long)
 			}
 		}()
 	}
 	usedWidth := make(map[int]bool, len(shas))
 	for i, sha := range shas {
-		data, err := load(sha)
+		var data []byte
+		var err error
+		derived := false
+		if prepared != nil {
+			data = prepared(sha)
+			derived = data != nil
+		}
+		if !derived {
+			data, err = load(sha)
+		}
 		if err != nil {
 			results[i] = photoResult{err: fmt.Errorf("load: %w", err)}
 			continue
@@ -96,7 +113,7 @@ func preparePhotos(shas []string, load func(string) ([]byte, error)) []photoResu
 			}
 			long--
 		}
-		jobs <- job{i, data, long}
+		jobs <- job{i, data, long, derived}
 	}
 	close(jobs)
 	wg.Wait()
@@ -119,15 +136,25 @@ func orientedSize(data []byte) (w, h int, err error) {
 	return cfg.Width, cfg.Height, nil
 }
 
-// prepareOne checks data against the recorded SHA-256 and returns its
-// print form with the given long side, from the cache when the same
-// content was prepared at that size before.
+// prepareOne checks data against the recorded SHA-256 (unless recorded is
+// empty: data is a print form) and returns its print form with the given
+// long side, from the cache when the same content was prepared at that
+// size before.
 func prepareOne(recorded string, data []byte, long int) photoResult {
 	sum := sha256.Sum256(data)
 	actual := hex.EncodeToString(sum[:])
 	var res photoResult
-	if !strings.EqualFold(actual, recorded) {
+	if recorded != "" && !strings.EqualFold(actual, recorded) {
 		res.mismatch = actual
+	}
+	if recorded == "" {
+		// A print form that already fits is placed as it is.
+		if cfg, format, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && format == "jpeg" {
+			if w, h := fitLong(cfg.Width, cfg.Height, long); w == cfg.Width && h == cfg.Height {
+				res.photo = &printPhoto{jpeg: data, w: w, h: h}
+				return res
+			}
+		}
 	}
 	key := actual + "@" + strconv.Itoa(long)
 	if p, err, ok := photoCache.get(key); ok {
@@ -505,4 +532,22 @@ func (c *cache) reset(limit int) {
 	c.size = 0
 	clear(c.entries)
 	c.order.Init()
+}
+
+// PrintForm returns the form in which a photo is printed: decoded, turned
+// upright as its EXIF orientation says, scaled to the print size and
+// encoded as JPEG. Made once when a photo is attached and kept, it spares
+// each protocol the decoding of the full-size original (Options.Prepared).
+//
+// Its long side is a little under the print size, by an amount taken from
+// the photo's hash: photos from one camera then get print forms of
+// different widths, which the protocol needs (see preparePhotos) and would
+// otherwise have to scale again while printing.
+func PrintForm(photo []byte) ([]byte, error) {
+	sum := sha256.Sum256(photo)
+	p, err := scalePhoto(photo, photoLongSide-int(sum[0])%64)
+	if err != nil {
+		return nil, err
+	}
+	return p.jpeg, nil
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -151,7 +152,7 @@ func TestPreparePhotosUniqueWidths(t *testing.T) {
 		store[sha] = data
 		shas = append(shas, sha)
 	}
-	res := preparePhotos(shas, loader(store))
+	res := preparePhotos(shas, loader(store), nil)
 	seen := map[int]bool{}
 	for i, r := range res {
 		require.NoError(t, r.err)
@@ -217,4 +218,37 @@ func TestCacheEvicts(t *testing.T) {
 	_, _, ok = c.get("9")
 	assert.True(t, ok)
 	assert.LessOrEqual(t, c.size, 3000)
+}
+
+func TestPreparedPrintFormsArePlacedAsTheyAre(t *testing.T) {
+	store, shas := photoSet(t, 3)
+	in := manyItems(2)
+	withPhotos(in, shas)
+	forms := map[string][]byte{}
+	widths := map[int]bool{}
+	for _, sha := range shas {
+		data, _ := loader(store)(sha)
+		form, err := PrintForm(data)
+		require.NoError(t, err)
+		w, h, err := orientedSize(form)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, max(w, h), photoLongSide)
+		widths[w] = true
+		forms[sha] = form
+	}
+	opt := Options{Lang: catalog(t).For("en"), Hash: hashOf(t, in), Photo: loader(store),
+		Prepared: func(sha string) []byte { return forms[sha] }}
+	var a, b bytes.Buffer
+	warnings, err := Protocol(&a, in, opt)
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+	photoCache.reset(32 << 20)
+	_, err = Protocol(&b, in, opt)
+	require.NoError(t, err)
+	assert.Equal(t, a.Bytes(), b.Bytes(), "the same bytes every time")
+	// Without the originals the prepared forms are enough.
+	opt.Photo = func(string) ([]byte, error) { return nil, errors.New("not here") }
+	warnings, err = Protocol(&b, in, opt)
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
 }

@@ -51,6 +51,11 @@ type Options struct {
 	// that no photos are available, and the protocol lists the photos
 	// without pictures. It is called from one goroutine at a time.
 	Photo func(sha256 string) ([]byte, error)
+	// Prepared, when set, returns the print form PrintForm made earlier of
+	// the photo with the given SHA-256, or nil; a prepared photo is placed
+	// without decoding the original again, which makes the first print of
+	// phone photos fast.
+	Prepared func(sha256 string) []byte
 }
 
 // fonts holds the embedded fonts and the characters they cover, read once.

@@ -123,6 +123,11 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, baseDir string) ([]*
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range media {
+		// Photos are printed from their print form; a file that is not a
+		// picture simply has none.
+		_ = s.PreparePrint(ctx, store.SHA256(m))
+	}
 	return ins, nil
 }
 

@@ -11,9 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
+	"github.com/kordon/kordon/translations"
 )
 
 func setUp(t testing.TB) *service.Service {
@@ -104,4 +106,27 @@ func FuzzAddJSON(f *testing.F) {
 			t.Fatalf("audit after intake: %v", err)
 		}
 	})
+}
+
+func TestAttachedPhotosAreKeptInPrintForm(t *testing.T) {
+	ctx := context.Background()
+	svc := setUp(t)
+	f, err := os.Open("../../testdata/record.json")
+	require.NoError(t, err)
+	defer f.Close()
+	added, err := svc.AddJSON(ctx, f, "../../testdata")
+	require.NoError(t, err)
+	sha := added[0].Photos[0].SHA256
+	form, err := svc.PrintForm(ctx, sha)
+	require.NoError(t, err)
+	require.NotEmpty(t, form, "intake makes the print form")
+	assert.Equal(t, []byte{0xff, 0xd8}, form[:2], "a JPEG")
+
+	var pdf bytes.Buffer
+	cat, err := i18n.Load(translations.FS)
+	require.NoError(t, err)
+	warnings, err := svc.Protocol(ctx, added[0].ID.String(), &pdf, cat.For("ru"), nil)
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+	assert.True(t, bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")))
 }

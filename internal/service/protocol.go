@@ -28,6 +28,11 @@ func (s *Service) Protocol(ctx context.Context, id string, w io.Writer, tr, tr2 
 	if err != nil {
 		return nil, err
 	}
+	for _, ph := range cur.Record.Photos {
+		// Photos attached before their print form was kept get one now,
+		// for this protocol and every later one.
+		_ = s.PreparePrint(ctx, ph.SHA256)
+	}
 	postName := post.Name
 	if cur.Record.PostCode != post.Code {
 		postName = "" // a record from another post: its code is printed
@@ -39,5 +44,28 @@ func (s *Service) Protocol(ctx context.Context, id string, w io.Writer, tr, tr2 
 		PostName: postName,
 		Hash:     cur.Hash,
 		Photo:    func(sha string) ([]byte, error) { return s.Media(ctx, sha) },
+		Prepared: func(sha string) []byte {
+			form, _ := s.Store.PrintForm(ctx, sha)
+			return form
+		},
 	})
+}
+
+// PreparePrint makes and keeps the print form of a photo, once, so that
+// protocols place it without decoding the full-size original. A file that
+// is not a picture the protocol can print has none; the protocol then marks
+// its place.
+func (s *Service) PreparePrint(ctx context.Context, sha string) error {
+	if form, err := s.Store.PrintForm(ctx, sha); err != nil || form != nil {
+		return err
+	}
+	photo, err := s.Media(ctx, sha)
+	if err != nil {
+		return err
+	}
+	form, err := report.PrintForm(photo)
+	if err != nil {
+		return err
+	}
+	return s.PutPrintForm(ctx, sha, form)
 }

@@ -63,3 +63,25 @@ func (s *Store) Media(ctx context.Context, sha string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// PutPrintForm keeps the print form of the attachment sha.
+func (s *Store) PutPrintForm(ctx context.Context, sha string, form []byte) error {
+	if _, err := s.db.ExecContext(ctx, "INSERT INTO print_forms (sha256, data) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING", sha, form); err != nil {
+		return fmt.Errorf("keep print form of %s: %w", sha, err)
+	}
+	return nil
+}
+
+// PrintForm returns the print form of the attachment sha, or nil if none
+// was made.
+func (s *Store) PrintForm(ctx context.Context, sha string) ([]byte, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, "SELECT data FROM print_forms WHERE sha256 = ?", sha).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read print form of %s: %w", sha, err)
+	}
+	return data, nil
+}

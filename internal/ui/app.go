@@ -15,6 +15,7 @@ import (
 	"image"
 	"os"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -57,6 +58,9 @@ type App struct {
 	working screen
 	thumbs  map[string]image.Image // decoded photos by SHA-256
 	dialog  dialog.Dialog
+	// background counts work that uses the store off the UI goroutine
+	// (print forms of new photos); close waits for it.
+	background sync.WaitGroup
 }
 
 // screen is one view of the main window. Its state lives in the value, so it
@@ -113,6 +117,7 @@ func (a *App) close() {
 		f.flush()
 		f.stop()
 	}
+	a.background.Wait()
 	if a.svc != nil {
 		a.svc.Close()
 		a.svc = nil

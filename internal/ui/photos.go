@@ -38,6 +38,14 @@ func (f *formScreen) addPhoto(name string, data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// Scale it for print now, in the background, so that the protocol
+	// printed at the end of the inspection does not wait for it.
+	svc, ctx := f.a.svc, f.a.ctx
+	f.a.background.Add(1)
+	go func() {
+		defer f.a.background.Done()
+		svc.PreparePrint(ctx, sha)
+	}()
 	f.rec.Photos = append(f.rec.Photos, record.Photo{
 		SHA256: sha, Name: filepath.Base(name), MediaType: "image/" + format, Tag: "overview",
 		TakenBy: f.a.svc.Actor, TakenAt: time.Now().Truncate(time.Second),
