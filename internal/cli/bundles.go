@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/service"
 )
 
@@ -78,16 +79,8 @@ func (r *run) keysExport(args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
-	}
-	if err := f.Close(); err != nil {
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
+	if err := writeNew(*out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		return err
 	}
 	r.say("cli.keys.exported", "path", *out, "fingerprint", pk.Fingerprint())
 	return nil
@@ -361,18 +354,32 @@ func (r *run) receiptCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	var rc *bundle.Receipt
+	err = writeNew(*out, func(w io.Writer) (err error) {
+		rc, err = svc.Receipt(r.ctx, *post, w)
+		return err
+	})
 	if err != nil {
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
-	}
-	rc, err := svc.Receipt(r.ctx, *post, f)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: cerr}
-	}
-	if err != nil {
-		os.Remove(*out)
 		return err
 	}
 	r.say("cli.receipt.done", "path", *out, "post", rc.Post, "count", len(rc.Acknowledged), "sequence", fmt.Sprint(rc.LastSequence))
+	return nil
+}
+
+// writeNew creates the file path, which must not exist yet, with what write
+// writes; on any failure no file is left behind.
+func writeNew(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: cerr}
+	}
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
 	return nil
 }
