@@ -96,6 +96,22 @@ func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, con
 	return rows.Err()
 }
 
+// PendingCount is how many final versions of this device's records no
+// bundle carried yet.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	device, err := s.Meta(ctx, MetaDeviceID)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM versions v JOIN records r ON r.rid = v.rid
+		WHERE r.origin = ? AND v.status = 'final' AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)`, device).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count versions to export: %w", err)
+	}
+	return n, nil
+}
+
 // MediaExported reports whether a bundle already carried the attachment.
 func (s *Store) MediaExported(ctx context.Context, sha string) (bool, error) {
 	var one int

@@ -40,9 +40,15 @@ func TestExportCarriesEachFinalVersionOnce(t *testing.T) {
 	require.NoError(t, s.Save(ctx, a, "officer"))
 	require.NoError(t, s.Save(ctx, draft, "officer"))
 
+	pending, err := s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, pending, "drafts are not counted")
 	first := exportAll(t, s)
 	assert.Len(t, first, 1, "drafts stay at the post")
 	assert.Empty(t, exportAll(t, s), "nothing new")
+	pending, err = s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, pending)
 
 	a.Remarks = "version 2"
 	require.NoError(t, s.Save(ctx, a, "officer"))

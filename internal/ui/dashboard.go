@@ -6,10 +6,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store"
 )
 
@@ -23,6 +25,8 @@ func (d *dashboard) name() string { return navDashboard }
 // dashboardCounts are the numbers the dashboard shows.
 type dashboardCounts struct {
 	Today, Month, Drafts int
+	// NotExported counts final record versions no bundle carried yet.
+	NotExported int
 }
 
 // counts reads the dashboard's numbers as of now, in local time.
@@ -37,7 +41,10 @@ func (a *App) counts(now time.Time) (dashboardCounts, error) {
 	if c.Month, err = a.svc.Count(a.ctx, store.Filter{From: month, To: month.AddDate(0, 1, 0)}); err != nil {
 		return c, err
 	}
-	c.Drafts, err = a.svc.Count(a.ctx, store.Filter{Status: record.StatusDraft})
+	if c.Drafts, err = a.svc.Count(a.ctx, store.Filter{Status: record.StatusDraft}); err != nil {
+		return c, err
+	}
+	c.NotExported, err = a.svc.PendingCount(a.ctx)
 	return c, err
 }
 
@@ -74,6 +81,10 @@ func (d *dashboard) build() fyne.CanvasObject {
 		tile("ui.dash.month", c.Month, showFiltered(store.Filter{From: month, To: month.AddDate(0, 1, 0)})),
 		tile("ui.dash.drafts", c.Drafts, showFiltered(store.Filter{Status: record.StatusDraft})),
 	)
+	if post.Role == service.RolePost {
+		tiles.Layout = layout.NewGridLayoutWithColumns(4)
+		tiles.Add(tile("ui.dash.not_exported", c.NotExported, func() { a.navigate(navExport) }))
+	}
 	newBtn := widget.NewButtonWithIcon(a.T("ui.nav.new"), theme.ContentAddIcon(), func() { a.navigate(navNew) })
 	newBtn.Importance = widget.HighImportance
 	top := container.NewBorder(nil, nil, heading(a.T("ui.dash.title", "post", post.Name, "code", post.Code)), newBtn)

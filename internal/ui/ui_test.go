@@ -597,3 +597,21 @@ func TestKeyboardShortcuts(t *testing.T) {
 		t.Error("Esc left the dialog open")
 	}
 }
+
+func TestDashboardCountsWhatIsNotYetExported(t *testing.T) {
+	a := newApp(t)
+	addRecords(t, a, 12, time.Now().Add(-time.Hour)) // records 0 and 10 are final
+	a.show(newDashboard(a))
+	got := strings.Join(texts(a.Window()), "\n")
+	if !strings.Contains(got, "final records not yet exported") {
+		t.Fatalf("no not-exported tile on a post's dashboard:\n%s", got)
+	}
+	n, err := a.svc.PendingCount(a.ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("PendingCount = %d, %v; want 2", n, err)
+	}
+	c, err := a.counts(time.Now())
+	if err != nil || c.NotExported != 2 || c.Drafts != 10 {
+		t.Errorf("counts = %+v, %v", c, err)
+	}
+}
