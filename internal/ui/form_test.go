@@ -364,3 +364,26 @@ func TestRecordViewShowsEveryPartOfTheRecord(t *testing.T) {
 		t.Errorf("no Organisations card among %s", titles)
 	}
 }
+
+func TestRecordViewOpensAPhotoFullSize(t *testing.T) {
+	a := newApp(t)
+	f, err := os.Open("../../testdata/record.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	added, err := a.svc.AddJSON(a.ctx, f, "../../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.show(newRecordView(a, added[0].ID.String()))
+	before := len(a.fa.Driver().AllWindows())
+	test.Tap(button(t, a.Window(), "Full size"))
+	wins := a.fa.Driver().AllWindows()
+	if len(wins) != before+1 {
+		t.Fatalf("%d windows after opening the photo, want %d", len(wins), before+1)
+	}
+	if title := wins[len(wins)-1].Title(); title != "IMG_0412.jpg" {
+		t.Errorf("the photo window is titled %q", title)
+	}
+}

@@ -119,3 +119,18 @@ func (a *App) thumbnail(sha string) fyne.CanvasObject {
 	img.SetMinSize(fyne.NewSize(200, 150))
 	return img
 }
+
+// openPhoto shows a stored photo full size in a window of its own, so the
+// officer can read a serial number or a marking on it.
+func (a *App) openPhoto(ph record.Photo) {
+	title := ph.Name
+	if title == "" {
+		title = ph.SHA256[:12]
+	}
+	w := a.fa.NewWindow(title)
+	img := a.thumbnail(ph.SHA256).(*canvas.Image)
+	img.SetMinSize(fyne.NewSize(320, 240))
+	w.SetContent(img)
+	w.Resize(fyne.NewSize(1000, 700))
+	w.Show()
+}

@@ -235,7 +235,10 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 	filters := container.New(&columns{n: 5}, from, to, status, category, point)
 	head := container.NewGridWithColumns(5, bold(a.T("field.number")), bold(a.T("ui.records.when")), bold(a.T("field.crossing_point")),
 		bold(a.T("field.status")), bold(a.T("ui.records.pieces")))
-	return container.NewBorder(container.NewVBox(searchRow, filters, r.count, head), nil, nil, nil, r.list)
+	oldest := widget.NewCheck(a.T("ui.records.oldest_first"), func(on bool) { r.filter.Oldest = on; r.reload() })
+	oldest.Checked = r.filter.Oldest
+	countRow := container.NewBorder(nil, nil, r.count, oldest)
+	return container.NewBorder(container.NewVBox(searchRow, filters, countRow, head), nil, nil, nil, r.list)
 }
 
 func bold(s string) *widget.Label {

@@ -198,7 +198,8 @@ func (v *recordView) build() fyne.CanvasObject {
 			}
 			caption := widget.NewLabel(strings.TrimSpace(tag + " · " + ph.Name))
 			caption.Truncation = fyne.TextTruncateEllipsis
-			photos.Add(container.NewVBox(a.thumbnail(ph.SHA256), caption))
+			open := widget.NewButtonWithIcon(a.T("ui.photo.open"), theme.ZoomInIcon(), func() { a.openPhoto(ph) })
+			photos.Add(container.NewVBox(a.thumbnail(ph.SHA256), container.NewBorder(nil, nil, nil, open, caption)))
 		}
 		body.Add(widget.NewCard(a.T("ui.group.photos"), "", photos))
 	}

@@ -615,3 +615,26 @@ func TestDashboardCountsWhatIsNotYetExported(t *testing.T) {
 		t.Errorf("counts = %+v, %v", c, err)
 	}
 }
+
+func TestRecordsOldestFirst(t *testing.T) {
+	a := newApp(t)
+	now := time.Now()
+	addRecords(t, a, 5, now.Add(-time.Hour)) // an hour apart, newest first
+	r := newRecords(a)
+	a.show(r)
+	first := func() time.Time { return r.at(0).OccurredAt }
+	newest := first()
+	var box *widget.Check
+	walk(a.Window().Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Oldest first" {
+			box = c
+		}
+	})
+	if box == nil {
+		t.Fatal("no Oldest first check")
+	}
+	test.Tap(box)
+	if oldest := first(); !oldest.Before(newest) {
+		t.Errorf("oldest first shows %v before %v", oldest, newest)
+	}
+}
