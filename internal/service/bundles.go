@@ -71,8 +71,8 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 	}
 
 	// Count first, so an empty export writes nothing and progress has a total.
-	var total int
-	if err := s.PendingVersions(ctx, func(store.VersionRef, []byte) error { total++; return nil }); err != nil {
+	total, err := s.PendingCount(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if total == 0 {
