@@ -84,6 +84,9 @@ func (s *setupScreen) build() fyne.CanvasObject {
 		general.err,
 		container.NewHBox(start),
 	)
+	// The scroll fills the window and the form stands in its middle: a
+	// scroll inside a centring container would get only its own minimum
+	// size, a sliver, and hide the form.
 	w := container.NewGridWrap(fyne.NewSize(640, form.MinSize().Height), form)
-	return container.NewCenter(container.NewVScroll(w))
+	return container.NewVScroll(container.NewCenter(w))
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -432,6 +433,11 @@ func TestFirstRunSetup(t *testing.T) {
 	})
 	if len(entries) != 5 {
 		t.Fatalf("%d entries in the setup form, want 5", len(entries))
+	}
+	// The form is seen whole, not through a sliver of a scroll: the
+	// scroll fills the window.
+	if sc, ok := w.Content().(*container.Scroll); !ok || sc.Size().Height < w.Canvas().Size().Height/2 {
+		t.Errorf("the setup form is not in a scroll that fills the window: %T", w.Content())
 	}
 	test.Type(entries[0], "kz-x")
 	test.Tap(button(t, w, "Set up and start"))
