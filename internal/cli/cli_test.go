@@ -14,6 +14,7 @@ import (
 
 	"github.com/kordon/kordon/internal/cli"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
 )
@@ -371,4 +372,16 @@ func TestReportPrintsTheProtocol(t *testing.T) {
 	r = kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-9999", "--out", out)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "No record")
+}
+
+func TestInitTakesTheCrossingPoints(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	r := kordon(t, "", "--data", dir, "init", "--post", "KG-TOR", "--name", "Торугарт", "--points", "Торугарт (авто); Торугарт (грузовой) ;")
+	require.Equal(t, 0, r.code, r.stderr)
+	svc, err := service.Open(context.Background(), dir)
+	require.NoError(t, err)
+	defer svc.Close()
+	points, err := svc.Meta(context.Background(), service.MetaCrossingPoints)
+	require.NoError(t, err)
+	assert.Equal(t, "Торугарт (авто)\nТоругарт (грузовой)", points)
 }

@@ -23,6 +23,7 @@ func (r *run) initCmd(args []string) error {
 	name := fs.String("name", "", "")
 	office := fs.Bool("office", false, "")
 	agency := fs.String("agency", "", "")
+	points := fs.String("points", "", "")
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -33,7 +34,8 @@ func (r *run) initCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := service.Init(r.ctx, dir, service.Setup{PostCode: *post, PostName: *name, Office: *office, Agency: *agency})
+	svc, err := service.Init(r.ctx, dir, service.Setup{PostCode: *post, PostName: *name, Office: *office, Agency: *agency,
+		CrossingPoints: nonEmpty(strings.Split(*points, ";")...)})
 	if err != nil {
 		return err
 	}

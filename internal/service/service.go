@@ -73,6 +73,8 @@ type Setup struct {
 	Office bool
 	// Agency names the service the post belongs to, for protocols.
 	Agency string
+	// CrossingPoints are the post's crossing points, offered in the form.
+	CrossingPoints []string
 }
 
 // Init sets up a new data folder: the database, this device's identity and
@@ -114,6 +116,7 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 		MetaRole:           role,
 		MetaPlatform:       runtime.GOOS,
 		MetaAgency:         strings.TrimSpace(setup.Agency),
+		MetaCrossingPoints: strings.Join(setup.CrossingPoints, "\n"),
 	}); err != nil {
 		st.Close()
 		return nil, err
@@ -125,6 +128,12 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 const (
 	MetaRole     = "role" // "post" or "office"
 	MetaPlatform = "created_on"
+	// MetaCrossingPoints lists the post's crossing points, one a line.
+	MetaCrossingPoints = "crossing_points"
+	// MetaLang is the language the officers chose, e.g. "kk".
+	MetaLang        = "lang"
+	MetaOfficerName = "officer_name"
+	MetaOfficerRank = "officer_rank"
 )
 
 // Open opens a data folder that was set up with Init.

@@ -29,10 +29,10 @@ import (
 
 // Meta keys the desktop application keeps in the data folder.
 const (
-	MetaLang           = "lang"            // the officer's language code
-	MetaCrossingPoints = "crossing_points" // the post's crossing points, one a line
-	MetaOfficerName    = "officer_name"
-	MetaOfficerRank    = "officer_rank"
+	MetaLang           = service.MetaLang
+	MetaCrossingPoints = service.MetaCrossingPoints
+	MetaOfficerName    = service.MetaOfficerName
+	MetaOfficerRank    = service.MetaOfficerRank
 	// MetaUnsaved holds the JSON of a form whose changes are not yet in the
 	// store (a final record being edited, or a draft the store refused), so
 	// that a crash or power cut does not lose them.
