@@ -318,13 +318,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		if err != nil {
 			return err
 		}
-		err = b.Audit(func(line []byte) error {
-			var e store.AuditEntry
-			if err := json.Unmarshal(line, &e); err != nil {
-				return err
-			}
-			return im.Audit(ctx, m.DeviceID, e.Seq, line)
-		})
+		err = b.Audit(func(line []byte) error { return im.Audit(ctx, m.DeviceID, line) })
 		if err != nil {
 			return err
 		}

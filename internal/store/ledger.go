@@ -500,27 +500,58 @@ func (im *Importer) Media(ctx context.Context, data []byte) error {
 	return err
 }
 
-// Audit keeps one audit entry of another device, as its bundle carried it.
-// The same entry again is ignored; another entry under the same number is
-// a conflict.
-func (im *Importer) Audit(ctx context.Context, origin string, seq int64, entry []byte) error {
-	res, err := im.b.exec(ctx, "INSERT INTO remote_audit (origin, seq, entry) VALUES (?, ?, ?) ON CONFLICT (origin, seq) DO NOTHING", origin, seq, entry)
-	if err != nil {
-		return fmt.Errorf("keep remote audit entry: %w", err)
+// Audit keeps one audit entry of another device, as its bundle carried
+// it. The entry must hash to its own hash and link to the entries of that
+// device already held (the one before it and the one after), so a history
+// rewritten at the post is refused here; the same entry again is ignored.
+func (im *Importer) Audit(ctx context.Context, origin string, entry []byte) error {
+	var e AuditEntry
+	dec := json.NewDecoder(bytes.NewReader(entry))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil || e.Seq < 1 || e.computeHash() != e.Hash {
+		return newError(ErrConflict, err, "what", fmt.Sprintf("audit %d", e.Seq))
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
+	held := func(seq int64) (*AuditEntry, error) {
+		st, err := im.b.stmt(ctx, "SELECT entry FROM remote_audit WHERE origin = ? AND seq = ?")
+		if err != nil {
+			return nil, err
+		}
+		var raw []byte
+		err = st.QueryRowContext(ctx, origin, seq).Scan(&raw)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read remote audit: %w", err)
+		}
+		var h AuditEntry
+		if err := json.Unmarshal(raw, &h); err != nil {
+			return nil, fmt.Errorf("read remote audit %d: %w", seq, err)
+		}
+		return &h, nil
+	}
+	same, err := held(e.Seq)
+	switch {
+	case err != nil:
+		return err
+	case same != nil && same.Hash == e.Hash:
 		return nil
+	case same != nil:
+		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", e.Seq))
 	}
-	st, err := im.b.stmt(ctx, "SELECT entry FROM remote_audit WHERE origin = ? AND seq = ?")
+	before, err := held(e.Seq - 1)
 	if err != nil {
 		return err
 	}
-	var have []byte
-	if err := st.QueryRowContext(ctx, origin, seq).Scan(&have); err != nil {
-		return fmt.Errorf("read remote audit: %w", err)
+	after, err := held(e.Seq + 1)
+	if err != nil {
+		return err
 	}
-	if !bytes.Equal(have, entry) {
-		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", seq))
+	if (before != nil && before.Hash != e.Prev) || (after != nil && after.Prev != e.Hash) || (e.Seq == 1 && e.Prev != "") {
+		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", e.Seq))
+	}
+	if _, err := im.b.exec(ctx, "INSERT INTO remote_audit (origin, seq, entry) VALUES (?, ?, ?)", origin, e.Seq, entry); err != nil {
+		return fmt.Errorf("keep remote audit entry: %w", err)
 	}
 	return nil
 }

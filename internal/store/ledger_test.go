@@ -155,3 +155,52 @@ func TestTrustAndRevoke(t *testing.T) {
 	assert.ErrorIs(t, err, store.ErrNotFound)
 	require.NoError(t, s.Verify(ctx))
 }
+
+func TestImportedAuditMustLinkToWhatTheOfficeHolds(t *testing.T) {
+	post, _ := open(t)
+	for i := 0; i < 4; i++ {
+		require.NoError(t, post.Save(ctx, sample(), "officer"))
+	}
+	var lines [][]byte
+	require.NoError(t, post.AuditSince(ctx, 1, func(e store.AuditEntry) error {
+		b, err := json.Marshal(e)
+		lines = append(lines, b)
+		return err
+	}))
+	require.Len(t, lines, 4)
+	office, dir := open(t)
+	require.NoError(t, office.SetMeta(ctx, map[string]string{store.MetaDeviceID: "office"}))
+	keep := func(ls ...[]byte) error {
+		return office.Import(ctx, "analyst", func(im *store.Importer) error {
+			for _, l := range ls {
+				if err := im.Audit(ctx, "device-A", l); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	require.NoError(t, keep(lines[0], lines[1]))
+	require.NoError(t, keep(lines[3]), "a later entry may arrive before the one it follows")
+	require.NoError(t, keep(lines[1], lines[2]), "and the gap fills, linking both ways")
+
+	// A history rewritten at the post: entry 3 changed and its hash made
+	// again, so it no longer links to what the office holds.
+	before := storetest.Dump(t, dir)
+	var e store.AuditEntry
+	require.NoError(t, json.Unmarshal(lines[2], &e))
+	e.Actor = "someone else"
+	forged, _ := json.Marshal(e)
+	assert.ErrorIs(t, keep(forged), store.ErrConflict, "its hash no longer matches its content")
+
+	post2, _ := open(t)
+	for i := 0; i < 5; i++ {
+		require.NoError(t, post2.Save(ctx, sample(), "officer"))
+	}
+	require.NoError(t, post2.AuditSince(ctx, 5, func(e store.AuditEntry) error {
+		b, _ := json.Marshal(e)
+		assert.ErrorIs(t, keep(b), store.ErrConflict, "a rewritten chain does not link to the entry the office holds")
+		return nil
+	}))
+	assert.Equal(t, before, storetest.Dump(t, dir))
+}
