@@ -94,6 +94,7 @@ func exportSetup(b *testing.B) (post, office *service.Service) {
 		for j := range batch {
 			batch[j] = g.Record(10)
 			batch[j].Status = record.StatusFinal
+			batch[j].Training = false // training records are never exported
 			batch[j].Origin = device
 		}
 		if err := post.Add(ctx, batch, "bench"); err != nil {
@@ -221,7 +222,7 @@ func exportSetup1GB(b *testing.B) (post, office *service.Service) {
 	photo := make([]byte, 2<<20)
 	for i := 0; i < 100; i++ {
 		in := g.Record(3)
-		in.Status, in.Origin = record.StatusFinal, device
+		in.Status, in.Origin, in.Training = record.StatusFinal, device, false
 		var media [][]byte
 		for j := 0; j < 5; j++ {
 			for k := 0; k+8 <= len(photo); k += 8 {

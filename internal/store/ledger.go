@@ -70,14 +70,15 @@ type VersionRef struct {
 }
 
 // PendingVersions calls fn, oldest first, with every final version of this
-// device's records that no bundle carried yet, as stored.
+// device's records that no bundle carried yet, as stored. Training records
+// stay where they were made.
 func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, content []byte) error) error {
 	device, err := s.Meta(ctx, MetaDeviceID)
 	if err != nil {
 		return err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT v.rid, r.id, v.version, v.content FROM versions v JOIN records r ON r.rid = v.rid
-		WHERE r.origin = ? AND v.status = 'final' AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)
+		WHERE r.origin = ? AND v.status = 'final' AND r.training = 0 AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)
 		ORDER BY v.rid, v.version`, device)
 	if err != nil {
 		return fmt.Errorf("read versions to export: %w", err)
@@ -97,7 +98,7 @@ func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, con
 }
 
 // PendingCount is how many final versions of this device's records no
-// bundle carried yet.
+// bundle carried yet (training records left out, as PendingVersions does).
 func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	device, err := s.Meta(ctx, MetaDeviceID)
 	if err != nil {
@@ -105,7 +106,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	}
 	var n int
 	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM versions v JOIN records r ON r.rid = v.rid
-		WHERE r.origin = ? AND v.status = 'final' AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)`, device).Scan(&n)
+		WHERE r.origin = ? AND v.status = 'final' AND r.training = 0 AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)`, device).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count versions to export: %w", err)
 	}

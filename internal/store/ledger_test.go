@@ -37,14 +37,17 @@ func TestExportCarriesEachFinalVersionOnce(t *testing.T) {
 	a := sample()
 	draft := sample()
 	draft.Status = record.StatusDraft
+	training := sample()
+	training.Training = true
 	require.NoError(t, s.Save(ctx, a, "officer"))
 	require.NoError(t, s.Save(ctx, draft, "officer"))
+	require.NoError(t, s.Save(ctx, training, "officer"))
 
 	pending, err := s.PendingCount(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 1, pending, "drafts are not counted")
+	assert.Equal(t, 1, pending, "drafts and training records are not counted")
 	first := exportAll(t, s)
-	assert.Len(t, first, 1, "drafts stay at the post")
+	assert.Len(t, first, 1, "drafts and training records stay at the post")
 	assert.Empty(t, exportAll(t, s), "nothing new")
 	pending, err = s.PendingCount(ctx)
 	require.NoError(t, err)
