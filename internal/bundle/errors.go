@@ -1,53 +1,14 @@
 package bundle
 
 import (
-	"fmt"
-	"strings"
+	"github.com/kordon/kordon/internal/fault"
 )
 
 // Error is a refusal: a bundle, key file or receipt that is not accepted, or
 // an export that cannot be made. Kind is the sentinel it is an instance of,
 // so errors.Is(err, ErrTampered) works; Key and Args are the catalog message
 // (bundle.err.*) and its placeholders, which the user interface translates.
-type Error struct {
-	// Kind is the sentinel this error is an instance of; nil for the
-	// sentinels themselves.
-	Kind *Error
-	// Key is the catalog key of the message.
-	Key string
-	// Args are name/value pairs for the message's placeholders.
-	Args []any
-	// Err is the underlying cause, if any.
-	Err error
-}
-
-// Error returns a plain English form for logs; users see the catalog's.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Key)
-	for i := 0; i+1 < len(e.Args); i += 2 {
-		fmt.Fprintf(&b, " %v=%v", e.Args[i], e.Args[i+1])
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
-}
-
-// Unwrap returns the underlying cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is the sentinel e is an instance of.
-func (e *Error) Is(target error) bool {
-	return e.Kind != nil && target == error(e.Kind)
-}
-
-// MessageKey is the catalog key of the message.
-func (e *Error) MessageKey() string { return e.Key }
-
-// MessageArgs are the message's placeholders as name/value pairs.
-func (e *Error) MessageArgs() []any { return e.Args }
+type Error = fault.Error
 
 // Sentinels: the kinds of refusal. Test with errors.Is; each also has a
 // general message of its own.

@@ -11,6 +11,9 @@ import (
 
 // Error is a failure the user can act on.
 type Error struct {
+	// Kind, if set, is the sentinel this failure is an instance of, when
+	// its own Key is a more specific message than the sentinel's.
+	Kind *Error
 	// Key is the catalog key of the message.
 	Key string
 	// Args are the message's placeholders as name/value pairs.
@@ -43,11 +46,12 @@ func (e *Error) MessageKey() string { return e.Key }
 // MessageArgs are the message's placeholders.
 func (e *Error) MessageArgs() []any { return e.Args }
 
-// Is matches errors with the same key, so callers test against sentinels
-// such as store.ErrNotFound with errors.Is.
+// Is matches the sentinel e is an instance of (Kind), or one with the same
+// key, so callers test against sentinels such as store.ErrNotFound or
+// bundle.ErrTampered with errors.Is.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Key == e.Key
+	return ok && (t == e.Kind || t.Key == e.Key)
 }
 
 // New returns a failure of the same kind as sentinel, with its own cause

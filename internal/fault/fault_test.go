@@ -23,3 +23,11 @@ func TestErrorsMatchTheirSentinelAndKeepTheirCause(t *testing.T) {
 	assert.Equal(t, []any{"id", "42"}, f.MessageArgs())
 	assert.Equal(t, "open record: store.err.not_found id=42: EOF", err.Error())
 }
+
+func TestErrorsMatchTheKindTheyAreAnInstanceOf(t *testing.T) {
+	tampered := &fault.Error{Key: "bundle.err.kind.tampered"}
+	err := &fault.Error{Kind: tampered, Key: "bundle.err.entry_changed", Args: []any{"file", "records.ndjson"}}
+	assert.ErrorIs(t, err, tampered)
+	assert.NotErrorIs(t, err, &fault.Error{Key: "bundle.err.kind.malformed"})
+	assert.Equal(t, "bundle.err.entry_changed", err.MessageKey())
+}
