@@ -15,22 +15,10 @@ import (
 )
 
 func (r *run) keysCmd(args []string) error {
-	if len(args) == 0 {
-		return usagef("cli.err.args", "command", "keys")
-	}
-	switch args[0] {
-	case "show":
-		return r.keysShow(args[1:])
-	case "export":
-		return r.keysExport(args[1:])
-	case "trust":
-		return r.keysTrust(args[1:])
-	case "revoke":
-		return r.keysRevoke(args[1:])
-	case "list":
-		return r.keysList(args[1:])
-	}
-	return usagef("cli.err.unknown_command", "command", "keys "+args[0])
+	return r.dispatch("keys", args, map[string]func(*run, []string) error{
+		"show": (*run).keysShow, "export": (*run).keysExport, "trust": (*run).keysTrust,
+		"revoke": (*run).keysRevoke, "list": (*run).keysList,
+	})
 }
 
 func (r *run) keysShow(args []string) error {

@@ -169,6 +169,18 @@ func printUsage(w io.Writer, tr *i18n.Translator) {
 	fmt.Fprintln(w, tr.T("cli.globals"))
 }
 
+// dispatch runs the subcommand of command that args name.
+func (r *run) dispatch(command string, args []string, subs map[string]func(*run, []string) error) error {
+	if len(args) == 0 {
+		return usagef("cli.err.args", "command", command)
+	}
+	sub, ok := subs[args[0]]
+	if !ok {
+		return usagef("cli.err.unknown_command", "command", command+" "+args[0])
+	}
+	return sub(r, args[1:])
+}
+
 // flags makes a flag set for a subcommand whose problems are usage errors.
 func (r *run) flags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)

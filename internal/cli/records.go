@@ -49,18 +49,9 @@ func (r *run) initCmd(args []string) error {
 }
 
 func (r *run) recordCmd(args []string) error {
-	if len(args) == 0 {
-		return usagef("cli.err.args", "command", "record")
-	}
-	switch args[0] {
-	case "add":
-		return r.recordAdd(args[1:])
-	case "list":
-		return r.recordList(args[1:])
-	case "show":
-		return r.recordShow(args[1:])
-	}
-	return usagef("cli.err.unknown_command", "command", "record "+args[0])
+	return r.dispatch("record", args, map[string]func(*run, []string) error{
+		"add": (*run).recordAdd, "list": (*run).recordList, "show": (*run).recordShow,
+	})
 }
 
 func (r *run) recordAdd(args []string) error {
