@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/safefile"
 )
 
 // Options describe the bundle [Create] writes.
@@ -83,22 +83,22 @@ const (
 // leaves no file under the final name. A Writer is not safe for concurrent
 // use.
 type Writer struct {
-	path, tmp string
-	file      *os.File
-	buf       *bufio.Writer
-	count     *countingWriter
-	enc       io.WriteCloser // age encryption, nil for a plain bundle
-	zw        *zip.Writer
-	key       *SigningKey
-	m         Manifest
-	lim       Limits
-	phase     int
-	cur       *entry // the entry being written, nil between entries
-	media     map[string]bool
-	entries   int
-	copyBuf   []byte
-	err       error // sticky: the bundle cannot be finished
-	closed    bool
+	path    string
+	file    *safefile.File
+	buf     *bufio.Writer
+	count   *countingWriter
+	enc     io.WriteCloser // age encryption, nil for a plain bundle
+	zw      *zip.Writer
+	key     *SigningKey
+	m       Manifest
+	lim     Limits
+	phase   int
+	cur     *entry // the entry being written, nil between entries
+	media   map[string]bool
+	entries int
+	copyBuf []byte
+	err     error // sticky: the bundle cannot be finished
+	closed  bool
 }
 
 // entry is the zip entry being written.
@@ -129,9 +129,6 @@ func Create(path string, opts Options) (*Writer, error) {
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("bundle: create %s: %w", path, err)
 	}
-	if err := refuseExisting(path); err != nil {
-		return nil, err
-	}
 	created := opts.Created
 	if created.IsZero() {
 		created = time.Now()
@@ -144,13 +141,12 @@ func Create(path string, opts Options) (*Writer, error) {
 	if level == 0 {
 		level = flate.BestSpeed
 	}
-	tmp := path + partialSuffix
-	f, err := createPartial(tmp, 0o600)
+	f, err := safefile.Create(path, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("bundle: %w", err)
+		return nil, existsError(path, fmt.Errorf("bundle: %w", err))
 	}
 	w := &Writer{
-		path: path, tmp: tmp, file: f,
+		path: path, file: f,
 		buf: bufio.NewWriterSize(f, 1<<20),
 		lim: DefaultLimits(),
 		m: Manifest{
@@ -409,17 +405,15 @@ func (w *Writer) seal() (*Result, error) {
 		}
 	}
 	if err := w.buf.Flush(); err != nil {
-		return nil, fmt.Errorf("bundle: write %s: %w", w.tmp, err)
+		return nil, fmt.Errorf("bundle: write %s: %w", w.path, err)
 	}
 	if w.count.n > w.lim.MaxFileSize {
 		return nil, refuse(ErrTooLarge, "bundle.err.file_too_large", nil, "path", w.path, "size", w.count.n, "limit", w.lim.MaxFileSize)
 	}
 	file := w.file
 	w.file = nil
-	if err := commit(file, w.tmp, w.path); err != nil {
-		file.Close()
-		os.Remove(w.tmp)
-		return nil, fmt.Errorf("bundle: %w", err)
+	if err := file.Commit(); err != nil {
+		return nil, existsError(w.path, fmt.Errorf("bundle: %w", err))
 	}
 	return &Result{Path: w.path, Manifest: w.m, ManifestHash: hashHex(raw), Size: w.count.n}, nil
 }
@@ -434,10 +428,10 @@ func (w *Writer) Abort() error {
 	if w.file == nil {
 		return nil
 	}
-	w.file.Close()
+	err := w.file.Abort()
 	w.file = nil
-	if err := os.Remove(w.tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("bundle: remove %s: %w", w.tmp, err)
+	if err != nil {
+		return fmt.Errorf("bundle: %w", err)
 	}
 	return nil
 }
