@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -38,18 +39,26 @@ func (e *AuditEntry) computeHash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Audit returns the audit entries of one record, oldest first.
-func (s *Store) Audit(ctx context.Context, recordID string) ([]AuditEntry, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit WHERE record_id = ? ORDER BY seq", recordID)
+// Audit returns the audit entries of one record (see Ref), oldest first.
+func (s *Store) Audit(ctx context.Context, ref string) ([]AuditEntry, error) {
+	rid, err := s.rid(ctx, ref)
 	if err != nil {
-		return nil, fmt.Errorf("read audit of %s: %w", recordID, err)
+		return nil, err
+	}
+	var origin, id string
+	if err := s.db.QueryRowContext(ctx, "SELECT origin, id FROM records WHERE rid = ?", rid).Scan(&origin, &id); err != nil {
+		return nil, fmt.Errorf("read audit of %s: %w", ref, classify(err, s.path))
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit WHERE record_id IN (?, ?) ORDER BY seq", id, Ref(origin, id))
+	if err != nil {
+		return nil, fmt.Errorf("read audit of %s: %w", ref, classify(err, s.path))
 	}
 	defer rows.Close()
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
 		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash, &e.Prev, &e.Hash); err != nil {
-			return nil, fmt.Errorf("read audit of %s: %w", recordID, err)
+			return nil, fmt.Errorf("read audit of %s: %w", ref, err)
 		}
 		out = append(out, e)
 	}
@@ -60,13 +69,43 @@ func broken(seq int64, reason string) error {
 	return &Error{Key: ErrAuditBroken.Key, Args: []any{"seq", seq, "reason", reason}}
 }
 
+// IntegrityCheck runs SQLite's own check of every page and index of the
+// database, and returns ErrDamaged naming the first problems it reports.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA integrity_check(10)")
+	if err != nil {
+		return classify(err, s.path)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return classify(err, s.path)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return classify(err, s.path)
+	}
+	if len(problems) > 0 {
+		return newError(ErrDamaged, nil, "path", s.path, "detail", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
 // Verify checks the whole store against its audit chain: every entry links
 // to the one before and hashes to its stored hash, entries are numbered
 // without gaps, every stored version matches its content hash and the last
 // audit entry written for it, and the deleted records are exactly those the
-// chain deleted. It returns nil or an ErrAuditBroken naming the first
-// problem found.
+// chain deleted. SQLite's integrity check runs first. It returns nil, an
+// ErrDamaged, or an ErrAuditBroken naming the first problem found.
 func (s *Store) Verify(ctx context.Context) error {
+	if err := s.IntegrityCheck(ctx); err != nil {
+		return err
+	}
 	type key struct {
 		id      string
 		version int
@@ -110,21 +149,27 @@ func (s *Store) Verify(ctx context.Context) error {
 		return fmt.Errorf("read audit: %w", err)
 	}
 
-	vrows, err := s.db.QueryContext(ctx, "SELECT r.id, r.deleted, v.version, v.hash, v.content FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version")
+	vrows, err := s.db.QueryContext(ctx, "SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version")
 	if err != nil {
 		return fmt.Errorf("read versions: %w", err)
 	}
 	defer vrows.Close()
 	for vrows.Next() {
-		var id, hash string
+		var id, origin, hash string
 		var del bool
 		var version int
 		var content []byte
-		if err := vrows.Scan(&id, &del, &version, &hash, &content); err != nil {
+		if err := vrows.Scan(&id, &origin, &del, &version, &hash, &content); err != nil {
 			return fmt.Errorf("read versions: %w", err)
 		}
 		where := fmt.Sprintf("record %s version %d", id, version)
-		switch logged, ok := last[key{id, version}]; {
+		// Imports name the record with its origin; the folder's own
+		// records, and imports before ids could be shared, by id alone.
+		logged, ok := last[key{Ref(origin, id), version}]
+		if !ok {
+			logged, ok = last[key{id, version}]
+		}
+		switch {
 		case SHA256(content) != hash:
 			return broken(0, where+": content changed")
 		case !ok:

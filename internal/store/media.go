@@ -35,16 +35,12 @@ func (b *batch) requireMedia(ctx context.Context, sha string) error {
 // PutMedia stores an attachment and returns its SHA-256 address. Storing the
 // same bytes again is a no-op.
 func (s *Store) PutMedia(ctx context.Context, data []byte) (string, error) {
-	b, err := s.begin(ctx, "")
-	if err != nil {
-		return "", err
-	}
-	defer b.rollback()
-	sha, err := b.putMedia(ctx, data)
-	if err != nil {
-		return "", err
-	}
-	return sha, b.commit()
+	var sha string
+	err := s.update(ctx, "", func(b *batch) (err error) {
+		sha, err = b.putMedia(ctx, data)
+		return err
+	})
+	return sha, err
 }
 
 // Media returns an attachment's bytes, after checking they still hash to

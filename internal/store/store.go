@@ -12,8 +12,10 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -32,6 +34,14 @@ import (
 // FileName is the database file inside a data folder.
 const FileName = "kordon.db"
 
+// ApplicationID marks a Kordon database in its SQLite header ("KORD"), so a
+// database of another program is told apart before anything is written.
+const ApplicationID = 0x4B4F5244
+
+// DefaultBusyWait is how long a write waits for another Kordon that is
+// writing to the same database (an import is one long transaction).
+const DefaultBusyWait = 10 * time.Minute
+
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
@@ -41,9 +51,17 @@ type Store struct {
 	path string
 	now  func() time.Time
 
+	readOnly   bool // opened for reading only
+	fallbackRO bool // open read-only when the folder cannot be written
+	create     bool // make the database if there is none
+	busyWait   time.Duration
+	busyMillis int
+	onBusy     func()
+
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
 	device string // this folder's device id, once read
+	post   string // and its post code
 }
 
 // Error is a failure the user can act on, with a catalog key for its message.
@@ -52,9 +70,17 @@ type Error = fault.Error
 // Sentinels for errors.Is.
 var (
 	ErrNewerSchema    = &Error{Key: "store.err.newer_schema"}
+	ErrOlderSchema    = &Error{Key: "store.err.older_schema"}
 	ErrNotDatabase    = &Error{Key: "store.err.not_database"}
+	ErrEmptyDatabase  = &Error{Key: "store.err.empty_database"}
+	ErrForeignDB      = &Error{Key: "store.err.foreign_database"}
+	ErrDamaged        = &Error{Key: "store.err.damaged"}
 	ErrUnwritable     = &Error{Key: "store.err.unwritable"}
+	ErrReadOnly       = &Error{Key: "store.err.read_only"}
+	ErrDiskFull       = &Error{Key: "store.err.disk_full"}
+	ErrBusy           = &Error{Key: "store.err.busy"}
 	ErrNotFound       = &Error{Key: "store.err.not_found"}
+	ErrAmbiguous      = &Error{Key: "store.err.ambiguous"}
 	ErrExists         = &Error{Key: "store.err.exists"}
 	ErrDeleted        = &Error{Key: "store.err.deleted"}
 	ErrNumberTaken    = &Error{Key: "store.err.number_taken"}
@@ -76,37 +102,83 @@ type Option func(*Store)
 // WithClock makes the store read the time from now (tests).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
+// ReadOnly opens the database for reading only: nothing is created,
+// migrated or written, and every write is refused with ErrReadOnly.
+func ReadOnly() Option { return func(s *Store) { s.readOnly = true } }
+
+// ReadOnlyIfUnwritable opens an existing database read-only when its
+// folder cannot be written (a write-protected stick, a folder shared
+// read-only), instead of refusing it. For commands that only read.
+func ReadOnlyIfUnwritable() Option { return func(s *Store) { s.fallbackRO = true } }
+
+// NoCreate refuses a folder without a database (ErrNotInitialized)
+// instead of making a new one.
+func NoCreate() Option { return func(s *Store) { s.create = false } }
+
+// WithBusyWait sets how long a write waits for another program writing to
+// the same database, and calls notice once when it starts waiting, so the
+// user is told ("another Kordon is writing; waiting…").
+func WithBusyWait(wait time.Duration, notice func()) Option {
+	return func(s *Store) { s.busyWait, s.onBusy = wait, notice }
+}
+
+// WithBusyTimeout sets SQLite's own wait for a lock before a write is
+// counted as waiting (tests make it short).
+func WithBusyTimeout(d time.Duration) Option {
+	return func(s *Store) { s.busyMillis = int(d / time.Millisecond) }
+}
+
 // Open opens the database in the data folder dir, creating the folder and the
 // database if needed, and brings the schema up to date. A database made by a
-// newer Kordon, or a file that is not a Kordon database, is refused and left
-// untouched.
+// newer Kordon, an empty file, a file that is not a database and the
+// database of another program are refused and left untouched.
 func Open(dir string, opts ...Option) (*Store, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, newError(ErrUnwritable, err, "path", dir)
+	s := &Store{path: filepath.Join(dir, FileName), now: time.Now, create: true,
+		busyWait: DefaultBusyWait, busyMillis: 5000, stmts: map[string]*sql.Stmt{}}
+	for _, o := range opts {
+		o(s)
 	}
-	path := filepath.Join(dir, FileName)
-	if err := checkHeader(path); err != nil {
-		return nil, err
-	}
-	if err := checkWritable(dir); err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", dsn(path))
+	exists, err := checkFile(s.path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
+	}
+	if !exists && (s.readOnly || !s.create) {
+		return nil, newError(ErrNotInitialized, nil, "path", dir)
+	}
+	if !s.readOnly {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, newError(ErrUnwritable, err, "path", dir)
+		}
+		if err := checkWritable(dir, s.path, exists); err != nil {
+			if !exists || !s.fallbackRO {
+				return nil, err
+			}
+			s.readOnly = true
+		}
+	}
+	if exists {
+		if err := checkKordon(s.path); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open("sqlite", s.dsn(writable(dir)))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", s.path, err)
 	}
 	// SQLite allows one writer; readers run beside it in WAL mode.
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
-	s := &Store{db: db, path: path, now: time.Now, stmts: map[string]*sql.Stmt{}}
-	for _, o := range opts {
-		o(s)
+	s.db = db
+	if s.readOnly {
+		err = s.checkSchema(context.Background())
+	} else {
+		err = s.migrate(context.Background())
 	}
-	if err := s.migrate(context.Background()); err != nil {
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -114,14 +186,28 @@ func Open(dir string, opts ...Option) (*Store, error) {
 }
 
 // dsn builds the connection string: per-connection settings belong here, so
-// every pooled connection gets them.
-func dsn(path string) string {
+// every pooled connection gets them. A read-only database in a folder that
+// cannot be written, with no write-ahead log left behind, is opened
+// immutable: SQLite then needs no lock files beside it.
+func (s *Store) dsn(dirWritable bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "busy_timeout(5000)")
-	q.Set("_txlock", "immediate")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", s.busyMillis))
+	if s.readOnly {
+		q.Set("mode", "ro")
+		if _, err := os.Stat(s.path + "-wal"); !dirWritable && errors.Is(err, fs.ErrNotExist) {
+			q.Set("immutable", "1")
+		}
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Set("_txlock", "immediate")
+	}
+	return fileURI(s.path, q)
+}
+
+// fileURI is SQLite's file: URI of path with the query q.
+func fileURI(path string, q url.Values) string {
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // a Windows drive path: file:/C:/…
@@ -129,38 +215,120 @@ func dsn(path string) string {
 	return "file:" + (&url.URL{Path: p}).EscapedPath() + "?" + q.Encode()
 }
 
-// checkHeader refuses an existing file that is not an SQLite database before
-// SQLite gets a chance to touch it.
-func checkHeader(path string) error {
+// SQLite's database header: its magic string, and where the user version and
+// the application id are kept (big-endian).
+const (
+	headerMagic   = "SQLite format 3\x00"
+	headerSize    = 100
+	userVersionAt = 60
+	appIDAt       = 68
+)
+
+// checkFile looks at the database file before SQLite gets a chance to touch
+// it. It reports whether there is one, and refuses an empty file, one that is
+// not an SQLite database, and one whose header names another program.
+func checkFile(path string) (bool, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return false, nil
 	}
+	if err != nil {
+		return false, newError(ErrUnwritable, err, "path", path)
+	}
+	defer f.Close()
+	head := make([]byte, headerSize)
+	n, err := io.ReadFull(f, head)
+	switch {
+	case n == 0 && (err == nil || errors.Is(err, io.EOF)):
+		return true, newError(ErrEmptyDatabase, nil, "path", path)
+	case n < headerSize || string(head[:len(headerMagic)]) != headerMagic:
+		return true, newError(ErrNotDatabase, nil, "path", path)
+	}
+	if id := binary.BigEndian.Uint32(head[appIDAt:]); id != 0 && id != ApplicationID {
+		return true, newError(ErrForeignDB, nil, "path", path)
+	}
+	return true, nil
+}
+
+// checkKordon makes sure an SQLite database is Kordon's. Its header names
+// Kordon; or, written before Kordon marked its databases (or with the mark
+// still in the write-ahead log), it has Kordon's tables. It reads through a
+// read-only connection, so a foreign database is left as it was.
+func checkKordon(path string) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return newError(ErrUnwritable, err, "path", path)
 	}
-	defer f.Close()
-	head := make([]byte, 16)
-	n, _ := f.Read(head)
-	if n == 0 {
-		return nil // an empty file becomes a database
+	head := make([]byte, headerSize)
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil {
+		return newError(ErrNotDatabase, err, "path", path)
 	}
-	if n < 16 || string(head) != "SQLite format 3\x00" {
-		return newError(ErrNotDatabase, nil, "path", path)
+	if binary.BigEndian.Uint32(head[appIDAt:]) == ApplicationID {
+		return nil
+	}
+	// With no write-ahead log beside it, the file is all there is: read it
+	// immutable, so SQLite makes no lock files either.
+	q := url.Values{}
+	q.Set("mode", "ro")
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		q.Set("immutable", "1")
+	}
+	db, err := sql.Open("sqlite", fileURI(path, q))
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer db.Close()
+	var appID, version, tables int
+	err = db.QueryRow("PRAGMA application_id").Scan(&appID)
+	if err == nil {
+		err = db.QueryRow("PRAGMA user_version").Scan(&version)
+	}
+	if err == nil {
+		err = db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('meta', 'records', 'versions', 'audit')").Scan(&tables)
+	}
+	switch {
+	case err != nil:
+		return classify(err, path)
+	case appID == ApplicationID:
+		return nil
+	case appID != 0 || version < 1 || tables != 4:
+		return newError(ErrForeignDB, nil, "path", path)
 	}
 	return nil
 }
 
-// checkWritable fails early, with a clear message, when the folder is read-only.
-func checkWritable(dir string) error {
+// checkWritable fails early, with a clear message, when the folder or the
+// database cannot be written.
+func checkWritable(dir, path string, exists bool) error {
+	if !writable(dir) {
+		return newError(ErrUnwritable, nil, "path", dir)
+	}
+	if exists {
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return newError(ErrUnwritable, err, "path", path)
+		}
+		f.Close()
+	}
+	return nil
+}
+
+// writable reports whether a file can be made in dir.
+func writable(dir string) bool {
 	f, err := os.CreateTemp(dir, ".kordon-write-check-*")
 	if err != nil {
-		return newError(ErrUnwritable, err, "path", dir)
+		return false
 	}
 	name := f.Name()
 	f.Close()
-	return os.Remove(name)
+	os.Remove(name)
+	return true
 }
+
+// ReadOnly reports whether the store was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
@@ -229,6 +397,22 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
+// checkSchema makes sure a database opened read-only has exactly the
+// schema this program reads.
+func (s *Store) checkSchema(ctx context.Context) error {
+	var have int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return classify(err, s.path)
+	}
+	switch want := SchemaVersion(); {
+	case have > want:
+		return newError(ErrNewerSchema, nil, "path", s.path, "have", have, "want", want)
+	case have < want:
+		return newError(ErrOlderSchema, nil, "path", s.path)
+	}
+	return nil
+}
+
 // migrate applies the migrations the database lacks, each in its own
 // transaction together with its user_version.
 func (s *Store) migrate(ctx context.Context) error {
@@ -238,10 +422,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	var have int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		if strings.Contains(err.Error(), "not a database") {
-			return newError(ErrNotDatabase, err, "path", s.path)
-		}
-		return newError(ErrUnwritable, err, "path", s.path)
+		return classify(err, s.path)
 	}
 	if have > len(ms) {
 		return newError(ErrNewerSchema, nil, "path", s.path, "have", have, "want", len(ms))
@@ -251,21 +432,49 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return newError(ErrUnwritable, err, "path", s.path)
+		if err := s.runMigration(ctx, m, string(body)); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
+	}
+	return nil
+}
+
+// runMigration applies one migration in one transaction. A migration that
+// rebuilds a table says so with "-- kordon: rebuild" on its first line: it
+// runs with foreign keys off (SQLite's way to alter a table) and must leave
+// no dangling reference behind.
+func (s *Store) runMigration(ctx context.Context, m migration, body string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return classify(err, s.path)
+	}
+	defer conn.Close()
+	rebuild := strings.HasPrefix(body, "-- kordon: rebuild")
+	if rebuild {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.name, err)
+		defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := s.beginOn(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, classify(err, s.path))
+	}
+	if rebuild {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pragma_foreign_key_check").Scan(&n); err != nil || n > 0 {
+			return fmt.Errorf("migration %s: %d dangling references: %v", m.name, n, err)
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %s: %w", m.name, err)
-		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.version)); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, classify(err, s.path))
 	}
 	return nil
 }
@@ -285,9 +494,9 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 
 // SetMeta stores settings of this data folder, all in one transaction.
 func (s *Store) SetMeta(ctx context.Context, kv map[string]string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginOn(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("save settings: %w", err)
+		return err
 	}
 	defer tx.Rollback()
 	for k, v := range kv {
@@ -296,11 +505,13 @@ func (s *Store) SetMeta(ctx context.Context, kv map[string]string) error {
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save settings: %w", err)
+		return classify(err, s.path)
 	}
-	if _, ok := kv[MetaDeviceID]; ok {
+	_, dev := kv[MetaDeviceID]
+	_, post := kv[MetaPostCode]
+	if dev || post {
 		s.mu.Lock()
-		s.device = ""
+		s.device, s.post = "", ""
 		s.mu.Unlock()
 	}
 	return nil

@@ -2,9 +2,6 @@ package store_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -84,28 +81,58 @@ func TestSaveAssignsIdentityNumberAndVersion(t *testing.T) {
 func TestNumberingPerPostAndYear(t *testing.T) {
 	s, _ := open(t)
 	cases := []struct {
-		post string
-		year int
-		want string
+		post     string
+		training bool
+		year     int
+		want     string
 	}{
-		{"KZ-DOS", 2026, "KZ-DOS-2026-0001"},
-		{"KZ-DOS", 2026, "KZ-DOS-2026-0002"},
-		{"KZ-DOS", 2025, "KZ-DOS-2025-0001"},
-		{"KZ-KHO", 2026, "KZ-KHO-2026-0001"},
-		{"KZ-DOS", 2026, "KZ-DOS-2026-0003"},
+		{"KZ-DOS", false, 2026, "KZ-DOS-2026-0001"},
+		{"KZ-DOS", false, 2026, "KZ-DOS-2026-0002"},
+		{"KZ-DOS", false, 2025, "KZ-DOS-2025-0001"},
+		{"KZ-KHO", true, 2026, "KZ-KHO-2026-0001"}, // a training office's records of several posts
+		{"KZ-DOS", false, 2026, "KZ-DOS-2026-0003"},
 	}
 	for _, c := range cases {
 		in := sample()
-		in.PostCode = c.post
+		in.PostCode, in.Training = c.post, c.training
 		in.OccurredAt = time.Date(c.year, 1, 5, 10, 0, 0, 0, time.UTC)
 		require.NoError(t, s.Save(ctx, in, "officer"))
 		assert.Equal(t, c.want, in.Number)
 	}
-	// A number given by hand must be free.
+}
+
+func TestANewRecordCannotChooseItsIdentity(t *testing.T) {
+	s, dir := open(t)
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	before := storetest.Dump(t, dir)
+	for _, c := range []struct {
+		name   string
+		change func(in *record.Interdiction)
+		path   string
+		err    error
+	}{
+		{"a number given by hand", func(in *record.Interdiction) { in.Number = "KZ-DOS-2026-0002" }, "number", nil},
+		{"another post's code", func(in *record.Interdiction) { in.PostCode = "KZ-KHO" }, "post_code", nil},
+		{"another device as origin", func(in *record.Interdiction) { in.Origin = "device-B" }, "", store.ErrNotOwner},
+		{"an id made by another device", func(in *record.Interdiction) { in.ID = record.NewID("device-B") }, "", store.ErrNotOwner},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in := sample()
+			c.change(in)
+			err := s.Save(ctx, in, "officer")
+			if c.err != nil {
+				assert.ErrorIs(t, err, c.err)
+			} else {
+				var errs record.Errors
+				require.ErrorAs(t, err, &errs)
+				assert.Equal(t, c.path, errs[0].Path)
+			}
+			assert.Equal(t, before, storetest.Dump(t, dir))
+		})
+	}
 	in := sample()
-	in.Number = "KZ-DOS-2026-0002"
-	err := s.Save(ctx, in, "officer")
-	assert.ErrorIs(t, err, store.ErrNumberTaken)
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	assert.Equal(t, record.IDOfDevice, record.BindingOf(in.ID, "device-A"), "a new record's id names its device")
 }
 
 func TestDraftChangesInPlaceFinalGetsNewVersions(t *testing.T) {
@@ -287,53 +314,6 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			assert.ErrorIs(t, s.Verify(ctx), store.ErrAuditBroken)
 		})
 	}
-}
-
-func TestOpenRefusesWhatItCannotUse(t *testing.T) {
-	t.Run("newer schema", func(t *testing.T) {
-		dir := t.TempDir()
-		s, err := store.Open(dir)
-		require.NoError(t, err)
-		_, err = s.DB().Exec("PRAGMA user_version = 999")
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-		before := storetest.Dump(t, dir)
-		_, err = store.Open(dir)
-		assert.ErrorIs(t, err, store.ErrNewerSchema)
-		assert.Equal(t, before, storetest.Dump(t, dir))
-	})
-	t.Run("not a database", func(t *testing.T) {
-		dir := t.TempDir()
-		path := filepath.Join(dir, store.FileName)
-		junk := []byte("this is a spreadsheet, not a database\n")
-		require.NoError(t, os.WriteFile(path, junk, 0o600))
-		_, err := store.Open(dir)
-		assert.ErrorIs(t, err, store.ErrNotDatabase)
-		got, _ := os.ReadFile(path)
-		assert.Equal(t, junk, got)
-	})
-	t.Run("read-only folder", func(t *testing.T) {
-		if runtime.GOOS == "windows" || os.Geteuid() == 0 {
-			t.Skip("root and Windows ignore folder permissions; covered by the CLI test with a file in the way")
-		}
-		dir := t.TempDir()
-		require.NoError(t, os.Chmod(dir, 0o500))
-		_, err := store.Open(dir)
-		assert.ErrorIs(t, err, store.ErrUnwritable)
-	})
-	t.Run("folder is a file", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "data")
-		require.NoError(t, os.WriteFile(path, nil, 0o600))
-		_, err := store.Open(path)
-		assert.ErrorIs(t, err, store.ErrUnwritable)
-	})
-	t.Run("path with spaces and non-ASCII", func(t *testing.T) {
-		dir := filepath.Join(t.TempDir(), "Мои данные #1?")
-		s, err := store.Open(dir)
-		require.NoError(t, err)
-		require.NoError(t, s.Close())
-		assert.FileExists(t, filepath.Join(dir, store.FileName))
-	})
 }
 
 func TestSaveNeedsAnInitialisedFolder(t *testing.T) {

@@ -1,0 +1,282 @@
+package store_test
+
+import (
+	"database/sql"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/store/storetest"
+)
+
+// foreignDB makes an SQLite database of another program at path.
+func foreignDB(t *testing.T, path string, pragmas ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+	require.NoError(t, err)
+	defer db.Close()
+	for _, q := range append(pragmas, "CREATE TABLE contacts (name TEXT, phone TEXT)", "INSERT INTO contacts VALUES ('Ivanov', '+77010000000')") {
+		_, err := db.Exec(q)
+		require.NoError(t, err, q)
+	}
+}
+
+// folderFiles lists the names in dir with their content.
+func folderFiles(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		out[e.Name()] = string(b)
+	}
+	return out
+}
+
+func TestOpenRefusesWhatIsNotKordonsAndLeavesItUntouched(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		make func(t *testing.T, path string)
+		want error
+	}{
+		{"empty file", func(t *testing.T, path string) {
+			require.NoError(t, os.WriteFile(path, nil, 0o600))
+		}, store.ErrEmptyDatabase},
+		{"not a database", func(t *testing.T, path string) {
+			require.NoError(t, os.WriteFile(path, []byte("this is a spreadsheet, not a database\n"), 0o600))
+		}, store.ErrNotDatabase},
+		{"a cut header", func(t *testing.T, path string) {
+			require.NoError(t, os.WriteFile(path, []byte("SQLite format 3\x00\x10\x00"), 0o600))
+		}, store.ErrNotDatabase},
+		{"another program's database", func(t *testing.T, path string) {
+			foreignDB(t, path)
+		}, store.ErrForeignDB},
+		{"another program's database with its own application id", func(t *testing.T, path string) {
+			foreignDB(t, path, "PRAGMA application_id = 42")
+		}, store.ErrForeignDB},
+		{"another program's database in WAL mode", func(t *testing.T, path string) {
+			foreignDB(t, path, "PRAGMA journal_mode = WAL")
+		}, store.ErrForeignDB},
+		{"an empty SQLite database", func(t *testing.T, path string) {
+			foreignDB(t, path)
+			db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+			require.NoError(t, err)
+			_, err = db.Exec("DROP TABLE contacts")
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
+		}, store.ErrForeignDB},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c.make(t, filepath.Join(dir, store.FileName))
+			before := folderFiles(t, dir)
+			for _, opts := range [][]store.Option{nil, {store.ReadOnly()}, {store.ReadOnlyIfUnwritable()}} {
+				_, err := store.Open(dir, opts...)
+				assert.ErrorIs(t, err, c.want)
+				assert.Equal(t, before, folderFiles(t, dir), "the folder must be left exactly as it was")
+			}
+		})
+	}
+}
+
+func TestOpenRefusesANewerSchemaUntouched(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.Open(dir)
+	require.NoError(t, err)
+	_, err = s.DB().Exec("PRAGMA user_version = 999")
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	before := storetest.Dump(t, dir)
+	_, err = store.Open(dir)
+	assert.ErrorIs(t, err, store.ErrNewerSchema)
+	_, err = store.Open(dir, store.ReadOnly())
+	assert.ErrorIs(t, err, store.ErrNewerSchema)
+	assert.Equal(t, before, storetest.Dump(t, dir))
+}
+
+func TestOpenMarksKordonsDatabases(t *testing.T) {
+	header := func(dir string) uint32 {
+		b, err := os.ReadFile(filepath.Join(dir, store.FileName))
+		require.NoError(t, err)
+		return binary.BigEndian.Uint32(b[68:72])
+	}
+	s, dir := open(t)
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	require.NoError(t, s.Close())
+	assert.Equal(t, uint32(store.ApplicationID), header(dir))
+
+	// A database written before Kordon marked its own is still Kordon's.
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName)))
+	require.NoError(t, err)
+	_, err = db.Exec("PRAGMA application_id = 0")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	s, err = store.Open(dir)
+	require.NoError(t, err)
+	n, err := s.Count(ctx, store.Filter{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	require.NoError(t, s.Close())
+}
+
+func TestOpenFolderWithoutDatabase(t *testing.T) {
+	dir := t.TempDir()
+	_, err := store.Open(dir, store.NoCreate())
+	assert.ErrorIs(t, err, store.ErrNotInitialized)
+	_, err = store.Open(dir, store.ReadOnly())
+	assert.ErrorIs(t, err, store.ErrNotInitialized)
+	assert.NoFileExists(t, filepath.Join(dir, store.FileName))
+}
+
+func TestOpenFolderThatCannotBeMade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	_, err := store.Open(path)
+	assert.ErrorIs(t, err, store.ErrUnwritable)
+}
+
+func TestOpenPathWithSpacesAndNonASCII(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Мои данные #1?")
+	s, err := store.Open(dir)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	assert.FileExists(t, filepath.Join(dir, store.FileName))
+}
+
+func TestReadOnlyStoreReadsAndRefusesWrites(t *testing.T) {
+	s, dir := open(t)
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	require.NoError(t, s.Close())
+	before := storetest.Dump(t, dir)
+
+	ro, err := store.Open(dir, store.ReadOnly())
+	require.NoError(t, err)
+	defer ro.Close()
+	assert.True(t, ro.ReadOnly())
+	got, err := ro.Get(ctx, in.ID.String())
+	require.NoError(t, err)
+	assert.Equal(t, in.Number, got.Record.Number)
+	hits, err := ro.Search(ctx, "XA 1234")
+	require.NoError(t, err)
+	assert.Len(t, hits, 1)
+	require.NoError(t, ro.Verify(ctx))
+	assert.ErrorIs(t, ro.Save(ctx, sample(), "officer"), store.ErrReadOnly)
+	assert.ErrorIs(t, ro.SetMeta(ctx, map[string]string{"x": "y"}), store.ErrReadOnly)
+	assert.Equal(t, before, storetest.Dump(t, dir))
+}
+
+// TestReadOnlyFolder needs permissions that the system enforces: it runs
+// as an ordinary user, and as root (CI) it is run again as nobody.
+func TestReadOnlyFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("folder permissions work differently on Windows")
+	}
+	if os.Geteuid() == 0 {
+		storetest.RunAsNobody(t, "TestReadOnlyFolder")
+		return
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	s, err := store.Open(dir, store.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	require.NoError(t, s.SetMeta(ctx, map[string]string{store.MetaDeviceID: "device-A", store.MetaPostCode: "KZ-DOS"}))
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	require.NoError(t, s.Close())
+	require.NoError(t, os.Chmod(filepath.Join(dir, store.FileName), 0o400))
+	require.NoError(t, os.Chmod(dir, 0o500))
+	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+
+	_, err = store.Open(dir)
+	assert.ErrorIs(t, err, store.ErrUnwritable, "a command that writes is refused")
+	ro, err := store.Open(dir, store.ReadOnlyIfUnwritable())
+	require.NoError(t, err, "a command that only reads opens the folder read-only")
+	defer ro.Close()
+	assert.True(t, ro.ReadOnly())
+	hits, err := ro.Search(ctx, "Ivanov")
+	require.NoError(t, err)
+	assert.Len(t, hits, 1)
+	require.NoError(t, ro.Verify(ctx))
+	assert.ErrorIs(t, ro.Save(ctx, sample(), "officer"), store.ErrReadOnly)
+}
+
+func TestVerifyFindsADamagedPage(t *testing.T) {
+	s, dir := open(t)
+	for range 200 {
+		require.NoError(t, s.Save(ctx, sample(), "officer"))
+	}
+	require.NoError(t, s.Verify(ctx))
+	require.NoError(t, s.Close())
+
+	path := filepath.Join(dir, store.FileName)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	page := int(binary.BigEndian.Uint16(data[16:18]))
+	pages := len(data) / page
+	require.Greater(t, pages, 10)
+	// Scribble over the start of a page in the second half of the file,
+	// where SQLite keeps the page's own bookkeeping: the kind of damage a
+	// failing disk or a bad copy leaves, and one no hash of a record sees.
+	at := (pages * 3 / 4) * page
+	for i := range 12 {
+		data[at+i] ^= 0x5a
+	}
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+
+	s, err = store.Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.ErrorIs(t, s.Verify(ctx), store.ErrDamaged)
+}
+
+func TestASecondWriterWaitsAndIsTold(t *testing.T) {
+	s, dir := open(t)
+	var told atomic.Int32
+	second, err := store.Open(dir, store.WithClock(func() time.Time { return now }), store.WithBusyTimeout(50*time.Millisecond),
+		store.WithBusyWait(time.Minute, func() { told.Add(1) }))
+	require.NoError(t, err)
+	defer second.Close()
+
+	// The first store holds the write lock, as an import does, and lets go
+	// only once the second has said it waits.
+	tx, err := s.DB().Begin()
+	require.NoError(t, err)
+	_, err = tx.Exec("INSERT INTO meta (key, value) VALUES ('holding', 'yes')")
+	require.NoError(t, err)
+	go func() {
+		for told.Load() == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+		tx.Commit()
+	}()
+	require.NoError(t, second.Save(ctx, sample(), "officer"))
+	assert.Equal(t, int32(1), told.Load(), "the user is told once that Kordon waits")
+}
+
+func TestASecondWriterGivesUpWithAPlainMessage(t *testing.T) {
+	s, dir := open(t)
+	second, err := store.Open(dir, store.WithClock(func() time.Time { return now }), store.WithBusyTimeout(20*time.Millisecond),
+		store.WithBusyWait(100*time.Millisecond, nil))
+	require.NoError(t, err)
+	defer second.Close()
+	tx, err := s.DB().Begin()
+	require.NoError(t, err)
+	defer tx.Rollback()
+	_, err = tx.Exec("INSERT INTO meta (key, value) VALUES ('holding', 'yes')")
+	require.NoError(t, err)
+	before := storetest.Dump(t, dir)
+	err = second.Save(ctx, sample(), "officer")
+	assert.ErrorIs(t, err, store.ErrBusy)
+	assert.NotErrorIs(t, err, store.ErrUnwritable, "a busy database is not a full disk")
+	assert.Equal(t, before, storetest.Dump(t, dir))
+}
