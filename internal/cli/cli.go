@@ -15,6 +15,7 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/translations"
 )
 
@@ -227,13 +228,24 @@ func (r *run) dir() (string, error) {
 	return service.DefaultDir(r.env.Getenv)
 }
 
-// open opens the data folder, which must be set up.
+// open opens the data folder, which must be set up, for a command that
+// writes. A write that has to wait for another Kordon says so on stderr.
 func (r *run) open() (*service.Service, error) {
+	return r.openWith(service.WithBusyNotice(func() { fmt.Fprintln(r.env.Stderr, "kordon: "+r.tr.T("cli.busy_waiting")) }))
+}
+
+// openRead opens the data folder for a command that only reads: a folder
+// that cannot be written is opened read-only.
+func (r *run) openRead() (*service.Service, error) {
+	return r.openWith(service.ForReading())
+}
+
+func (r *run) openWith(opts ...store.Option) (*service.Service, error) {
 	dir, err := r.dir()
 	if err != nil {
 		return nil, err
 	}
-	svc, err := service.Open(r.ctx, dir)
+	svc, err := service.Open(r.ctx, dir, opts...)
 	if err != nil {
 		return nil, err
 	}

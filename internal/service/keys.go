@@ -11,6 +11,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/safefile"
 	"github.com/kordon/kordon/internal/store"
 )
 
@@ -36,37 +37,48 @@ var (
 	ErrForked       = &Error{Key: "service.err.forked"}
 	// ErrForeignRecord: a record in a bundle was not made by the signing device.
 	ErrForeignRecord = store.ErrForeign
+	// ErrClaimedID: a record in a bundle whose id another device made.
+	ErrClaimedID = store.ErrClaimedID
+	// ErrImpersonation: a bundle signed for another device than the key's.
+	ErrImpersonation = store.ErrImpersonation
 	ErrReceiptPost   = &Error{Key: "service.err.receipt_post"}
 )
 
+// setupMarker, in the keys folder, marks keys made by a set-up that has
+// not finished: no bundle was ever signed with them, so Init may make them
+// again.
+const setupMarker = ".setup-incomplete"
+
 // makeKeys creates this device's signing key and, for an office, its age
-// identity, or keeps those a set-up that was interrupted left behind.
+// identity, replacing keys an interrupted set-up left behind.
 func makeKeys(dir string, office bool) (*bundle.SigningKey, error) {
 	kd := filepath.Join(dir, keysDir)
 	if err := os.MkdirAll(kd, 0o700); err != nil {
 		return nil, &Error{Key: "store.err.unwritable", Args: []any{"path", kd}, Err: err}
 	}
-	path := filepath.Join(kd, signingKeyFile)
-	key, err := bundle.ReadPrivateKey(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if key, err = bundle.GenerateSigningKey(); err == nil {
-			err = key.WritePrivateKey(path)
+	marker := filepath.Join(kd, setupMarker)
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
+		return nil, &Error{Key: "store.err.unwritable", Args: []any{"path", kd}, Err: err}
+	}
+	safefile.SyncDir(kd)
+	for _, name := range []string{signingKeyFile, officeIdentFile} {
+		if err := os.Remove(filepath.Join(kd, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{Key: "store.err.unwritable", Args: []any{"path", kd}, Err: err}
 		}
 	}
+	key, err := bundle.GenerateSigningKey()
 	if err != nil {
 		return nil, err
 	}
+	if err := key.WritePrivateKey(filepath.Join(kd, signingKeyFile)); err != nil {
+		return nil, err
+	}
 	if office {
-		ip := filepath.Join(kd, officeIdentFile)
-		if _, err := bundle.ReadOfficeIdentity(ip); errors.Is(err, fs.ErrNotExist) {
-			id, err := bundle.GenerateOfficeIdentity()
-			if err != nil {
-				return nil, err
-			}
-			if err := bundle.WriteOfficeIdentity(ip, id); err != nil {
-				return nil, err
-			}
-		} else if err != nil {
+		id, err := bundle.GenerateOfficeIdentity()
+		if err != nil {
+			return nil, err
+		}
+		if err := bundle.WriteOfficeIdentity(filepath.Join(kd, officeIdentFile), id); err != nil {
 			return nil, err
 		}
 	}

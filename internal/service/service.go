@@ -17,6 +17,7 @@ import (
 
 	"github.com/kordon/kordon/internal/fault"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/safefile"
 	"github.com/kordon/kordon/internal/store"
 )
 
@@ -29,6 +30,7 @@ var (
 	ErrAlreadySetUp  = &Error{Key: "service.err.already_set_up"}
 	ErrBadPostCode   = &Error{Key: "service.err.bad_post_code"}
 	ErrPostNameEmpty = &Error{Key: "service.err.post_name_empty"}
+	ErrKeysExist     = &Error{Key: "service.err.keys_exist"}
 )
 
 // Service is an open data folder and the use cases on it. The store's
@@ -78,7 +80,14 @@ type Setup struct {
 }
 
 // Init sets up a new data folder: the database, this device's identity and
-// the post it serves. A folder already set up is refused and left as it was.
+// the post it serves. A folder already set up, or holding keys or a
+// database of any kind, is refused and left as it was: a device key that
+// signed bundles must never start a new numbering, or the office would
+// raise an alarm.
+//
+// Init is safe to interrupt: the database is made beside the folder's
+// own name and appears under it only once complete, and keys made by an
+// interrupted set-up are marked as such, so Init can be run again.
 func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*Service, error) {
 	setup.PostCode = strings.ToUpper(strings.TrimSpace(setup.PostCode))
 	setup.PostName = strings.TrimSpace(setup.PostName)
@@ -88,27 +97,30 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 	if setup.PostName == "" {
 		return nil, ErrPostNameEmpty
 	}
-	st, err := store.Open(dir, opts...)
+	dir, err := filepath.Abs(dir)
 	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	if err := refuseSetUp(ctx, dir, opts); err != nil {
 		return nil, err
 	}
-	if dev, err := st.Meta(ctx, store.MetaDeviceID); err != nil || dev != "" {
-		st.Close()
-		if err != nil {
-			return nil, err
-		}
-		return nil, &Error{Key: ErrAlreadySetUp.Key, Args: []any{"path", dir}}
+	key, err := makeKeys(dir, setup.Office)
+	if err != nil {
+		return nil, err
 	}
 	role := RolePost
 	if setup.Office {
 		role = RoleOffice
 	}
-	key, err := makeKeys(dir, setup.Office)
+	staging := filepath.Join(dir, stagingDir)
+	if err := os.RemoveAll(staging); err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", staging}, Err: err}
+	}
+	st, err := store.Open(staging, opts...)
 	if err != nil {
-		st.Close()
 		return nil, err
 	}
-	if err := st.SetMeta(ctx, map[string]string{
+	err = st.SetMeta(ctx, map[string]string{
 		MetaKeyID:          key.KeyID(),
 		store.MetaDeviceID: uuid.NewString(),
 		store.MetaPostCode: setup.PostCode,
@@ -117,11 +129,66 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 		MetaPlatform:       runtime.GOOS,
 		MetaAgency:         strings.TrimSpace(setup.Agency),
 		MetaCrossingPoints: strings.Join(setup.CrossingPoints, "\n"),
-	}); err != nil {
-		st.Close()
+	})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, err
 	}
-	return &Service{Store: st, Dir: dir}, nil
+	if err := commitSetup(dir, staging); err != nil {
+		return nil, err
+	}
+	return Open(ctx, dir, opts...)
+}
+
+// stagingDir holds the database while Init makes it.
+const stagingDir = ".kordon-setup"
+
+// refuseSetUp refuses a folder that holds a database, whatever its state,
+// or keys not made by an interrupted Init.
+func refuseSetUp(ctx context.Context, dir string, opts []store.Option) error {
+	if _, err := os.Lstat(filepath.Join(dir, store.FileName)); err == nil {
+		// Say what it is: set up already, or damaged, or another program's.
+		st, err := store.Open(dir, append(opts, store.NoCreate(), store.ReadOnlyIfUnwritable())...)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return &Error{Key: ErrAlreadySetUp.Key, Args: []any{"path", dir}}
+	}
+	kd := filepath.Join(dir, keysDir)
+	if _, err := os.Stat(filepath.Join(kd, setupMarker)); err == nil {
+		return nil // keys of an interrupted set-up: made again
+	}
+	for _, name := range []string{signingKeyFile, officeIdentFile} {
+		if _, err := os.Lstat(filepath.Join(kd, name)); err == nil {
+			return &Error{Key: ErrKeysExist.Key, Args: []any{"path", filepath.Join(kd, name)}}
+		}
+	}
+	return nil
+}
+
+// commitSetup moves the finished database from staging into the folder,
+// where its presence means the folder is set up, and drops the mark that
+// the keys belong to an unfinished set-up.
+func commitSetup(dir, staging string) error {
+	from := filepath.Join(staging, store.FileName)
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(from + side); err == nil && side == "-wal" {
+			return fmt.Errorf("set up %s: the new database was not closed cleanly", dir)
+		}
+	}
+	if err := safefile.Sync(from); err != nil {
+		return &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", from}, Err: err}
+	}
+	if err := os.Rename(from, filepath.Join(dir, store.FileName)); err != nil {
+		return &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
+	}
+	safefile.SyncDir(dir)
+	os.RemoveAll(staging)
+	os.Remove(filepath.Join(dir, keysDir, setupMarker))
+	return nil
 }
 
 // Meta keys kept by the service.
@@ -136,12 +203,24 @@ const (
 	MetaOfficerRank = "officer_rank"
 )
 
+// ForReading is for work that only reads: a folder that cannot be written
+// (a write-protected stick, a folder shared read-only) is opened read-only
+// instead of refused.
+func ForReading() store.Option { return store.ReadOnlyIfUnwritable() }
+
+// WithBusyNotice makes a write that has to wait for another Kordon writing
+// to the same folder (an import is one long transaction) call notice once,
+// so the user is told it waits; it waits up to store.DefaultBusyWait.
+func WithBusyNotice(notice func()) store.Option {
+	return store.WithBusyWait(store.DefaultBusyWait, notice)
+}
+
 // Open opens a data folder that was set up with Init.
 func Open(ctx context.Context, dir string, opts ...store.Option) (*Service, error) {
-	if _, err := os.Stat(filepath.Join(dir, store.FileName)); errors.Is(err, os.ErrNotExist) {
+	st, err := store.Open(dir, append(opts, store.NoCreate())...)
+	if errors.Is(err, store.ErrNotInitialized) {
 		return nil, &Error{Key: ErrNotSetUp.Key, Args: []any{"path", dir}}
 	}
-	st, err := store.Open(dir, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +232,10 @@ func Open(ctx context.Context, dir string, opts ...store.Option) (*Service, erro
 	if dev == "" {
 		st.Close()
 		return nil, &Error{Key: ErrNotSetUp.Key, Args: []any{"path", dir}}
+	}
+	if !st.ReadOnly() {
+		// Set up: keys marked as an unfinished set-up's are this folder's.
+		os.Remove(filepath.Join(dir, keysDir, setupMarker))
 	}
 	return &Service{Store: st, Dir: dir}, nil
 }
@@ -176,6 +259,21 @@ func (s *Service) Post(ctx context.Context) (Post, error) {
 		*f.dst = v
 	}
 	return p, nil
+}
+
+// CrossingPoints are the post's crossing points, as set up.
+func (s *Service) CrossingPoints(ctx context.Context) ([]string, error) {
+	raw, err := s.Meta(ctx, MetaCrossingPoints)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range strings.Split(raw, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // Resolve finds a record by its UUID or its post-local number.
