@@ -25,7 +25,7 @@ func (r *run) keysShow(args []string) error {
 	if _, err := r.parse(r.flags("keys show"), args, 0, 0); err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (r *run) keysExport(args []string) error {
 	if *out == "" {
 		return usagef("cli.err.needs_out")
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -161,7 +161,7 @@ type postView struct {
 }
 
 func (r *run) posts(asJSON bool) error {
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -241,7 +241,7 @@ func (r *run) verifyCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -323,6 +323,9 @@ func (r *run) importOne(svc *service.Service, path string) error {
 	r.say("cli.import.done", "path", path, "post", res.Post, "sequence", fmt.Sprint(res.Sequence), "new", res.New, "known", res.Known, "media", res.Media)
 	if res.Gap != "" {
 		r.say("cli.import.gap", "post", res.Post, "missing", res.Gap)
+	}
+	for _, a := range res.Alarms {
+		fmt.Fprintln(r.env.Stderr, "kordon: "+r.tr.Error(a))
 	}
 	return nil
 }

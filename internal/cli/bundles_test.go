@@ -3,9 +3,11 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -186,6 +188,11 @@ func TestBundleGapIsShownAndRevokedKeyRefused(t *testing.T) {
 }
 
 // withoutPhotos is the example record without its photo, as a file.
+// inputs counts the inputs withoutPhotos made, so each is another record.
+var inputs atomic.Int64
+
+// withoutPhotos writes the example record without its photo, each time a
+// record of its own (the same input is added only once).
 func withoutPhotos(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile(example(t))
@@ -193,6 +200,7 @@ func withoutPhotos(t *testing.T) string {
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(b, &m))
 	delete(m, "photos")
+	m["remarks"] = fmt.Sprintf("Запись %d.", inputs.Add(1))
 	b, err = json.Marshal(m)
 	require.NoError(t, err)
 	return writeInput(t, string(b))

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -56,6 +58,8 @@ func (r *run) recordCmd(args []string) error {
 
 func (r *run) recordAdd(args []string) error {
 	fs := r.flags("record add")
+	photos := fs.String("photos", "", "")
+	encoding := fs.String("encoding", service.UTF8, "")
 	pos, err := r.parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -69,19 +73,29 @@ func (r *run) recordAdd(args []string) error {
 		defer f.Close()
 		in, base = f, filepath.Dir(pos[0])
 	}
+	if *photos != "" {
+		base = *photos
+	}
 	svc, err := r.open()
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
-	added, err := svc.AddJSON(r.ctx, in, base)
+	res, err := svc.AddJSON(r.ctx, in, service.Intake{PhotoDir: base, Encoding: *encoding})
 	if err != nil {
 		return err
 	}
-	for _, a := range added {
+	for _, a := range res.Added {
 		fmt.Fprintf(r.env.Stdout, "%s\t%s\n", a.Number, a.ID)
 	}
-	r.say("cli.record.added", "count", len(added))
+	for _, i := range slices.Sorted(maps.Keys(res.Before)) {
+		b := res.Before[i]
+		fmt.Fprintf(r.env.Stdout, "%s\t%s\t%s\n", b.Number, b.ID, r.tr.T("cli.record.before_mark"))
+	}
+	r.say("cli.record.added", "count", len(res.Added))
+	if len(res.Before) > 0 {
+		r.say("cli.record.added_before", "count", len(res.Before))
+	}
 	return nil
 }
 
@@ -109,7 +123,7 @@ func (r *run) recordList(args []string) error {
 	if !f.To.IsZero() {
 		f.To = f.To.AddDate(0, 0, 1) // --to is inclusive
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -184,7 +198,7 @@ func (r *run) recordShow(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -337,7 +351,7 @@ func (r *run) searchCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -360,7 +374,7 @@ func (r *run) statsCmd(args []string) error {
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -436,7 +450,7 @@ func (r *run) auditCmd(args []string) error {
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}
@@ -481,7 +495,7 @@ func (r *run) reportCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := r.open()
+	svc, err := r.openRead()
 	if err != nil {
 		return err
 	}

@@ -324,11 +324,12 @@ func (it *Item) CalibreOf() Calibre {
 	return Calibre{}
 }
 
-// AssignIDs gives a fresh UUID to the record and to every person,
-// organisation, item and custody event that has none yet.
-func (in *Interdiction) AssignIDs() {
+// AssignIDs gives the record an ID bound to device (see NewID), and a
+// fresh UUID to every person, organisation, item and custody event, where
+// they have none yet.
+func (in *Interdiction) AssignIDs(device string) {
 	if in.ID == uuid.Nil {
-		in.ID = uuid.New()
+		in.ID = NewID(device)
 	}
 	for i := range in.People {
 		if in.People[i].ID == uuid.Nil {

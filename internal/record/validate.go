@@ -158,6 +158,11 @@ type validator struct {
 }
 
 func (v *validator) add(path, key string, args ...any) {
+	for i := 1; i < len(args); i += 2 {
+		if s, ok := args[i].(string); ok {
+			args[i] = short(s) // a quoted value is never the whole of a huge field
+		}
+	}
 	v.errs = append(v.errs, &FieldError{Path: path, Key: key, Args: args})
 }
 
@@ -214,6 +219,10 @@ func (in *Interdiction) Validate(now time.Time) error {
 	if v.required("post_code", in.PostCode) && !ValidPostCode(in.PostCode) {
 		v.add("post_code", ErrFormat, "value", in.PostCode, "format", "KZ-DOS")
 	}
+	if in.Number != "" && !NumberOf(in.Number, in.PostCode) {
+		v.add("number", ErrFormat, "value", in.Number, "format", in.PostCode+"-2026-0001")
+	}
+	v.texts(in)
 	if in.OccurredAt.IsZero() {
 		v.add("occurred_at", ErrRequired)
 	} else {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,7 +240,7 @@ func TestItemHelpers(t *testing.T) {
 	assert.Equal(t, "part.barrel", (&record.Item{Kind: record.KindPart, Part: &record.Part{Type: "barrel"}}).Category())
 	assert.Equal(t, "9×18mm Makarov", in.Items[0].CalibreOf().Label())
 	assert.Equal(t, "9 мм ПМ", in.Items[1].CalibreOf().Label())
-	in.AssignIDs()
+	in.AssignIDs("device-A")
 	assert.NotEqual(t, uuid.Nil, in.ID)
 	assert.NotEqual(t, uuid.Nil, in.Items[1].ID)
 }
@@ -258,4 +259,63 @@ func TestFormatDocListsEveryCode(t *testing.T) {
 	for _, c := range record.Calibres {
 		assert.Contains(t, string(doc), "`"+c.Code+"`", "calibre missing from docs/record-json.md")
 	}
+}
+
+func TestTextThatCannotBeShownOrCarriedIsRefused(t *testing.T) {
+	serial := func(in *record.Interdiction) *string { return &in.Items[0].Firearm.Serials[0].Number }
+	cases := []struct {
+		name   string
+		change func(in *record.Interdiction)
+		path   string
+		key    string
+	}{
+		{"a 10,000-character serial", func(in *record.Interdiction) { *serial(in) = strings.Repeat("7", 10000) },
+			"items[0].firearm.serials[0].number", record.ErrTooLong},
+		{"a NUL in a name", func(in *record.Interdiction) { in.Officers[0].Name = "Асанбаев\x00Нурлан" }, "officers[0].name", record.ErrBadChar},
+		{"a line break in a serial", func(in *record.Interdiction) { *serial(in) = "ЕМ\n4411" },
+			"items[0].firearm.serials[0].number", record.ErrBadChar},
+		{"a right-to-left override in a serial", func(in *record.Interdiction) { *serial(in) = "ЕМ \u202e1144" },
+			"items[0].firearm.serials[0].number", record.ErrBadChar},
+		{"a direction isolate in a plate", func(in *record.Interdiction) { in.Conveyance = &record.Conveyance{Plate: "01\u2067KG123"} },
+			"conveyance.plate", record.ErrBadChar},
+		{"letters lost to a wrong encoding", func(in *record.Interdiction) { in.Narrative = "\ufffd\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd" },
+			"narrative", record.ErrBadChar},
+		{"an escape character in the narrative", func(in *record.Interdiction) { in.Narrative = "ok\x1b[31m" }, "narrative", record.ErrBadChar},
+		{"a narrative of a whole book", func(in *record.Interdiction) { in.Narrative = strings.Repeat("Оружие. ", 3000) }, "narrative", record.ErrTooLong},
+		{"a name of 201 letters", func(in *record.Interdiction) {
+			in.People = []record.Person{{Role: "driver", Name: strings.Repeat("Ж", 201)}}
+		}, "people[0].name", record.ErrTooLong},
+		{"another post's number", func(in *record.Interdiction) { in.Number = "KZ-KHO-2026-0001" }, "number", record.ErrFormat},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := final()
+			c.change(in)
+			assert.Equal(t, map[string]string{c.path: c.key}, problems(t, in))
+		})
+	}
+	in := final()
+	in.Narrative = "Строка первая.\n\tСтрока вторая.\r\n" + strings.Repeat("ж", record.MaxNarrative-40)
+	in.Number = "KG-TOR-2026-0042"
+	*serial(in) = strings.Repeat("Ж", record.MaxIdentifier)
+	assert.Nil(t, problems(t, in), "line breaks in a narrative, and text at its cap, are fine")
+
+	long := final()
+	long.Direction = strings.Repeat("x", 1<<20)
+	err := long.Validate(now)
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 200, "a message never quotes a huge value whole")
+}
+
+func TestRecordIDsNameTheirDevice(t *testing.T) {
+	id := record.NewID("device-A")
+	assert.Equal(t, uuid.Version(8), id.Version())
+	assert.Equal(t, uuid.RFC4122, id.Variant())
+	assert.NotEqual(t, id, record.NewID("device-A"), "random beyond the device's tag")
+	assert.Equal(t, record.IDOfDevice, record.BindingOf(id, "device-A"))
+	assert.Equal(t, record.IDOfOther, record.BindingOf(id, "device-B"))
+	assert.Equal(t, record.IDUnbound, record.BindingOf(uuid.New(), "device-A"), "IDs made before are bound to none")
+	parsed, err := uuid.Parse(id.String())
+	require.NoError(t, err)
+	assert.Equal(t, record.IDOfDevice, record.BindingOf(parsed, "device-A"), "the binding survives the text form")
 }

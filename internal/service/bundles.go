@@ -262,6 +262,10 @@ type ImportResult struct {
 	Already bool
 	// Gap lists the sequence numbers missing before this bundle, e.g. "3-4".
 	Gap string
+	// Alarms are what the import found that the security officer must
+	// hear of, though the bundle itself was sound: a record whose id
+	// another post's record has too.
+	Alarms []*Error
 }
 
 // Import verifies a bundle and imports it in one transaction. A bundle
@@ -305,6 +309,9 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	}
 	total := int(m.Counts.Records)
 	err = s.Store.Import(ctx, s.Actor, func(im *store.Importer) error {
+		if err := im.BindDevice(ctx, m.DeviceKeyID, m.DeviceID); err != nil {
+			return err
+		}
 		n := 0
 		err := b.Records(func(line []byte) error {
 			if err := im.Version(ctx, line, m.DeviceID, m.Post); err != nil {
@@ -329,6 +336,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 			res.Media++
 		}
 		res.New, res.Known = im.New, im.Known
+		res.Alarms = sharedAlarms(im.Shared)
 		return im.Bundle(ctx, store.InBundle{
 			KeyID: m.DeviceKeyID, Seq: int64(m.Sequence), BundleID: m.BundleID, ManifestHash: b.ManifestHash(),
 			PostCode: m.Post, DeviceID: m.DeviceID, Gap: res.Gap,
@@ -341,6 +349,21 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		progress(total, total)
 	}
 	return res, nil
+}
+
+// sharedAlarms says which records share their id with another post's.
+func sharedAlarms(shared []store.SharedID) []*Error {
+	var out []*Error
+	for _, sh := range shared {
+		for _, o := range sh.Others {
+			key := "service.alarm.shared_id"
+			if sh.Squatter == o.Origin {
+				key = "service.alarm.squatted_id"
+			}
+			out = append(out, &Error{Key: key, Args: []any{"number", sh.Number, "post", sh.Post, "id", sh.ID, "other", o.Number, "other_post", o.Post}})
+		}
+	}
+	return out
 }
 
 func importMedia(ctx context.Context, im *store.Importer, b *Bundle, sha string) error {

@@ -3,19 +3,53 @@ package service
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/textkey"
 )
 
-// MaxIntake caps the size of one JSON intake (records and photo files).
+// MaxIntake caps the size of one JSON intake (the records; photo files are
+// read one at a time).
 const MaxIntake = 1 << 30
+
+// Encodings of a JSON intake.
+const (
+	// UTF8 is the default, and what JSON is.
+	UTF8 = "utf-8"
+	// CP1251 is Windows-1251, what Excel and Notepad write on a Russian
+	// Windows.
+	CP1251 = "cp1251"
+)
+
+// Intake says where a JSON intake reads its photo files and how its text
+// is encoded.
+type Intake struct {
+	// PhotoDir is the folder photo files are named in: the JSON file's
+	// folder, or the one given with --photos. A photo must be inside it,
+	// and never inside the data folder.
+	PhotoDir string
+	// Encoding is UTF8 (also when empty) or CP1251.
+	Encoding string
+}
+
+// IntakeResult says what an intake added.
+type IntakeResult struct {
+	Added []*record.Interdiction
+	// Before are the records of this input that an earlier intake of the
+	// same input added, by their position in it.
+	Before map[int]store.Added
+}
 
 // intakeRecord is the JSON intake form of a record: the record as
 // `kordon record show --json` prints it, where a photo may name a file to
@@ -27,9 +61,13 @@ type intakeRecord struct {
 
 type intakePhoto struct {
 	record.Photo
-	// File is read relative to the JSON file's folder.
+	// File is read from the intake's photo folder.
 	File string `json:"file,omitempty"`
 }
+
+// programFields are the fields the program gives a record; an intake names
+// them only in a record it printed itself (a round trip).
+var programFields = []string{"id", "version", "number", "origin"}
 
 // IntakeError says what is wrong with the JSON given to AddJSON, and where.
 type IntakeError struct {
@@ -64,16 +102,22 @@ func (e *IntakeError) MessageArgs() []any {
 
 // AddJSON reads one record (a JSON object) or several (an array) and adds
 // them in one transaction: if any is malformed or invalid, none is written.
-// Photos naming a file are read from baseDir. It returns the added records.
-func (s *Service) AddJSON(ctx context.Context, r io.Reader, baseDir string) ([]*record.Interdiction, error) {
+// The input must be UTF-8 (or Windows-1251, when opts say so), may not name
+// a key twice, and may not set what the program sets (id, number, version,
+// origin) but in a record it printed itself. A record the same input added
+// before is not added again, and is reported in the result.
+func (s *Service) AddJSON(ctx context.Context, r io.Reader, opts Intake) (*IntakeResult, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxIntake+1))
 	if err != nil {
-		return nil, &IntakeError{Key: "intake.err.read", Index: -1, Err: err}
+		return nil, &IntakeError{Key: "intake.err.read", Index: -1, Args: []any{"detail", err.Error()}, Err: err}
 	}
 	if len(data) > MaxIntake {
 		return nil, &IntakeError{Key: "intake.err.too_large", Index: -1, Args: []any{"max", MaxIntake}}
 	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	if data, err = decodeText(data, opts.Encoding); err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	array := len(trimmed) > 0 && trimmed[0] == '['
 	var raws []json.RawMessage
 	if array {
@@ -86,8 +130,21 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, baseDir string) ([]*
 	if len(raws) == 0 {
 		return nil, &IntakeError{Key: "intake.err.empty", Index: -1}
 	}
-	var ins []*record.Interdiction
+	post, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	points, err := s.CrossingPoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	photos := newPhotoSource(opts.PhotoDir, s.Dir)
+	defer photos.close()
+	res := &IntakeResult{Before: map[int]store.Added{}}
+	var srcs []store.Source
+	var srcIndex []int // position in the input of each entry of srcs
 	var media [][]byte
+	forms := map[string][]byte{}
 	for i, raw := range raws {
 		idx := i
 		if !array {
@@ -97,38 +154,182 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, baseDir string) ([]*
 		if err := strictDecode(raw, &ir); err != nil {
 			return nil, intakeError(raw, idx, err)
 		}
+		top, err := objectKeys(raw)
+		if err != nil {
+			return nil, intakeError(raw, idx, err)
+		}
 		in := ir.Interdiction
 		for j, p := range ir.Photos {
 			if p.File != "" {
-				b, err := os.ReadFile(filepath.Join(baseDir, p.File))
+				field := fmt.Sprintf("photos[%d].file", j)
+				b, mediaType, form, err := photos.read(p.File)
 				if err != nil {
-					return nil, &IntakeError{Key: "intake.err.photo_file", Index: idx, Args: []any{"field", fmt.Sprintf("photos[%d].file", j), "path", p.File}, Err: err}
+					return nil, &IntakeError{Key: err.Key, Index: idx, Args: append([]any{"field", field, "path", p.File}, err.Args...), Err: err.Err}
 				}
 				sha := store.SHA256(b)
 				if p.SHA256 != "" && p.SHA256 != sha {
 					return nil, &IntakeError{Key: "intake.err.photo_hash", Index: idx, Args: []any{"field", fmt.Sprintf("photos[%d].sha256", j), "path", p.File}}
 				}
-				p.SHA256 = sha
+				p.SHA256, p.MediaType = sha, mediaType
 				media = append(media, b)
+				forms[sha] = form
 			}
 			in.Photos = append(in.Photos, p.Photo)
 		}
-		ins = append(ins, &in)
+		if top["id"] {
+			known, err := s.roundTrip(ctx, &in, post)
+			if err != nil {
+				return nil, intakeAt(err, idx)
+			}
+			res.Before[i] = *known
+			continue
+		}
+		for _, f := range programFields {
+			if top[f] {
+				return nil, &IntakeError{Key: "intake.err.set_by_program", Index: idx, Args: []any{"field", f}}
+			}
+		}
+		if err := checkPlace(&in, post.Code, points); err != nil {
+			return nil, intakeAt(err, idx)
+		}
+		srcs = append(srcs, store.Source{Record: &in, Input: fingerprint(raw), Pos: i})
+		srcIndex = append(srcIndex, i)
 	}
-	if array {
-		err = s.Add(ctx, ins, s.Actor, media...)
-	} else {
-		err = s.Create(ctx, ins[0], s.Actor, media...)
+	if len(srcs) > 0 {
+		before, err := s.AddFrom(ctx, srcs, s.Actor, media...)
+		if err != nil {
+			if !array {
+				err = unprefixed(err)
+			}
+			return nil, err
+		}
+		for k, src := range srcs {
+			if a, ok := before[k]; ok {
+				res.Before[srcIndex[k]] = a
+				continue
+			}
+			res.Added = append(res.Added, src.Record)
+		}
+	}
+	for sha, form := range forms {
+		// Photos are printed from their print form, made once here.
+		_ = s.PutPrintForm(ctx, sha, form)
+	}
+	return res, nil
+}
+
+// decodeText turns the input into UTF-8 text: Windows-1251 is converted
+// when asked for; anything that is not valid UTF-8 is refused, never
+// patched with U+FFFD, so no letter of the evidence is lost unseen.
+func decodeText(data []byte, encoding string) ([]byte, error) {
+	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	case "", UTF8, "utf8":
+	case CP1251, "windows-1251", "cp-1251":
+		out, err := charmap.Windows1251.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, &IntakeError{Key: "intake.err.read", Index: -1, Args: []any{"detail", err.Error()}, Err: err}
+		}
+		return out, nil
+	default:
+		return nil, &IntakeError{Key: "intake.err.encoding", Index: -1, Args: []any{"value", encoding}}
+	}
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) ||
+		(len(data) > 1 && (data[0] == 0 || data[1] == 0)) {
+		return nil, &IntakeError{Key: "intake.err.utf16", Index: -1}
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if !utf8.Valid(data) {
+		off := 0
+		for off < len(data) {
+			r, n := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		line, col := lineCol(data, int64(off)+1)
+		return nil, &IntakeError{Key: "intake.err.not_utf8", Index: -1, Args: []any{"line", line, "column", col}}
+	}
+	return data, nil
+}
+
+// fingerprint identifies a record's input, whatever its white space.
+func fingerprint(raw []byte) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		b.Reset()
+		b.Write(raw)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	return hex.EncodeToString(sum[:])
+}
+
+// roundTrip takes back a record the program printed (it names its id): it
+// must be this folder's own, stored with exactly this content, and is then
+// reported as added before. An intake never changes a stored record.
+func (s *Service) roundTrip(ctx context.Context, in *record.Interdiction, post Post) (*store.Added, error) {
+	id := in.ID.String()
+	cur, err := s.Get(ctx, store.Ref(post.DeviceID, id))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &IntakeError{Key: "intake.err.set_by_program", Args: []any{"field", "id"}}
 	}
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range media {
-		// Photos are printed from their print form; a file that is not a
-		// picture simply has none.
-		_ = s.PreparePrint(ctx, store.SHA256(m))
+	in.Normalize()
+	hash, err := in.Hash()
+	if err != nil {
+		return nil, err
 	}
-	return ins, nil
+	if hash != cur.Hash {
+		return nil, &IntakeError{Key: "intake.err.stored_differs", Args: []any{"number", cur.Record.Number}}
+	}
+	return &store.Added{ID: id, Number: cur.Record.Number}, nil
+}
+
+// checkPlace checks that a record is of this post, at one of its crossing
+// points (where the post has listed them), spelt as the list spells it.
+func checkPlace(in *record.Interdiction, post string, points []string) error {
+	if code := strings.ToUpper(strings.TrimSpace(in.PostCode)); code != "" && code != post {
+		return &IntakeError{Key: "intake.err.other_post", Args: []any{"field", "post_code", "value", in.PostCode, "post", post}}
+	}
+	cp := strings.TrimSpace(in.CrossingPoint)
+	if cp == "" || len(points) == 0 {
+		return nil
+	}
+	for _, p := range points {
+		if textkey.Fold(p) == textkey.Fold(cp) {
+			in.CrossingPoint = p
+			return nil
+		}
+	}
+	return &IntakeError{Key: "intake.err.crossing_point", Args: []any{"field", "crossing_point", "value", cp, "points", strings.Join(points, "; ")}}
+}
+
+// intakeAt places an intake error at the record's position.
+func intakeAt(err error, idx int) error {
+	var ie *IntakeError
+	if errors.As(err, &ie) {
+		ie.Index = idx
+		return ie
+	}
+	return err
+}
+
+// unprefixed drops the position "[0]" the store puts before the problems of
+// the only record of a single-object intake.
+func unprefixed(err error) error {
+	var errs record.Errors
+	if !errors.As(err, &errs) {
+		return err
+	}
+	out := make(record.Errors, len(errs))
+	for i, e := range errs {
+		c := *e
+		c.Path = strings.TrimPrefix(strings.TrimPrefix(c.Path, "[0]"), ".")
+		out[i] = &c
+	}
+	return out
 }
 
 func strictDecode(data []byte, v any) error {
@@ -145,17 +346,106 @@ func strictDecode(data []byte, v any) error {
 
 var errTrailing = errors.New("data after the end of the JSON value")
 
+// duplicateKey is an object that names a key twice: encoding/json would
+// keep the last value and drop the first without a word.
+type duplicateKey struct{ path string }
+
+func (e *duplicateKey) Error() string { return "duplicate key " + e.path }
+
+// objectKeys walks a JSON value, refuses an object that names a key twice,
+// and returns the keys of the outermost object.
+func objectKeys(data []byte) (map[string]bool, error) {
+	type frame struct {
+		object  bool
+		wantKey bool
+		keys    map[string]bool
+		path    string
+		key     string // the key whose value is being read
+		index   int
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var stack []*frame
+	var top map[string]bool
+	childPath := func(f *frame) string {
+		if f.object {
+			if f.path == "" {
+				return f.key
+			}
+			return f.path + "." + f.key
+		}
+		return fmt.Sprintf("%s[%d]", f.path, f.index)
+	}
+	valueDone := func() {
+		if n := len(stack); n > 0 {
+			if f := stack[n-1]; f.object {
+				f.wantKey = true
+			} else {
+				f.index++
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return top, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var f *frame
+		if n := len(stack); n > 0 {
+			f = stack[n-1]
+		}
+		if f != nil && f.object && f.wantKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				valueDone()
+				continue
+			}
+			key, _ := tok.(string)
+			f.key, f.wantKey = key, false
+			if f.keys[key] {
+				return nil, &duplicateKey{path: childPath(f)}
+			}
+			f.keys[key] = true
+			continue
+		}
+		d, ok := tok.(json.Delim)
+		switch {
+		case ok && (d == '{' || d == '['):
+			path := ""
+			if f != nil {
+				path = childPath(f)
+			}
+			nf := &frame{object: d == '{', wantKey: true, keys: map[string]bool{}, path: path}
+			if top == nil && d == '{' && f == nil {
+				top = nf.keys
+			}
+			stack = append(stack, nf)
+		case ok: // ']' (an object's '}' is read where a key may come)
+			stack = stack[:len(stack)-1]
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
 // intakeError turns a decoder error into a message that names the line and
 // column, the field, or the type expected.
 func intakeError(data []byte, idx int, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var dup *duplicateKey
 	switch {
 	case errors.As(err, &syn):
 		line, col := lineCol(data, syn.Offset)
 		return &IntakeError{Key: "intake.err.syntax", Index: idx, Args: []any{"line", line, "column", col}, Err: err}
 	case errors.As(err, &typ):
 		return &IntakeError{Key: "intake.err.type", Index: idx, Args: []any{"field", typ.Field, "want", jsonKind(typ.Type.Kind().String()), "got", typ.Value}, Err: err}
+	case errors.As(err, &dup):
+		return &IntakeError{Key: "intake.err.duplicate_key", Index: idx, Args: []any{"field", dup.path}, Err: err}
 	case errors.Is(err, errTrailing):
 		return &IntakeError{Key: "intake.err.trailing", Index: idx, Err: err}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -194,14 +484,18 @@ func jsonKind(goKind string) string {
 
 // lineCol is the 1-based line and column of the byte before offset off:
 // the decoder's offset points just past the byte it could not take.
+// Columns count characters, not bytes.
 func lineCol(data []byte, off int64) (line, col int) {
 	line, col = 1, 1
-	for i := int64(0); i < off-1 && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
+	end := int(min(off-1, int64(len(data))))
+	for i := 0; i < end; {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == '\n' {
 			line, col = line+1, 1
 		} else {
 			col++
 		}
+		i += n
 	}
 	return line, col
 }

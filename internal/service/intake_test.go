@@ -61,13 +61,15 @@ func TestResolveByIDOrNumber(t *testing.T) {
 	f, err := os.Open("../../testdata/record.json")
 	require.NoError(t, err)
 	defer f.Close()
-	added, err := svc.AddJSON(ctx, f, "../../testdata")
+	res, err := svc.AddJSON(ctx, f, service.Intake{PhotoDir: "../../testdata"})
 	require.NoError(t, err)
-	id := added[0].ID.String()
+	id := res.Added[0].ID.String()
 	for _, ref := range []string{id, "KZ-DOS-2026-0001", "kz-dos-2026-0001"} {
 		got, err := svc.Resolve(ctx, ref)
 		require.NoError(t, err)
-		assert.Equal(t, id, got)
+		cur, err := svc.Get(ctx, got)
+		require.NoError(t, err)
+		assert.Equal(t, id, cur.Record.ID.String())
 	}
 	_, err = svc.Resolve(ctx, "KZ-DOS-2026-9999")
 	assert.ErrorIs(t, err, store.ErrNotFound)
@@ -92,14 +94,14 @@ func FuzzAddJSON(f *testing.F) {
 	dir := svc.Dir
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := storetest.Dump(t, dir)
-		added, err := svc.AddJSON(context.Background(), bytes.NewReader(data), filepath.Join(dir, "no-photos-here"))
+		res, err := svc.AddJSON(context.Background(), bytes.NewReader(data), service.Intake{PhotoDir: filepath.Join(dir, "no-photos-here")})
 		if err != nil {
 			if after := storetest.Dump(t, dir); after != before {
 				t.Fatalf("refused input changed the store: %v", err)
 			}
 			return
 		}
-		if len(added) == 0 {
+		if len(res.Added)+len(res.Before) == 0 {
 			t.Fatal("no error and no record")
 		}
 		if err := svc.Verify(context.Background()); err != nil {
@@ -114,8 +116,9 @@ func TestAttachedPhotosAreKeptInPrintForm(t *testing.T) {
 	f, err := os.Open("../../testdata/record.json")
 	require.NoError(t, err)
 	defer f.Close()
-	added, err := svc.AddJSON(ctx, f, "../../testdata")
+	res, err := svc.AddJSON(ctx, f, service.Intake{PhotoDir: "../../testdata"})
 	require.NoError(t, err)
+	added := res.Added
 	sha := added[0].Photos[0].SHA256
 	form, err := svc.PrintForm(ctx, sha)
 	require.NoError(t, err)

@@ -202,32 +202,33 @@ func (s *Store) Bundles(ctx context.Context) ([]OutBundle, error) {
 // office's receipt lists, as received. It returns how many were newly
 // marked; a hash that does not match the ledger is a conflict.
 func (s *Store) Acknowledge(ctx context.Context, hashes map[int64]string, at time.Time, actor string) (int, error) {
-	tx, err := s.begin(ctx, actor)
+	n := 0
+	err := s.update(ctx, actor, func(tx *batch) error {
+		for seq, hash := range hashes {
+			var have string
+			var ack sql.NullString
+			err := tx.tx.QueryRowContext(ctx, "SELECT manifest_hash, acknowledged_utc FROM bundles_out WHERE seq = ?", seq).Scan(&have, &ack)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return newError(ErrConflict, nil, "what", fmt.Sprintf("bundle %d", seq))
+			case err != nil:
+				return fmt.Errorf("read export ledger: %w", err)
+			case have != hash:
+				return newError(ErrConflict, nil, "what", fmt.Sprintf("bundle %d", seq))
+			case ack.Valid:
+				continue
+			}
+			if _, err := tx.exec(ctx, "UPDATE bundles_out SET acknowledged_utc = ? WHERE seq = ?", utc(at), seq); err != nil {
+				return fmt.Errorf("note receipt: %w", err)
+			}
+			n++
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer tx.rollback()
-	n := 0
-	for seq, hash := range hashes {
-		var have string
-		var ack sql.NullString
-		err := tx.tx.QueryRowContext(ctx, "SELECT manifest_hash, acknowledged_utc FROM bundles_out WHERE seq = ?", seq).Scan(&have, &ack)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return 0, newError(ErrConflict, nil, "what", fmt.Sprintf("bundle %d", seq))
-		case err != nil:
-			return 0, fmt.Errorf("read export ledger: %w", err)
-		case have != hash:
-			return 0, newError(ErrConflict, nil, "what", fmt.Sprintf("bundle %d", seq))
-		case ack.Valid:
-			continue
-		}
-		if _, err := tx.exec(ctx, "UPDATE bundles_out SET acknowledged_utc = ? WHERE seq = ?", utc(at), seq); err != nil {
-			return 0, fmt.Errorf("note receipt: %w", err)
-		}
-		n++
-	}
-	return n, tx.commit()
+	return n, nil
 }
 
 // ---- the office: trusted keys and imports ----
@@ -246,49 +247,37 @@ type TrustedKey struct {
 // Trust records a key as trusted. A key already known, trusted or
 // revoked, is refused: a revoked key is never trusted again.
 func (s *Store) Trust(ctx context.Context, k TrustedKey, actor string) error {
-	tx, err := s.begin(ctx, actor)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	var one int
-	err = tx.tx.QueryRowContext(ctx, "SELECT 1 FROM trusted_keys WHERE key_id = ?", k.KeyID).Scan(&one)
-	if err == nil {
-		return newError(ErrKeyKnown, nil, "fingerprint", k.Fingerprint)
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("read trusted keys: %w", err)
-	}
-	now := utc(s.now())
-	if _, err := tx.exec(ctx, "INSERT INTO trusted_keys (key_id, public_key, post_code, name, fingerprint, trusted_utc) VALUES (?, ?, ?, ?, ?, ?)",
-		k.KeyID, k.PublicKey, k.PostCode, k.Name, k.Fingerprint, now); err != nil {
-		return fmt.Errorf("trust key: %w", err)
-	}
-	if err := tx.audit(ctx, now, ActionTrust, k.KeyID, 0, k.Fingerprint); err != nil {
-		return err
-	}
-	return tx.commit()
+	return s.update(ctx, actor, func(tx *batch) error {
+		var one int
+		err := tx.tx.QueryRowContext(ctx, "SELECT 1 FROM trusted_keys WHERE key_id = ?", k.KeyID).Scan(&one)
+		if err == nil {
+			return newError(ErrKeyKnown, nil, "fingerprint", k.Fingerprint)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read trusted keys: %w", err)
+		}
+		now := utc(s.now())
+		if _, err := tx.exec(ctx, "INSERT INTO trusted_keys (key_id, public_key, post_code, name, fingerprint, trusted_utc) VALUES (?, ?, ?, ?, ?, ?)",
+			k.KeyID, k.PublicKey, k.PostCode, k.Name, k.Fingerprint, now); err != nil {
+			return fmt.Errorf("trust key: %w", err)
+		}
+		return tx.audit(ctx, now, ActionTrust, k.KeyID, 0, k.Fingerprint)
+	})
 }
 
 // Revoke stops trusting a key; bundles it signed are refused from now on.
 func (s *Store) Revoke(ctx context.Context, keyID, actor string) error {
-	tx, err := s.begin(ctx, actor)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	now := utc(s.now())
-	res, err := tx.exec(ctx, "UPDATE trusted_keys SET revoked_utc = ? WHERE key_id = ? AND revoked_utc IS NULL", now, keyID)
-	if err != nil {
-		return fmt.Errorf("revoke key: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return newError(ErrNotFound, nil, "id", keyID)
-	}
-	if err := tx.audit(ctx, now, ActionRevoke, keyID, 0, ""); err != nil {
-		return err
-	}
-	return tx.commit()
+	return s.update(ctx, actor, func(tx *batch) error {
+		now := utc(s.now())
+		res, err := tx.exec(ctx, "UPDATE trusted_keys SET revoked_utc = ? WHERE key_id = ? AND revoked_utc IS NULL", now, keyID)
+		if err != nil {
+			return fmt.Errorf("revoke key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return newError(ErrNotFound, nil, "id", keyID)
+		}
+		return tx.audit(ctx, now, ActionRevoke, keyID, 0, "")
+	})
 }
 
 // TrustedKeys lists the keys the office knows, revoked ones included.
@@ -400,26 +389,86 @@ type Importer struct {
 	b *batch
 	// New and Known count the versions added and those already present.
 	New, Known int
+	// Shared lists the records whose id another device's record has too.
+	Shared []SharedID
+}
+
+// SharedID is a record id held for two devices: one of them copied the
+// other's. Squatter names the device that did, when the id tells it.
+type SharedID struct {
+	ID       string
+	Number   string // the new record's number
+	Post     string // and its post
+	Others   []Holder
+	Squatter string // "" when the id names no device (made before ids were bound)
+}
+
+// Holder is a record held for another device.
+type Holder struct {
+	Origin, Post, Number string
 }
 
 // Import runs fn with an Importer in one write transaction: if fn or any
 // step fails, nothing of the bundle is kept.
 func (s *Store) Import(ctx context.Context, actor string, fn func(*Importer) error) error {
-	b, err := s.begin(ctx, actor)
+	return s.update(ctx, actor, func(b *batch) error { return fn(&Importer{b: b}) })
+}
+
+// More sentinels of imports.
+var (
+	// ErrClaimedID: a record whose id was made by another device.
+	ErrClaimedID = &Error{Key: "store.err.claimed_id"}
+	// ErrImpersonation: a key speaking for another device than its own.
+	ErrImpersonation = &Error{Key: "store.err.impersonation"}
+)
+
+// BindDevice checks that the key keyID speaks for device: a key speaks for
+// the one device its first bundle named, and a device for one key at a time
+// (a device given a new key after its old one was revoked keeps its id).
+func (im *Importer) BindDevice(ctx context.Context, keyID, device string) error {
+	tx := im.b.tx
+	var bound sql.NullString
+	var post string
+	err := tx.QueryRowContext(ctx, "SELECT device_id, post_code FROM trusted_keys WHERE key_id = ?", keyID).Scan(&bound, &post)
 	if err != nil {
-		return err
+		return fmt.Errorf("read trusted key %s: %w", keyID, err)
 	}
-	defer b.rollback()
-	if err := fn(&Importer{b: b}); err != nil {
-		return err
+	if bound.Valid {
+		if bound.String != device {
+			return newError(ErrImpersonation, nil, "post", post, "device", device)
+		}
+		return nil
 	}
-	return b.commit()
+	rows, err := tx.QueryContext(ctx, "SELECT post_code, revoked_utc FROM trusted_keys WHERE device_id = ? AND key_id != ?", device, keyID)
+	if err != nil {
+		return fmt.Errorf("read trusted keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var other string
+		var revoked sql.NullString
+		if err := rows.Scan(&other, &revoked); err != nil {
+			return fmt.Errorf("read trusted keys: %w", err)
+		}
+		if !revoked.Valid || other != post {
+			return newError(ErrImpersonation, nil, "post", post, "device", device)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read trusted keys: %w", err)
+	}
+	if _, err := im.b.exec(ctx, "UPDATE trusted_keys SET device_id = ? WHERE key_id = ?", device, keyID); err != nil {
+		return fmt.Errorf("bind key %s: %w", keyID, err)
+	}
+	return nil
 }
 
 // Version adds one final record version made on another device, exactly as
 // its bytes were signed; the record must come from device origin of post
-// (ErrForeign otherwise). The same version again is counted as known; the
-// same version with other content is a conflict.
+// (ErrForeign otherwise), and its id must not have been made by another
+// device (ErrClaimedID). The same version again is counted as known; the
+// same version with other content is a conflict. A record whose id another
+// device's record has too is kept beside it, and noted in Shared.
 func (im *Importer) Version(ctx context.Context, content []byte, origin, post string) error {
 	b := im.b
 	var in record.Interdiction
@@ -442,20 +491,19 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 		return newError(ErrOwnRecord, nil, "id", id)
 	case in.Origin != origin || in.PostCode != post:
 		return newError(ErrForeign, nil, "number", in.Number, "post", post)
+	case record.BindingOf(in.ID, origin) == record.IDOfOther:
+		return newError(ErrClaimedID, nil, "number", in.Number, "post", post, "id", id)
 	}
 	// Another device's clock may run ahead of ours: allow a day.
 	if err := in.Validate(b.s.now().Add(24 * time.Hour)); err != nil {
 		return err
 	}
 	hash := SHA256(content)
-	h, err := b.head(ctx, id)
+	h, err := b.head(ctx, origin, id)
 	if err != nil {
 		return err
 	}
 	if h != nil {
-		if h.origin != in.Origin {
-			return newError(ErrNotOwner, nil, "id", id, "number", h.number)
-		}
 		var have string
 		st, err := b.stmt(ctx, "SELECT hash FROM versions WHERE rid = ? AND version = ?")
 		if err != nil {
@@ -471,6 +519,8 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("read record %s: %w", id, err)
 		}
+	} else if err := im.noteShared(ctx, &in); err != nil {
+		return err
 	}
 	now := utc(b.s.now())
 	rid := int64(0)
@@ -492,7 +542,41 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 		}
 	}
 	im.New++
-	return b.audit(ctx, now, ActionImport, id, in.Version, hash)
+	return b.audit(ctx, now, ActionImport, Ref(origin, id), in.Version, hash)
+}
+
+// noteShared notes when another device's record has the id of a record
+// seen for the first time.
+func (im *Importer) noteShared(ctx context.Context, in *record.Interdiction) error {
+	st, err := im.b.stmt(ctx, "SELECT origin, post_code, number FROM records WHERE id = ? AND origin != ? ORDER BY rid")
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, in.ID.String(), in.Origin)
+	if err != nil {
+		return fmt.Errorf("read record %s: %w", in.ID, err)
+	}
+	defer rows.Close()
+	sh := SharedID{ID: in.ID.String(), Number: in.Number, Post: in.PostCode}
+	for rows.Next() {
+		var h Holder
+		if err := rows.Scan(&h.Origin, &h.Post, &h.Number); err != nil {
+			return fmt.Errorf("read record %s: %w", in.ID, err)
+		}
+		sh.Others = append(sh.Others, h)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read record %s: %w", in.ID, err)
+	}
+	if len(sh.Others) == 0 {
+		return nil
+	}
+	if record.BindingOf(in.ID, in.Origin) == record.IDOfDevice {
+		// The id was made by the new record's device: the others copied it.
+		sh.Squatter = sh.Others[0].Origin
+	}
+	im.Shared = append(im.Shared, sh)
+	return nil
 }
 
 // Media adds an attachment (its address is the SHA-256 of data).

@@ -28,32 +28,82 @@ type Current struct {
 	Deleted bool
 }
 
-// Get returns the latest version of the record with the given ID.
-func (s *Store) Get(ctx context.Context, id string) (*Current, error) {
+// Ref names a record by the device that made it and its id; see record.Ref.
+func Ref(origin, id string) string { return record.Ref(origin, id) }
+
+// splitRef takes a record id or a Ref apart.
+func splitRef(ref string) (origin, id string) {
+	if o, i, ok := strings.Cut(ref, "/"); ok {
+		return o, i
+	}
+	return "", ref
+}
+
+// rid finds the row of the record ref names: an id, or a Ref. An id that
+// records of two devices share is ErrAmbiguous.
+func (s *Store) rid(ctx context.Context, ref string) (int64, error) {
+	origin, id := splitRef(ref)
+	rows, err := s.db.QueryContext(ctx, "SELECT rid, number, post_code FROM records WHERE id = ? AND (? = '' OR origin = ?) ORDER BY rid LIMIT 3", id, origin, origin)
+	if err != nil {
+		return 0, fmt.Errorf("find record %s: %w", ref, classify(err, s.path))
+	}
+	defer rows.Close()
+	var rids []int64
+	var numbers []string
+	for rows.Next() {
+		var rid int64
+		var number, post string
+		if err := rows.Scan(&rid, &number, &post); err != nil {
+			return 0, fmt.Errorf("find record %s: %w", ref, err)
+		}
+		rids = append(rids, rid)
+		numbers = append(numbers, number)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("find record %s: %w", ref, err)
+	}
+	switch len(rids) {
+	case 0:
+		return 0, newError(ErrNotFound, nil, "id", ref)
+	case 1:
+		return rids[0], nil
+	}
+	return 0, newError(ErrAmbiguous, nil, "id", id, "numbers", strings.Join(numbers, ", "))
+}
+
+// Get returns the latest version of the record ref names (see Ref).
+func (s *Store) Get(ctx context.Context, ref string) (*Current, error) {
+	rid, err := s.rid(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
 	var c Current
 	var content []byte
 	var saved string
-	err := s.db.QueryRowContext(ctx, `SELECT v.content, v.hash, v.saved_utc, v.actor, r.deleted FROM records r
-		JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.id = ?`, id).Scan(&content, &c.Hash, &saved, &c.Actor, &c.Deleted)
+	err = s.db.QueryRowContext(ctx, `SELECT v.content, v.hash, v.saved_utc, v.actor, r.deleted FROM records r
+		JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.rid = ?`, rid).Scan(&content, &c.Hash, &saved, &c.Actor, &c.Deleted)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, newError(ErrNotFound, nil, "id", id)
+		return nil, newError(ErrNotFound, nil, "id", ref)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read record %s: %w", id, err)
+		return nil, fmt.Errorf("read record %s: %w", ref, classify(err, s.path))
 	}
 	if c.Record, err = decode(content); err != nil {
-		return nil, fmt.Errorf("read record %s: %w", id, err)
+		return nil, fmt.Errorf("read record %s: %w", ref, err)
 	}
 	c.SavedAt, _ = time.Parse(timeLayout, saved)
 	return &c, nil
 }
 
 // History returns every version of a record, oldest first.
-func (s *Store) History(ctx context.Context, id string) ([]Version, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT v.content, v.hash, v.saved_utc, v.actor FROM versions v
-		JOIN records r ON r.rid = v.rid WHERE r.id = ? ORDER BY v.version`, id)
+func (s *Store) History(ctx context.Context, ref string) ([]Version, error) {
+	rid, err := s.rid(ctx, ref)
 	if err != nil {
-		return nil, fmt.Errorf("read history of %s: %w", id, err)
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT content, hash, saved_utc, actor FROM versions WHERE rid = ? ORDER BY version`, rid)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", ref, classify(err, s.path))
 	}
 	defer rows.Close()
 	var out []Version
@@ -62,19 +112,19 @@ func (s *Store) History(ctx context.Context, id string) ([]Version, error) {
 		var content []byte
 		var saved string
 		if err := rows.Scan(&content, &v.Hash, &saved, &v.Actor); err != nil {
-			return nil, fmt.Errorf("read history of %s: %w", id, err)
+			return nil, fmt.Errorf("read history of %s: %w", ref, err)
 		}
 		if v.Record, err = decode(content); err != nil {
-			return nil, fmt.Errorf("read history of %s: %w", id, err)
+			return nil, fmt.Errorf("read history of %s: %w", ref, err)
 		}
 		v.SavedAt, _ = time.Parse(timeLayout, saved)
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read history of %s: %w", id, err)
+		return nil, fmt.Errorf("read history of %s: %w", ref, err)
 	}
 	if len(out) == 0 {
-		return nil, newError(ErrNotFound, nil, "id", id)
+		return nil, newError(ErrNotFound, nil, "id", ref)
 	}
 	return out, nil
 }
@@ -90,6 +140,7 @@ func decode(content []byte) (*record.Interdiction, error) {
 // Summary is what lists show of a record.
 type Summary struct {
 	ID            string    `json:"id"`
+	Origin        string    `json:"origin"`
 	Number        string    `json:"number"`
 	PostCode      string    `json:"post_code"`
 	Version       int       `json:"version"`
@@ -101,7 +152,10 @@ type Summary struct {
 	Deleted       bool      `json:"deleted,omitempty"`
 }
 
-const summaryColumns = "r.rid, r.id, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.occurred_offset, r.crossing_point, r.pieces, r.training, r.deleted"
+// Ref names the record for Get and History, even where its id is shared.
+func (sm Summary) Ref() string { return Ref(sm.Origin, sm.ID) }
+
+const summaryColumns = "r.rid, r.id, r.origin, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.occurred_offset, r.crossing_point, r.pieces, r.training, r.deleted"
 
 func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 	defer rows.Close()
@@ -112,7 +166,7 @@ func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 		var rid int64
 		var occurred string
 		var offset int
-		if err := rows.Scan(&rid, &sm.ID, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &offset, &sm.CrossingPoint, &sm.Pieces, &sm.Training, &sm.Deleted); err != nil {
+		if err := rows.Scan(&rid, &sm.ID, &sm.Origin, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &offset, &sm.CrossingPoint, &sm.Pieces, &sm.Training, &sm.Deleted); err != nil {
 			return nil, nil, fmt.Errorf("read records: %w", err)
 		}
 		at, _ := time.Parse(timeLayout, occurred)
@@ -404,15 +458,31 @@ func (s *Store) Stats(ctx context.Context, training bool) (Stats, error) {
 	return st, rows.Err()
 }
 
-// IDByNumber returns the ID of the record with the given post-local number.
+// IDByNumber returns the Ref of the record with the given post-local
+// number; devices of one post may have given the same number
+// (ErrAmbiguous).
 func (s *Store) IDByNumber(ctx context.Context, number string) (string, error) {
-	var id string
-	err := s.db.QueryRowContext(ctx, "SELECT id FROM records WHERE number = ? ORDER BY rid LIMIT 1", number).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", newError(ErrNotFound, nil, "id", number)
-	}
+	rows, err := s.db.QueryContext(ctx, "SELECT origin, id FROM records WHERE number = ? ORDER BY rid LIMIT 3", number)
 	if err != nil {
+		return "", fmt.Errorf("find record %s: %w", number, classify(err, s.path))
+	}
+	defer rows.Close()
+	var refs, ids []string
+	for rows.Next() {
+		var origin, id string
+		if err := rows.Scan(&origin, &id); err != nil {
+			return "", fmt.Errorf("find record %s: %w", number, err)
+		}
+		refs, ids = append(refs, Ref(origin, id)), append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
 		return "", fmt.Errorf("find record %s: %w", number, err)
 	}
-	return id, nil
+	switch len(refs) {
+	case 0:
+		return "", newError(ErrNotFound, nil, "id", number)
+	case 1:
+		return refs[0], nil
+	}
+	return "", newError(ErrAmbiguous, nil, "id", number, "numbers", strings.Join(ids, ", "))
 }

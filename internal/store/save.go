@@ -46,6 +46,82 @@ func (s *Store) Add(ctx context.Context, ins []*record.Interdiction, actor strin
 	return s.write(ctx, ins, actor, media, true, true)
 }
 
+// Source is a record taken in from outside (a JSON file) and the
+// fingerprint of the input it came from: the SHA-256 of that input.
+type Source struct {
+	Record *record.Interdiction
+	// Input is the fingerprint; "" keeps no note of it.
+	Input string
+	// Pos is the record's position in the input, put before its problems.
+	Pos int
+}
+
+// Added is a record an earlier intake of the same input added.
+type Added struct {
+	ID, Number string
+}
+
+// AddFrom creates records taken in from outside, in one transaction, all
+// or nothing, as Add does, and keeps the fingerprint of each one's input.
+// A record whose input was taken in before is left out, and returned under
+// its position: running the same intake again after a crash adds nothing
+// twice.
+func (s *Store) AddFrom(ctx context.Context, ins []Source, actor string, media ...[]byte) (map[int]Added, error) {
+	before := map[int]Added{}
+	err := s.update(ctx, actor, func(b *batch) error {
+		for _, m := range media {
+			if _, err := b.putMedia(ctx, m); err != nil {
+				return err
+			}
+		}
+		for i, src := range ins {
+			if src.Input != "" {
+				a, err := b.added(ctx, src.Input)
+				if err != nil {
+					return err
+				}
+				if a != nil {
+					before[i] = *a
+					continue
+				}
+			}
+			if err := b.save(ctx, src.Record, true); err != nil {
+				return prefixed(err, src.Pos)
+			}
+			if src.Input == "" {
+				continue
+			}
+			if _, err := b.exec(ctx, "INSERT INTO intake (source, origin, record_id, added_utc) VALUES (?, ?, ?, ?)",
+				src.Input, b.device, src.Record.ID.String(), utc(s.now())); err != nil {
+				return fmt.Errorf("note intake of %s: %w", src.Record.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return before, nil
+}
+
+// added finds the record an earlier intake of input added, if it is still
+// stored.
+func (b *batch) added(ctx context.Context, input string) (*Added, error) {
+	st, err := b.stmt(ctx, "SELECT r.id, r.number FROM intake i JOIN records r ON r.origin = i.origin AND r.id = i.record_id WHERE i.source = ?")
+	if err != nil {
+		return nil, err
+	}
+	var a Added
+	err = st.QueryRowContext(ctx, input).Scan(&a.ID, &a.Number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read intake ledger: %w", err)
+	}
+	return &a, nil
+}
+
 // Create adds one record that must be new.
 func (s *Store) Create(ctx context.Context, in *record.Interdiction, actor string, media ...[]byte) error {
 	return s.write(ctx, []*record.Interdiction{in}, actor, media, true, false)
@@ -81,6 +157,7 @@ type batch struct {
 	s        *Store
 	tx       *sql.Tx
 	device   string
+	post     string // this folder's post code
 	actor    string
 	lastSeq  int64
 	lastHash string
@@ -127,24 +204,32 @@ func (b *batch) exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 func (s *Store) begin(ctx context.Context, actor string) (*batch, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginOn(ctx, nil)
 	if err != nil {
-		return nil, newError(ErrUnwritable, err, "path", s.path)
+		return nil, err
 	}
 	b := &batch{s: s, tx: tx, actor: actor, stmts: map[string]*sql.Stmt{}, counters: map[counterKey]*counter{}}
 	s.mu.Lock()
-	b.device = s.device
+	b.device, b.post = s.device, s.post
 	s.mu.Unlock()
 	if b.device == "" {
-		// Read once: a data folder's device never changes once set up.
+		// Read once: a data folder's device and post never change once set up.
 		err = tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaDeviceID).Scan(&b.device)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && b.device == "") {
 			tx.Rollback()
 			return nil, newError(ErrNotInitialized, nil, "path", s.path)
 		}
-		s.mu.Lock()
-		s.device = b.device
-		s.mu.Unlock()
+		if err == nil {
+			err = tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", MetaPostCode).Scan(&b.post)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = nil
+			}
+		}
+		if err == nil {
+			s.mu.Lock()
+			s.device, s.post = b.device, b.post
+			s.mu.Unlock()
+		}
 	}
 	if err == nil {
 		err = tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").Scan(&b.lastSeq, &b.lastHash)
@@ -154,7 +239,7 @@ func (s *Store) begin(ctx context.Context, actor string) (*batch, error) {
 	}
 	if err != nil {
 		tx.Rollback()
-		return nil, fmt.Errorf("begin write: %w", err)
+		return nil, fmt.Errorf("begin write: %w", classify(err, s.path))
 	}
 	return b, nil
 }
@@ -175,31 +260,42 @@ func (b *batch) commit() error {
 		}
 	}
 	if err := b.tx.Commit(); err != nil {
-		return newError(ErrUnwritable, err, "path", b.s.path)
+		return classify(err, b.s.path)
 	}
 	return nil
 }
 
-func (s *Store) write(ctx context.Context, ins []*record.Interdiction, actor string, media [][]byte, createOnly, indexed bool) error {
+// update runs fn in one write transaction and commits it; if fn fails,
+// nothing of it is kept.
+func (s *Store) update(ctx context.Context, actor string, fn func(b *batch) error) error {
 	b, err := s.begin(ctx, actor)
 	if err != nil {
 		return err
 	}
 	defer b.rollback()
-	for _, m := range media {
-		if _, err := b.putMedia(ctx, m); err != nil {
-			return err
-		}
-	}
-	for i, in := range ins {
-		if err := b.save(ctx, in, createOnly); err != nil {
-			if indexed {
-				return prefixed(err, i)
-			}
-			return err
-		}
+	if err := fn(b); err != nil {
+		return classify(err, s.path)
 	}
 	return b.commit()
+}
+
+func (s *Store) write(ctx context.Context, ins []*record.Interdiction, actor string, media [][]byte, createOnly, indexed bool) error {
+	return s.update(ctx, actor, func(b *batch) error {
+		for _, m := range media {
+			if _, err := b.putMedia(ctx, m); err != nil {
+				return err
+			}
+		}
+		for i, in := range ins {
+			if err := b.save(ctx, in, createOnly); err != nil {
+				if indexed {
+					return prefixed(err, i)
+				}
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // prefixed puts the record's position in a batch before the problem.
@@ -215,13 +311,15 @@ func prefixed(err error, i int) error {
 	return fmt.Errorf("record [%d]: %w", i, err)
 }
 
-func (b *batch) head(ctx context.Context, id string) (*head, error) {
-	st, err := b.stmt(ctx, "SELECT r.rid, r.version, r.status, r.deleted, r.origin, r.post_code, r.number, v.hash FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.id = ?")
+// head reads the current state of the record with the given id made by
+// device origin, or nil if there is none.
+func (b *batch) head(ctx context.Context, origin, id string) (*head, error) {
+	st, err := b.stmt(ctx, "SELECT r.rid, r.version, r.status, r.deleted, r.origin, r.post_code, r.number, v.hash FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.origin = ? AND r.id = ?")
 	if err != nil {
 		return nil, err
 	}
 	h := &head{}
-	err = st.QueryRowContext(ctx, id).Scan(&h.rid, &h.version, &h.status, &h.deleted, &h.origin, &h.post, &h.number, &h.hash)
+	err = st.QueryRowContext(ctx, origin, id).Scan(&h.rid, &h.version, &h.status, &h.deleted, &h.origin, &h.post, &h.number, &h.hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -233,17 +331,20 @@ func (b *batch) head(ctx context.Context, id string) (*head, error) {
 
 func (b *batch) save(ctx context.Context, in *record.Interdiction, createOnly bool) error {
 	in.Normalize()
-	in.AssignIDs()
+	in.AssignIDs(b.device)
 	id := in.ID.String()
-	h, err := b.head(ctx, id)
+	h, err := b.head(ctx, b.device, id)
 	if err != nil {
 		return err
 	}
 	action := ActionCreate
 	switch {
 	case h == nil:
-		if in.Origin != "" && in.Origin != b.device {
-			return newError(ErrNotOwner, nil, "id", id)
+		if (in.Origin != "" && in.Origin != b.device) || record.BindingOf(in.ID, b.device) == record.IDOfOther {
+			return newError(ErrNotOwner, nil, "id", id, "number", in.Number)
+		}
+		if err := b.newRecord(in); err != nil {
+			return err
 		}
 		in.Origin = b.device
 		in.Version = 1
@@ -273,7 +374,7 @@ func (b *batch) save(ctx context.Context, in *record.Interdiction, createOnly bo
 	if err := in.Validate(b.s.now()); err != nil {
 		return err
 	}
-	if h == nil && in.Number == "" {
+	if h == nil {
 		if in.Number, err = b.nextNumber(ctx, in); err != nil {
 			return err
 		}
@@ -313,6 +414,30 @@ func (b *batch) save(ctx context.Context, in *record.Interdiction, createOnly bo
 	return b.audit(ctx, now, action, id, in.Version, hash)
 }
 
+// newRecord checks what a new record of this folder may not choose for
+// itself: its number is given by the post that owns it, and it belongs to
+// this folder's post (training records of several posts are made at a
+// training office).
+func (b *batch) newRecord(in *record.Interdiction) error {
+	var errs record.Errors
+	if in.Number != "" {
+		errs = append(errs, &record.FieldError{Path: "number", Key: ErrSetByProgram})
+	}
+	if !in.Training && b.post != "" && in.PostCode != b.post {
+		errs = append(errs, &record.FieldError{Path: "post_code", Key: ErrOtherPost, Args: []any{"value", in.PostCode, "post", b.post}})
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// Message keys of what a new record may not choose for itself.
+const (
+	ErrSetByProgram = "err.set_by_program" // {field} is given by the program
+	ErrOtherPost    = "err.other_post"     // {value} is another post than {post}
+)
+
 func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, now string) (int64, error) {
 	training := 0
 	if in.Training {
@@ -326,7 +451,9 @@ func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, n
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			in.ID.String(), in.Origin, in.PostCode, in.Number, in.Version, in.Status, occurred, month, offset, in.CrossingPoint, in.ItemCount(), training, now)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE constraint failed: records.post_code, records.number") {
+			// The record's id was looked up in this transaction: only its
+			// number can be taken.
+			if uniqueViolation(err) {
 				return 0, newError(ErrNumberTaken, err, "number", in.Number)
 			}
 			return 0, fmt.Errorf("save record %s: %w", in.ID, err)
@@ -492,33 +619,31 @@ func (b *batch) audit(ctx context.Context, at, action, recordID string, version 
 	return nil
 }
 
-// Delete marks a record deleted. Its versions stay; it leaves lists, search
+// Delete marks a record of this folder (an id or a Ref) deleted. Its versions stay; it leaves lists, search
 // and statistics.
-func (s *Store) Delete(ctx context.Context, id, actor string) error {
-	b, err := s.begin(ctx, actor)
-	if err != nil {
-		return err
-	}
-	defer b.rollback()
-	h, err := b.head(ctx, id)
-	switch {
-	case err != nil:
-		return err
-	case h == nil:
-		return newError(ErrNotFound, nil, "id", id)
-	case h.deleted:
-		return nil
-	case h.origin != b.device:
-		return newError(ErrNotOwner, nil, "id", id, "number", h.number)
-	}
-	if _, err := b.exec(ctx, "UPDATE records SET deleted = 1, saved_utc = ? WHERE rid = ?", utc(s.now()), h.rid); err != nil {
-		return fmt.Errorf("delete record %s: %w", id, err)
-	}
-	if err := b.unindex(ctx, h.rid); err != nil {
-		return err
-	}
-	if err := b.audit(ctx, utc(s.now()), ActionDelete, id, h.version, h.hash); err != nil {
-		return err
-	}
-	return b.commit()
+func (s *Store) Delete(ctx context.Context, ref, actor string) error {
+	origin, id := splitRef(ref)
+	return s.update(ctx, actor, func(b *batch) error {
+		if origin != "" && origin != b.device {
+			return newError(ErrNotOwner, nil, "id", id, "number", "")
+		}
+		h, err := b.head(ctx, b.device, id)
+		switch {
+		case err != nil:
+			return err
+		case h == nil:
+			return newError(ErrNotFound, nil, "id", id)
+		case h.deleted:
+			return nil
+		case h.origin != b.device:
+			return newError(ErrNotOwner, nil, "id", id, "number", h.number)
+		}
+		if _, err := b.exec(ctx, "UPDATE records SET deleted = 1, saved_utc = ? WHERE rid = ?", utc(s.now()), h.rid); err != nil {
+			return fmt.Errorf("delete record %s: %w", id, err)
+		}
+		if err := b.unindex(ctx, h.rid); err != nil {
+			return err
+		}
+		return b.audit(ctx, utc(s.now()), ActionDelete, id, h.version, h.hash)
+	})
 }

@@ -122,7 +122,7 @@ func newSummaryList(a *App, n func() int, at func(int) store.Summary) *widget.Li
 		})
 	l.OnSelected = func(id widget.ListItemID) {
 		l.Unselect(id)
-		a.show(newRecordView(a, at(id).ID))
+		a.show(newRecordView(a, at(id).Ref()))
 	}
 	return l
 }
@@ -152,7 +152,7 @@ func (a *App) offerUnsaved(raw string) {
 	}
 	a.confirm(a.T("ui.unsaved.title"), a.T("ui.unsaved.question", "record", label), a.T("ui.unsaved.resume"), func() {
 		f := newForm(a, in)
-		if cur, err := a.svc.Get(a.ctx, in.ID.String()); err == nil {
+		if cur, err := a.svc.Get(a.ctx, in.Ref()); err == nil {
 			f.final = cur.Record.Status == record.StatusFinal
 			in.Version = cur.Record.Version
 		}

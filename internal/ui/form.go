@@ -53,7 +53,7 @@ func (f *formScreen) build() fyne.CanvasObject {
 	fin := widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
 		a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
 			if f.finalise() {
-				a.show(newRecordView(a, f.rec.ID.String()))
+				a.show(newRecordView(a, f.rec.Ref()))
 			}
 		})
 	})
@@ -67,7 +67,7 @@ func (f *formScreen) build() fyne.CanvasObject {
 		}
 		f.clearStash()
 		if f.rec.Version > 0 {
-			a.show(newRecordView(a, f.rec.ID.String()))
+			a.show(newRecordView(a, f.rec.Ref()))
 		} else {
 			a.show(newDashboard(a))
 		}
@@ -214,11 +214,11 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 	}
 	box.Add(container.NewHBox(widget.NewButtonWithIcon(f.a.T("ui.form.add_person"), theme.ContentAddIcon(), func() {
 		f.rec.People = append(f.rec.People, record.Person{Role: "driver"})
-		f.rec.AssignIDs()
+		f.rec.AssignIDs(f.device)
 		f.rebuildForm()
 	}), widget.NewButtonWithIcon(f.a.T("ui.form.add_organisation"), theme.ContentAddIcon(), func() {
 		f.rec.Organisations = append(f.rec.Organisations, record.Organisation{Role: "consignor"})
-		f.rec.AssignIDs()
+		f.rec.AssignIDs(f.device)
 		f.rebuildForm()
 	})))
 	return box
@@ -651,7 +651,7 @@ func (f *formScreen) witnesses() fyne.CanvasObject {
 	add := func(role, key string) *widget.Button {
 		return widget.NewButtonWithIcon(f.a.T(key), theme.ContentAddIcon(), func() {
 			f.rec.People = append(f.rec.People, record.Person{Role: role})
-			f.rec.AssignIDs()
+			f.rec.AssignIDs(f.device)
 			f.rebuildForm()
 		})
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"os"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store"
 )
 
@@ -336,18 +338,25 @@ func TestSaveWritesTheStoreAtOnce(t *testing.T) {
 	}
 }
 
+// addExample adds testdata/record.json, at one of the test post's crossing
+// points.
+func addExample(t *testing.T, a *App) *record.Interdiction {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/record.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.ReplaceAll(b, []byte("Достык (авто)"), []byte("Dostyk road"))
+	res, err := a.svc.AddJSON(a.ctx, bytes.NewReader(b), service.Intake{PhotoDir: "../../testdata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Added[0]
+}
+
 func TestRecordViewShowsEveryPartOfTheRecord(t *testing.T) {
 	a := newApp(t)
-	f, err := os.Open("../../testdata/record.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	added, err := a.svc.AddJSON(a.ctx, f, "../../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.show(newRecordView(a, added[0].ID.String()))
+	a.show(newRecordView(a, addExample(t, a).Ref()))
 	got := strings.Join(texts(a.Window()), "\n")
 	for _, want := range []string{
 		"ТОО «Шёлковый путь Транс»", "180540012345", // organisation
@@ -367,16 +376,7 @@ func TestRecordViewShowsEveryPartOfTheRecord(t *testing.T) {
 
 func TestRecordViewOpensAPhotoFullSize(t *testing.T) {
 	a := newApp(t)
-	f, err := os.Open("../../testdata/record.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	added, err := a.svc.AddJSON(a.ctx, f, "../../testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.show(newRecordView(a, added[0].ID.String()))
+	a.show(newRecordView(a, addExample(t, a).Ref()))
 	before := len(a.fa.Driver().AllWindows())
 	test.Tap(button(t, a.Window(), "Full size"))
 	wins := a.fa.Driver().AllWindows()

@@ -36,6 +36,8 @@ var StoreInterval = time.Minute
 type formScreen struct {
 	a   *App
 	rec *record.Interdiction
+	// device is this folder's device, which new records' ids name.
+	device string
 	// final is set when editing a final record: such a record changes only
 	// by an explicit save, which makes its next version, so autosave keeps
 	// the changes in the data folder's unsaved slot instead.
@@ -63,13 +65,13 @@ type formScreen struct {
 
 // newForm opens the form on rec, or on a new record when rec is nil.
 func newForm(a *App, rec *record.Interdiction) *formScreen {
-	f := &formScreen{a: a, rec: rec, typed: map[string]string{}}
+	post, _ := a.svc.Post(a.ctx)
+	f := &formScreen{a: a, rec: rec, device: post.DeviceID, typed: map[string]string{}}
 	if rec == nil {
-		post, _ := a.svc.Post(a.ctx)
 		name, _ := a.svc.Meta(a.ctx, MetaOfficerName)
 		rank, _ := a.svc.Meta(a.ctx, MetaOfficerRank)
 		f.rec = &record.Interdiction{
-			ID:         uuid.New(),
+			ID:         record.NewID(post.DeviceID),
 			Status:     record.StatusDraft,
 			PostCode:   post.Code,
 			OccurredAt: time.Now().Truncate(time.Minute),

@@ -26,7 +26,12 @@ type importOutcome struct {
 // alarm reports whether the refusal means a cloned device, a stolen key or a
 // post sending records not its own.
 func (o importOutcome) alarm() bool {
-	return errors.Is(o.err, service.ErrReplay) || errors.Is(o.err, service.ErrForked) || errors.Is(o.err, service.ErrForeignRecord)
+	for _, alarm := range []error{service.ErrReplay, service.ErrForked, service.ErrForeignRecord, service.ErrClaimedID, service.ErrImpersonation} {
+		if errors.Is(o.err, alarm) {
+			return true
+		}
+	}
+	return false
 }
 
 // importScreen imports bundles from the posts at the office, one file or a
@@ -126,12 +131,17 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 		if r.Gap != "" {
 			box.Add(message(a.T("ui.import.gap", "missing", r.Gap), widget.WarningImportance))
 		}
+		for _, alarm := range r.Alarms {
+			l := message(a.tr.Error(alarm), widget.DangerImportance)
+			l.TextStyle.Bold = true
+			box.Add(l)
+		}
 	}
 	name := bold(filepath.Base(o.path))
 	name.Truncation = fyne.TextTruncateEllipsis
 	icon := theme.ConfirmIcon()
 	switch {
-	case o.alarm():
+	case o.alarm(), o.err == nil && len(o.res.Alarms) > 0:
 		icon = theme.ErrorIcon()
 	case o.err != nil, o.res.Gap != "":
 		icon = theme.WarningIcon()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	_ "image/jpeg" // decode JPEG photos
@@ -19,19 +20,17 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 )
-
-// maxPhoto caps the size of one photo file.
-const maxPhoto = 32 << 20
 
 // addPhoto stores a JPEG or PNG file's bytes and adds it to the record; it
 // returns a message key when the file is not such a picture.
 func (f *formScreen) addPhoto(name string, data []byte) (string, error) {
-	if len(data) > maxPhoto {
+	mediaType, err := service.CheckPhoto(data)
+	switch {
+	case errors.Is(err, service.ErrPhotoTooLarge):
 		return "ui.photo.too_big", nil
-	}
-	_, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || (format != "jpeg" && format != "png") {
+	case err != nil:
 		return "ui.photo.not_picture", nil
 	}
 	sha, err := f.a.svc.PutMedia(f.a.ctx, data)
@@ -47,7 +46,7 @@ func (f *formScreen) addPhoto(name string, data []byte) (string, error) {
 		svc.PreparePrint(ctx, sha)
 	}()
 	f.rec.Photos = append(f.rec.Photos, record.Photo{
-		SHA256: sha, Name: filepath.Base(name), MediaType: "image/" + format, Tag: "overview",
+		SHA256: sha, Name: filepath.Base(name), MediaType: mediaType, Tag: "overview",
 		TakenBy: f.a.svc.Actor, TakenAt: time.Now().Truncate(time.Second),
 	})
 	return "", nil
@@ -75,7 +74,7 @@ func (f *formScreen) photos() fyne.CanvasObject {
 				return
 			}
 			defer r.Close()
-			data, err := io.ReadAll(io.LimitReader(r, maxPhoto+1))
+			data, err := io.ReadAll(io.LimitReader(r, service.MaxPhoto+1))
 			if err != nil {
 				msg.setError(err.Error())
 				return

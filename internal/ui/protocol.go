@@ -61,13 +61,13 @@ func (a *App) printProtocol(in *record.Interdiction) {
 	var d *dialog.CustomDialog
 	write := func(path string) {
 		d.Hide()
-		a.protocolTo(in.ID.String(), path, lang, lang2)
+		a.protocolTo(in.Ref(), path, lang, lang2)
 	}
 	printBtn := widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { write(a.protocolFile(in)) })
 	printBtn.Importance = widget.HighImportance
 	saveAs := widget.NewButtonWithIcon(a.T("ui.protocol.save_as"), theme.DocumentSaveIcon(), func() {
 		d.Hide()
-		a.pickSave(filepath.Base(a.protocolFile(in)), func(path string) { a.protocolTo(in.ID.String(), path, lang, lang2) })
+		a.pickSave(filepath.Base(a.protocolFile(in)), func(path string) { a.protocolTo(in.Ref(), path, lang, lang2) })
 	})
 	cancel := widget.NewButtonWithIcon(a.T("ui.cancel"), theme.CancelIcon(), func() { d.Hide() })
 	content := container.NewVBox(grid(2, newFieldRow(a.T("ui.protocol.lang"), first), newFieldRow(a.T("ui.protocol.lang2"), second)),
