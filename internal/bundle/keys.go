@@ -65,6 +65,11 @@ func (k *SigningKey) KeyID() string { return KeyID(k.Public()) }
 // Fingerprint returns the fingerprint of k's public key; see [Fingerprint].
 func (k *SigningKey) Fingerprint() string { return Fingerprint(k.Public()) }
 
+// Sign signs prefix followed by msg: for signatures kept outside bundles
+// and receipts, such as the checkpoints of the audit chain. The prefix
+// names the use, so that no signature serves two.
+func (k *SigningKey) Sign(prefix string, msg []byte) []byte { return k.sign(prefix, msg) }
+
 // sign signs prefix followed by msg. The prefix separates the uses of one
 // key, so a signature over a manifest is never a valid receipt.
 func (k *SigningKey) sign(prefix string, msg []byte) []byte {

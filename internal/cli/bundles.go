@@ -223,6 +223,9 @@ func (r *run) exportCmd(args []string) error {
 		return err
 	}
 	r.say("cli.export.done", "path", res.Path, "sequence", fmt.Sprint(res.Sequence), "records", res.Versions, "media", res.Media, "audit", res.Audit)
+	if res.Resumed {
+		r.say("cli.export.resumed", "sequence", fmt.Sprint(res.Sequence))
+	}
 	return nil
 }
 

@@ -455,10 +455,17 @@ func (r *run) auditCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	if err := svc.Verify(r.ctx); err != nil {
+	rep, err := svc.CheckAudit(r.ctx)
+	if err != nil {
 		return err
 	}
 	r.say("cli.audit.ok")
+	if rep.Checkpoints == 0 {
+		r.say("cli.audit.not_anchored", "entries", r.tr.Number(rep.Entries))
+		return nil
+	}
+	r.say("cli.audit.anchored", "count", rep.Checkpoints, "seq", r.tr.Number(rep.LastCheckpoint), "entries", r.tr.Number(rep.Entries),
+		"date", r.tr.DateTime(rep.LastCheckpointAt.Local()), "after", r.tr.Number(rep.Unanchored()))
 	return nil
 }
 

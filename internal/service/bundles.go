@@ -3,9 +3,13 @@ package service
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"filippo.io/age"
+	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/record"
@@ -35,14 +40,31 @@ type ExportResult struct {
 	Media    int
 	Audit    int
 	Size     int64
+	// Resumed is set when the export finished a bundle an earlier export
+	// reserved but did not finish (a power cut, a failure): the same bundle,
+	// with the same number and content. Export again for what came since.
+	Resumed bool
 }
+
+// ErrExportUnfinished: the bundle was written but the ledger could not
+// note it; the next export finishes the same bundle.
+var ErrExportUnfinished = &Error{Key: "service.err.export_unfinished"}
+
+// crashAt, in tests, stops an export at a named step as a power cut would.
+var crashAt = func(step string) {}
 
 // Export writes the next bundle: every final record version, photo and
 // audit entry made since the last bundle, signed with this device's key and
 // addressed to the office this post trusts. out is a folder (the bundle gets
 // a name of its own) or a file name. recipient, if not empty, is the office's
 // public key file or age recipient, and encrypts the whole bundle to it.
-// With nothing new it returns ErrNothingNew and writes nothing.
+//
+// The bundle is reserved in the ledger before its file is written, so an
+// export stopped at any point leaves either nothing or a pending bundle,
+// which the next export writes again with the same number and the same
+// content (the same manifest, byte for byte) instead of a new one. With
+// nothing new and nothing pending it returns ErrNothingNew and writes
+// nothing.
 func (s *Service) Export(ctx context.Context, out, recipient string, progress Progress) (*ExportResult, error) {
 	post, err := s.Post(ctx)
 	if err != nil {
@@ -65,31 +87,46 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 			return nil, err
 		}
 	}
-	seq, prev, auditFrom, err := s.NextExport(ctx)
-	if err != nil {
-		return nil, err
-	}
-
-	// Count first, so an empty export writes nothing and progress has a total.
-	total, err := s.PendingCount(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if total == 0 {
-		return nil, ErrNothingNew
-	}
-	path := out
+	folder := false
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		path = filepath.Join(out, fmt.Sprintf("%s-%06d.kordon", post.Code, seq))
+		folder = true
 	}
-	w, err := bundle.Create(path, bundle.Options{
-		Key: key, Post: post.Code, DeviceID: post.DeviceID, Sequence: uint64(seq), PrevManifestHash: prev,
-		SchemaVersion: record.SchemaVersion, Destination: office, Recipient: rcpt,
+	pending, err := s.pendingBundle(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resumed := pending != nil
+	if !resumed && !folder {
+		if _, err := os.Lstat(out); err == nil {
+			return nil, &Error{Kind: bundle.ErrExists, Key: "bundle.err.exists", Args: []any{"path", out}}
+		}
+	}
+	b, err := s.Reserve(ctx, store.Reservation{
+		BundleID: uuid.NewString(), Created: time.Now().UTC().Truncate(time.Second), Destination: office, File: out,
+	}, key, s.Actor)
+	if err != nil {
+		return nil, err
+	}
+	crashAt("reserved")
+	path := out
+	if folder {
+		path = filepath.Join(out, fmt.Sprintf("%s-%06d.kordon", post.Code, b.Seq))
+	}
+	target := path
+	if resumed {
+		// The file of the interrupted export may be in place already: write
+		// beside it, and keep whichever holds the same bytes.
+		target = freeName(path)
+	}
+	w, err := bundle.Create(target, bundle.Options{
+		Key: key, Post: post.Code, DeviceID: post.DeviceID, Sequence: uint64(b.Seq), PrevManifestHash: b.PrevHash,
+		SchemaVersion: record.SchemaVersion, Destination: b.Destination, Recipient: rcpt,
+		BundleID: b.BundleID, Created: b.Created,
 	})
 	if err != nil {
 		return nil, err
 	}
-	res, refs, media, err := s.writeBundle(ctx, w, auditFrom, total, progress)
+	res, err := s.writeBundle(ctx, w, b, progress)
 	if err != nil {
 		w.Abort()
 		return nil, err
@@ -98,89 +135,119 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 	if err != nil {
 		return nil, err
 	}
-	res.Path, res.Sequence, res.Size = done.Path, seq, done.Size
-	if err := s.RecordExport(ctx, store.OutBundle{
-		Seq: seq, BundleID: done.Manifest.BundleID, ManifestHash: done.ManifestHash, Created: done.Manifest.Created,
-		File: done.Path, AuditTo: res.auditTo,
-	}, refs, media, s.Actor); err != nil {
+	crashAt("written")
+	if target != path && sameContent(target, path) {
+		os.Remove(target)
+		done.Path = path
+	}
+	res.Path, res.Sequence, res.Size, res.Resumed = done.Path, b.Seq, done.Size, resumed
+	if err := s.Finish(ctx, b.Seq, done.ManifestHash, done.Path, s.Actor); err != nil {
+		return nil, &Error{Key: ErrExportUnfinished.Key, Args: []any{"path", done.Path, "sequence", b.Seq}, Err: err}
+	}
+	crashAt("finished")
+	return res, nil
+}
+
+// pendingBundle is the bundle an earlier export reserved and did not
+// finish, or nil.
+func (s *Service) pendingBundle(ctx context.Context) (*store.OutBundle, error) {
+	all, err := s.Bundles(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return &res.ExportResult, nil
+	for i := range all {
+		if all[i].Pending {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
 }
 
-type written struct {
-	ExportResult
-	auditTo int64
+// freeName is path, or the first of path-2, path-3, … (before the
+// extension) that is free.
+func freeName(path string) string {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return path
+	}
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	for i := 2; ; i++ {
+		p := fmt.Sprintf("%s-%d%s", base, i, ext)
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return p
+		}
+	}
 }
 
-func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, auditFrom int64, total int, progress Progress) (written, []store.VersionRef, []string, error) {
-	var res written
-	var refs []store.VersionRef
-	var media []string
-	seen := map[string]bool{}
-	err := s.PendingVersions(ctx, func(ref store.VersionRef, content []byte) error {
+// sameContent reports whether two files hold the same bytes.
+func sameContent(a, b string) bool {
+	fa, err := os.Open(a)
+	if err != nil {
+		return false
+	}
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false
+	}
+	defer fb.Close()
+	ha, hb := sha256.New(), sha256.New()
+	if _, err := io.Copy(ha, fa); err != nil {
+		return false
+	}
+	if _, err := io.Copy(hb, fb); err != nil {
+		return false
+	}
+	return bytes.Equal(ha.Sum(nil), hb.Sum(nil))
+}
+
+// writeBundle writes what the ledger reserved for bundle b, in the order
+// the ledger gives it, so that writing it again gives the same bundle.
+func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.OutBundle, progress Progress) (*ExportResult, error) {
+	res := &ExportResult{}
+	err := s.BundleVersions(ctx, b.Seq, func(content []byte) error {
 		if err := w.AddRecord(content); err != nil {
 			return err
 		}
-		var photos struct {
-			Photos []struct {
-				SHA256 string `json:"sha256"`
-			} `json:"photos"`
-		}
-		if err := json.Unmarshal(content, &photos); err != nil {
-			return fmt.Errorf("read photos of %s: %w", ref.ID, err)
-		}
-		for _, p := range photos.Photos {
-			if !seen[p.SHA256] {
-				seen[p.SHA256] = true
-				media = append(media, p.SHA256)
-			}
-		}
-		refs = append(refs, ref)
 		res.Versions++
 		if progress != nil && res.Versions%500 == 0 {
-			progress(res.Versions, total)
+			progress(res.Versions, b.Versions)
 		}
 		return nil
 	})
 	if err != nil {
-		return res, nil, nil, err
+		return nil, err
 	}
-	err = s.AuditSince(ctx, auditFrom, func(e store.AuditEntry) error {
+	crashAt("records")
+	err = s.AuditRange(ctx, b.AuditFrom, b.AuditTo, func(e store.AuditEntry) error {
 		line, err := json.Marshal(e)
 		if err != nil {
 			return err
 		}
 		res.Audit++
-		res.auditTo = e.Seq
 		return w.AddAudit(line)
 	})
 	if err != nil {
-		return res, nil, nil, err
+		return nil, err
 	}
-	var carried []string
+	media, err := s.BundleMedia(ctx, b.Seq)
+	if err != nil {
+		return nil, err
+	}
 	for _, sha := range media {
-		done, err := s.MediaExported(ctx, sha)
-		if err != nil {
-			return res, nil, nil, err
-		}
-		if done {
-			continue
-		}
 		data, err := s.Media(ctx, sha)
 		if err != nil {
-			return res, nil, nil, err
+			return nil, err
 		}
 		if err := w.AddMedia(sha, bytes.NewReader(data)); err != nil {
-			return res, nil, nil, err
+			return nil, err
 		}
-		carried = append(carried, sha)
 	}
-	res.Media = len(carried)
+	res.Media = len(media)
 	if progress != nil {
-		progress(total, total)
+		progress(b.Versions, b.Versions)
 	}
-	return res, refs, carried, nil
+	return res, nil
 }
 
 func parseRecipient(s string) (age.Recipient, error) {
@@ -325,9 +392,18 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		if err != nil {
 			return err
 		}
-		err = b.Audit(func(line []byte) error { return im.Audit(ctx, m.DeviceID, line) })
+		anchored, err := im.Anchored(ctx, m.DeviceID)
 		if err != nil {
 			return err
+		}
+		keys := s.postKeys(ctx, b)
+		err = b.Audit(func(line []byte) error { return im.Audit(ctx, m.DeviceID, line, keys) })
+		if err != nil {
+			return err
+		}
+		if anchored && (im.LastAudit == 0 || im.LastCheckpoint != im.LastAudit) {
+			// A post that signs checkpoints ends every bundle with one.
+			res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.unanchored", Args: []any{"post", m.Post, "sequence", fmt.Sprint(m.Sequence)}})
 		}
 		for _, sha := range m.Media() {
 			if err := importMedia(ctx, im, b, sha); err != nil {
@@ -336,7 +412,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 			res.Media++
 		}
 		res.New, res.Known = im.New, im.Known
-		res.Alarms = sharedAlarms(im.Shared)
+		res.Alarms = append(res.Alarms, sharedAlarms(im.Shared)...)
 		return im.Bundle(ctx, store.InBundle{
 			KeyID: m.DeviceKeyID, Seq: int64(m.Sequence), BundleID: m.BundleID, ManifestHash: b.ManifestHash(),
 			PostCode: m.Post, DeviceID: m.DeviceID, Gap: res.Gap,
@@ -349,6 +425,26 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		progress(total, total)
 	}
 	return res, nil
+}
+
+// postKeys finds the keys a post's checkpoints name: the key that signed
+// the bundle, or an earlier key of the same post the office trusted.
+func (s *Service) postKeys(ctx context.Context, b *Bundle) store.PublicKeys {
+	signer := b.Signer()
+	trust := s.trust(ctx)
+	return func(keyID string) (ed25519.PublicKey, error) {
+		if keyID == signer.KeyID() {
+			return signer.Key, nil
+		}
+		pk, err := trust(keyID)
+		if err != nil && !errors.Is(err, bundle.ErrRevokedKey) {
+			return nil, err
+		}
+		if pk == nil || pk.Post != signer.Post {
+			return nil, fmt.Errorf("key %s is not of post %s", keyID, signer.Post)
+		}
+		return pk.Key, nil
+	}
 }
 
 // sharedAlarms says which records share their id with another post's.

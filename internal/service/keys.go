@@ -32,7 +32,7 @@ var (
 	ErrNoOffice     = &Error{Key: "service.err.no_office"}
 	ErrNotOffice    = &Error{Key: "service.err.not_office"}
 	ErrNotConfirmed = &Error{Key: "service.err.not_confirmed"}
-	ErrNothingNew   = &Error{Key: "service.err.nothing_new"}
+	ErrNothingNew   = store.ErrNothingNew
 	ErrReplay       = &Error{Key: "service.err.replay"}
 	ErrForked       = &Error{Key: "service.err.forked"}
 	// ErrForeignRecord: a record in a bundle was not made by the signing device.

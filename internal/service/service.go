@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/fault"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/safefile"
@@ -217,6 +219,12 @@ func WithBusyNotice(notice func()) store.Option {
 
 // Open opens a data folder that was set up with Init.
 func Open(ctx context.Context, dir string, opts ...store.Option) (*Service, error) {
+	// The audit chain is anchored with this device's key (see
+	// store.WithSigner); a key that cannot be read leaves it as it is, and
+	// the next export, which needs the key, says why.
+	if key, err := bundle.ReadPrivateKey(filepath.Join(dir, keysDir, signingKeyFile)); err == nil {
+		opts = append([]store.Option{store.WithSigner(key)}, opts...)
+	}
 	st, err := store.Open(dir, append(opts, store.NoCreate())...)
 	if errors.Is(err, store.ErrNotInitialized) {
 		return nil, &Error{Key: ErrNotSetUp.Key, Args: []any{"path", dir}}
@@ -238,6 +246,28 @@ func Open(ctx context.Context, dir string, opts ...store.Option) (*Service, erro
 		os.Remove(filepath.Join(dir, keysDir, setupMarker))
 	}
 	return &Service{Store: st, Dir: dir}, nil
+}
+
+// CheckAudit checks the data folder against its audit chain, SQLite's own
+// integrity check first, and the chain's checkpoints against this device's
+// key; it says how far the chain is anchored.
+func (s *Service) CheckAudit(ctx context.Context) (*store.AuditReport, error) {
+	return s.VerifyWith(ctx, func(keyID string) (ed25519.PublicKey, error) {
+		key, err := s.SigningKey()
+		if err != nil {
+			return nil, err
+		}
+		if key.KeyID() != keyID {
+			return nil, fmt.Errorf("checkpoint signed by key %s, not this device's", keyID)
+		}
+		return key.Public(), nil
+	})
+}
+
+// Verify is CheckAudit without the report.
+func (s *Service) Verify(ctx context.Context) error {
+	_, err := s.CheckAudit(ctx)
+	return err
 }
 
 // Post is the post this data folder serves.

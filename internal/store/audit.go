@@ -96,15 +96,29 @@ func (s *Store) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// Verify checks the whole store against its audit chain: every entry links
-// to the one before and hashes to its stored hash, entries are numbered
-// without gaps, every stored version matches its content hash and the last
-// audit entry written for it, and the deleted records are exactly those the
-// chain deleted. SQLite's integrity check runs first. It returns nil, an
-// ErrDamaged, or an ErrAuditBroken naming the first problem found.
+// Verify checks the whole store against its audit chain; see VerifyWith.
+// A chain with checkpoints needs their keys: use VerifyWith.
 func (s *Store) Verify(ctx context.Context) error {
+	_, err := s.VerifyWith(ctx, nil)
+	return err
+}
+
+// VerifyWith checks the whole store against its audit chain: every entry
+// links to the one before and hashes to its stored hash, entries are
+// numbered without gaps, every checkpoint is signed by the key it names
+// (found with keys), every stored version matches its content hash and the
+// last audit entry written for it, and the deleted records are exactly
+// those the chain deleted. SQLite's integrity check runs first. It returns
+// what it checked, and nil, an ErrDamaged, or an ErrAuditBroken or
+// ErrBadCheckpoint naming the first problem found.
+func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, error) {
+	rep := &AuditReport{}
 	if err := s.IntegrityCheck(ctx); err != nil {
-		return err
+		return rep, err
+	}
+	device, err := s.Meta(ctx, MetaDeviceID)
+	if err != nil {
+		return rep, err
 	}
 	type key struct {
 		id      string
@@ -114,7 +128,7 @@ func (s *Store) Verify(ctx context.Context) error {
 	deleted := map[string]bool{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
-		return fmt.Errorf("read audit: %w", err)
+		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
 	}
 	var prev string
 	var want int64 = 1
@@ -122,36 +136,44 @@ func (s *Store) Verify(ctx context.Context) error {
 		var e AuditEntry
 		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash, &e.Prev, &e.Hash); err != nil {
 			rows.Close()
-			return fmt.Errorf("read audit: %w", err)
+			return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
 		}
 		switch {
 		case e.Seq != want:
 			rows.Close()
-			return broken(want, "missing entry")
+			return rep, broken(want, "missing entry")
 		case e.Prev != prev:
 			rows.Close()
-			return broken(e.Seq, "link to previous entry")
+			return rep, broken(e.Seq, "link to previous entry")
 		case e.computeHash() != e.Hash:
 			rows.Close()
-			return broken(e.Seq, "entry changed")
+			return rep, broken(e.Seq, "entry changed")
 		}
-		if e.RecordID != "" {
-			if e.Action == ActionDelete {
-				deleted[e.RecordID] = true
-			} else {
-				last[key{e.RecordID, e.Version}] = e.ContentHash
+		switch {
+		case e.Action == ActionCheckpoint:
+			if err := verifyCheckpoint(device, &e, keys); err != nil {
+				rows.Close()
+				return rep, err
 			}
+			rep.Checkpoints++
+			rep.LastCheckpoint, rep.LastCheckpointAt = e.Seq, e.Time()
+		case e.RecordID == "":
+		case e.Action == ActionDelete:
+			deleted[e.RecordID] = true
+		default:
+			last[key{e.RecordID, e.Version}] = e.ContentHash
 		}
 		prev, want = e.Hash, want+1
+		rep.Entries = e.Seq
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read audit: %w", err)
+		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
 	}
 
 	vrows, err := s.db.QueryContext(ctx, "SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version")
 	if err != nil {
-		return fmt.Errorf("read versions: %w", err)
+		return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
 	}
 	defer vrows.Close()
 	for vrows.Next() {
@@ -160,7 +182,7 @@ func (s *Store) Verify(ctx context.Context) error {
 		var version int
 		var content []byte
 		if err := vrows.Scan(&id, &origin, &del, &version, &hash, &content); err != nil {
-			return fmt.Errorf("read versions: %w", err)
+			return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
 		}
 		where := fmt.Sprintf("record %s version %d", id, version)
 		// Imports name the record with its origin; the folder's own
@@ -171,14 +193,17 @@ func (s *Store) Verify(ctx context.Context) error {
 		}
 		switch {
 		case SHA256(content) != hash:
-			return broken(0, where+": content changed")
+			return rep, broken(0, where+": content changed")
 		case !ok:
-			return broken(0, where+": not in the audit log")
+			return rep, broken(0, where+": not in the audit log")
 		case logged != hash:
-			return broken(0, where+": differs from the audit log")
+			return rep, broken(0, where+": differs from the audit log")
 		case del != deleted[id]:
-			return broken(0, where+": deletion differs from the audit log")
+			return rep, broken(0, where+": deletion differs from the audit log")
 		}
 	}
-	return vrows.Err()
+	if err := vrows.Err(); err != nil {
+		return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
+	}
+	return rep, nil
 }

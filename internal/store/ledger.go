@@ -31,171 +31,39 @@ var (
 	ErrForeign = &Error{Key: "service.err.foreign_record"}
 )
 
-// ---- the post: what to export, and what was exported ----
-
-// OutBundle is a bundle this device wrote.
-type OutBundle struct {
-	Seq          int64
-	BundleID     string
-	ManifestHash string
-	Created      time.Time
-	File         string
-	Versions     int
-	Media        int
-	// AuditTo is the last audit entry the bundle carried.
-	AuditTo      int64
-	Acknowledged *time.Time
-}
-
-// NextExport returns the sequence number of the next bundle, the manifest
-// hash of the last one ("" before the first) and the first audit entry the
-// next bundle carries.
-func (s *Store) NextExport(ctx context.Context) (seq int64, prevHash string, auditFrom int64, err error) {
-	var auditTo int64
-	err = s.db.QueryRowContext(ctx, "SELECT seq, manifest_hash, audit_to FROM bundles_out ORDER BY seq DESC LIMIT 1").Scan(&seq, &prevHash, &auditTo)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 1, "", 1, nil
-	}
-	if err != nil {
-		return 0, "", 0, fmt.Errorf("read export ledger: %w", err)
-	}
-	return seq + 1, prevHash, auditTo + 1, nil
-}
-
-// VersionRef names one stored version.
-type VersionRef struct {
-	rid     int64
-	ID      string
-	Version int
-}
-
-// PendingVersions calls fn, oldest first, with every final version of this
-// device's records that no bundle carried yet, as stored. Training records
-// stay where they were made.
-func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, content []byte) error) error {
-	device, err := s.Meta(ctx, MetaDeviceID)
-	if err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT v.rid, r.id, v.version, v.content FROM versions v JOIN records r ON r.rid = v.rid
-		WHERE r.origin = ? AND v.status = 'final' AND r.training = 0 AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)
-		ORDER BY v.rid, v.version`, device)
-	if err != nil {
-		return fmt.Errorf("read versions to export: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ref VersionRef
-		var content []byte
-		if err := rows.Scan(&ref.rid, &ref.ID, &ref.Version, &content); err != nil {
-			return fmt.Errorf("read versions to export: %w", err)
-		}
-		if err := fn(ref, content); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// PendingCount is how many final versions of this device's records no
-// bundle carried yet (training records left out, as PendingVersions does).
-func (s *Store) PendingCount(ctx context.Context) (int, error) {
-	device, err := s.Meta(ctx, MetaDeviceID)
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM versions v JOIN records r ON r.rid = v.rid
-		WHERE r.origin = ? AND v.status = 'final' AND r.training = 0 AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)`, device).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count versions to export: %w", err)
-	}
-	return n, nil
-}
-
-// MediaExported reports whether a bundle already carried the attachment.
-func (s *Store) MediaExported(ctx context.Context, sha string) (bool, error) {
-	var one int
-	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM exported_media WHERE sha256 = ?", sha).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read export ledger: %w", err)
-	}
-	return true, nil
-}
-
-// AuditSince calls fn with every audit entry from seq on, in order.
-func (s *Store) AuditSince(ctx context.Context, from int64, fn func(AuditEntry) error) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit WHERE seq >= ? ORDER BY seq", from)
-	if err != nil {
-		return fmt.Errorf("read audit: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash, &e.Prev, &e.Hash); err != nil {
-			return fmt.Errorf("read audit: %w", err)
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// RecordExport notes, in one transaction, that bundle b carried the given
-// versions and attachments, and appends an export entry to the audit log.
-func (s *Store) RecordExport(ctx context.Context, b OutBundle, refs []VersionRef, media []string, actor string) error {
-	tx, err := s.begin(ctx, actor)
-	if err != nil {
-		return err
-	}
-	defer tx.rollback()
-	if _, err := tx.exec(ctx, "INSERT INTO bundles_out (seq, bundle_id, manifest_hash, created_utc, file, versions, media, audit_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		b.Seq, b.BundleID, b.ManifestHash, utc(b.Created), b.File, len(refs), len(media), b.AuditTo); err != nil {
-		return fmt.Errorf("note bundle %d: %w", b.Seq, err)
-	}
-	for _, r := range refs {
-		if _, err := tx.exec(ctx, "INSERT INTO exported (rid, version, bundle_seq) VALUES (?, ?, ?)", r.rid, r.Version, b.Seq); err != nil {
-			return fmt.Errorf("note bundle %d: %w", b.Seq, err)
-		}
-	}
-	for _, sha := range media {
-		if _, err := tx.exec(ctx, "INSERT OR IGNORE INTO exported_media (sha256, bundle_seq) VALUES (?, ?)", sha, b.Seq); err != nil {
-			return fmt.Errorf("note bundle %d: %w", b.Seq, err)
-		}
-	}
-	if err := tx.audit(ctx, utc(s.now()), ActionExport, b.BundleID, int(b.Seq), b.ManifestHash); err != nil {
-		return err
-	}
-	return tx.commit()
-}
-
 // Bundles lists the bundles this device wrote, newest first.
 func (s *Store) Bundles(ctx context.Context) ([]OutBundle, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, bundle_id, manifest_hash, created_utc, file, versions, media, audit_to, acknowledged_utc FROM bundles_out ORDER BY seq DESC")
+	rows, err := s.db.QueryContext(ctx, "SELECT "+outColumns+" FROM bundles_out ORDER BY seq DESC")
 	if err != nil {
-		return nil, fmt.Errorf("read export ledger: %w", err)
+		return nil, fmt.Errorf("read export ledger: %w", classify(err, s.path))
 	}
 	defer rows.Close()
 	var out []OutBundle
 	for rows.Next() {
-		var b OutBundle
-		var created string
-		var ack sql.NullString
-		if err := rows.Scan(&b.Seq, &b.BundleID, &b.ManifestHash, &created, &b.File, &b.Versions, &b.Media, &b.AuditTo, &ack); err != nil {
-			return nil, fmt.Errorf("read export ledger: %w", err)
+		b, err := scanOut(rows)
+		if err != nil {
+			return nil, err
 		}
-		b.Created, _ = time.Parse(timeLayout, created)
-		if ack.Valid {
-			t, _ := time.Parse(timeLayout, ack.String)
-			b.Acknowledged = &t
-		}
-		out = append(out, b)
+		out = append(out, *b)
 	}
 	return out, rows.Err()
+}
+
+const outColumns = "seq, bundle_id, manifest_hash, created_utc, file, versions, media, audit_from, audit_to, prev_hash, destination, pending, acknowledged_utc"
+
+func scanOut(row interface{ Scan(...any) error }) (*OutBundle, error) {
+	var b OutBundle
+	var created string
+	var ack sql.NullString
+	if err := row.Scan(&b.Seq, &b.BundleID, &b.ManifestHash, &created, &b.File, &b.Versions, &b.Media, &b.AuditFrom, &b.AuditTo, &b.PrevHash, &b.Destination, &b.Pending, &ack); err != nil {
+		return nil, fmt.Errorf("read export ledger: %w", err)
+	}
+	b.Created, _ = time.Parse(timeLayout, created)
+	if ack.Valid {
+		t, _ := time.Parse(timeLayout, ack.String)
+		b.Acknowledged = &t
+	}
+	return &b, nil
 }
 
 // Acknowledge marks the bundles up to seq, whose manifest hashes the
@@ -391,6 +259,9 @@ type Importer struct {
 	New, Known int
 	// Shared lists the records whose id another device's record has too.
 	Shared []SharedID
+	// LastAudit and LastCheckpoint are the last audit entry, and the last
+	// checkpoint, of the bundle's.
+	LastAudit, LastCheckpoint int64
 }
 
 // SharedID is a record id held for two devices: one of them copied the
@@ -589,7 +460,9 @@ func (im *Importer) Media(ctx context.Context, data []byte) error {
 // it. The entry must hash to its own hash and link to the entries of that
 // device already held (the one before it and the one after), so a history
 // rewritten at the post is refused here; the same entry again is ignored.
-func (im *Importer) Audit(ctx context.Context, origin string, entry []byte) error {
+// A checkpoint must be signed by the key it names, found with keys
+// (ErrBadCheckpoint).
+func (im *Importer) Audit(ctx context.Context, origin string, entry []byte, keys PublicKeys) error {
 	var e AuditEntry
 	dec := json.NewDecoder(bytes.NewReader(entry))
 	dec.DisallowUnknownFields()
@@ -620,6 +493,7 @@ func (im *Importer) Audit(ctx context.Context, origin string, entry []byte) erro
 	case err != nil:
 		return err
 	case same != nil && same.Hash == e.Hash:
+		im.noteAudit(&e)
 		return nil
 	case same != nil:
 		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", e.Seq))
@@ -635,10 +509,41 @@ func (im *Importer) Audit(ctx context.Context, origin string, entry []byte) erro
 	if (before != nil && before.Hash != e.Prev) || (after != nil && after.Prev != e.Hash) || (e.Seq == 1 && e.Prev != "") {
 		return newError(ErrConflict, nil, "what", fmt.Sprintf("audit %d", e.Seq))
 	}
+	if e.Action == ActionCheckpoint {
+		if err := verifyCheckpoint(origin, &e, keys); err != nil {
+			return err
+		}
+		if _, err := im.b.exec(ctx, `INSERT INTO anchors (origin, seq, at_utc) VALUES (?, ?, ?)
+			ON CONFLICT (origin) DO UPDATE SET seq = excluded.seq, at_utc = excluded.at_utc WHERE excluded.seq > anchors.seq`, origin, e.Seq, e.At); err != nil {
+			return fmt.Errorf("keep checkpoint: %w", err)
+		}
+	}
 	if _, err := im.b.exec(ctx, "INSERT INTO remote_audit (origin, seq, entry) VALUES (?, ?, ?)", origin, e.Seq, entry); err != nil {
 		return fmt.Errorf("keep remote audit entry: %w", err)
 	}
+	im.noteAudit(&e)
 	return nil
+}
+
+func (im *Importer) noteAudit(e *AuditEntry) {
+	im.LastAudit = e.Seq
+	if e.Action == ActionCheckpoint {
+		im.LastCheckpoint = e.Seq
+	}
+}
+
+// Anchored reports whether a checkpoint of device origin's chain was
+// imported before: from then on, every bundle of it ends with one.
+func (im *Importer) Anchored(ctx context.Context, origin string) (bool, error) {
+	var one int
+	err := im.b.tx.QueryRowContext(ctx, "SELECT 1 FROM anchors WHERE origin = ?", origin).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read checkpoints: %w", err)
+	}
+	return true, nil
 }
 
 // Bundle notes the bundle in the import ledger.

@@ -1,8 +1,15 @@
 package store_test
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,23 +19,46 @@ import (
 	"github.com/kordon/kordon/internal/store/storetest"
 )
 
-// exportAll collects what the next bundle would carry and notes it exported.
+// testKey signs checkpoints in tests.
+type testKey struct{ priv ed25519.PrivateKey }
+
+func newTestKey(seed byte) *testKey {
+	return &testKey{ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))}
+}
+
+func (k *testKey) KeyID() string {
+	return fmt.Sprintf("test-key-%x", k.priv.Public().(ed25519.PublicKey)[:4])
+}
+
+func (k *testKey) Sign(prefix string, msg []byte) []byte {
+	return ed25519.Sign(k.priv, append([]byte(prefix), msg...))
+}
+
+// keys finds k's public key.
+func (k *testKey) keys(id string) (ed25519.PublicKey, error) {
+	if id != k.KeyID() {
+		return nil, fmt.Errorf("unknown key %s", id)
+	}
+	return k.priv.Public().(ed25519.PublicKey), nil
+}
+
+var signer = newTestKey(7)
+
+// exportAll reserves the next bundle, collects what it carries and notes it
+// finished.
 func exportAll(t *testing.T, s *store.Store) [][]byte {
 	t.Helper()
-	seq, prev, auditFrom, err := s.NextExport(ctx)
+	b, err := s.Reserve(ctx, store.Reservation{BundleID: fmt.Sprintf("bundle-%d", time.Now().UnixNano()), Created: now, Destination: "office", File: "f"}, signer, "officer")
+	if errors.Is(err, store.ErrNothingNew) {
+		return nil
+	}
 	require.NoError(t, err)
-	var refs []store.VersionRef
 	var contents [][]byte
-	require.NoError(t, s.PendingVersions(ctx, func(ref store.VersionRef, content []byte) error {
-		refs = append(refs, ref)
+	require.NoError(t, s.BundleVersions(ctx, b.Seq, func(content []byte) error {
 		contents = append(contents, content)
 		return nil
 	}))
-	var last int64
-	require.NoError(t, s.AuditSince(ctx, auditFrom, func(e store.AuditEntry) error { last = e.Seq; return nil }))
-	if len(refs) > 0 {
-		require.NoError(t, s.RecordExport(ctx, store.OutBundle{Seq: seq, BundleID: "b" + string(rune('0'+seq)), ManifestHash: prev + "x", Created: now, File: "f", AuditTo: last}, refs, nil, "officer"))
-	}
+	require.NoError(t, s.Finish(ctx, b.Seq, fmt.Sprintf("manifest-%d", b.Seq), "f", "officer"))
 	return contents
 }
 
@@ -71,7 +101,8 @@ func TestExportCarriesEachFinalVersionOnce(t *testing.T) {
 	assert.Equal(t, 1, n)
 	_, err = s.Acknowledge(ctx, map[int64]string{2: "forged"}, now, "officer")
 	assert.ErrorIs(t, err, store.ErrConflict)
-	require.NoError(t, s.Verify(ctx))
+	_, err = s.VerifyWith(ctx, signer.keys)
+	require.NoError(t, err)
 }
 
 func TestImportKeepsOriginAndRefusesConflicts(t *testing.T) {
@@ -176,7 +207,7 @@ func TestImportedAuditMustLinkToWhatTheOfficeHolds(t *testing.T) {
 	keep := func(ls ...[]byte) error {
 		return office.Import(ctx, "analyst", func(im *store.Importer) error {
 			for _, l := range ls {
-				if err := im.Audit(ctx, "device-A", l); err != nil {
+				if err := im.Audit(ctx, "device-A", l, nil); err != nil {
 					return err
 				}
 			}
@@ -206,4 +237,99 @@ func TestImportedAuditMustLinkToWhatTheOfficeHolds(t *testing.T) {
 		return nil
 	}))
 	assert.Equal(t, before, storetest.Dump(t, dir))
+}
+
+func TestCheckpointsAnchorTheChain(t *testing.T) {
+	s, dir := open(t)
+	due, err := s.CheckpointDue(ctx)
+	require.NoError(t, err)
+	assert.False(t, due, "an empty chain needs no anchor")
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	due, err = s.CheckpointDue(ctx)
+	require.NoError(t, err)
+	assert.True(t, due, "entries never anchored")
+	require.NoError(t, s.Checkpoint(ctx, signer, "officer"))
+	require.NoError(t, s.Checkpoint(ctx, signer, "officer"), "the head is a checkpoint already: nothing is added")
+	due, err = s.CheckpointDue(ctx)
+	require.NoError(t, err)
+	assert.False(t, due)
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	rep, err := s.VerifyWith(ctx, signer.keys)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), rep.Entries)
+	assert.Equal(t, 1, rep.Checkpoints)
+	assert.Equal(t, int64(2), rep.LastCheckpoint)
+	assert.Equal(t, int64(1), rep.Unanchored())
+
+	_, err = s.VerifyWith(ctx, newTestKey(9).keys)
+	assert.ErrorIs(t, err, store.ErrBadCheckpoint, "a checkpoint is checked against its key")
+	assert.ErrorIs(t, s.Verify(ctx), store.ErrBadCheckpoint, "and never taken on trust")
+
+	// The attack the checkpoint stops: triggers dropped, the first record
+	// altered, and the whole chain hashed again.
+	require.NoError(t, s.Close())
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName)))
+	require.NoError(t, err)
+	defer db.Close()
+	rewrite := []string{
+		"DROP TRIGGER audit_append_only_u", "DROP TRIGGER versions_final_locked",
+		"UPDATE versions SET content = replace(content, 'Иванов', 'Петров') WHERE rid = 1",
+	}
+	for _, q := range rewrite {
+		_, err := db.Exec(q)
+		require.NoError(t, err, q)
+	}
+	rehash(t, db)
+	s, err = store.Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.VerifyWith(ctx, signer.keys)
+	assert.ErrorIs(t, err, store.ErrBadCheckpoint, "a chain hashed again no longer matches the signed head")
+}
+
+// rehash makes every version's hash and the whole audit chain match what
+// the rows now hold, as an attacker with the database file would.
+func rehash(t *testing.T, db *sql.DB) {
+	t.Helper()
+	rows, err := db.Query("SELECT rid, version, content FROM versions")
+	require.NoError(t, err)
+	type v struct {
+		rid, version int64
+		hash         string
+	}
+	var vs []v
+	for rows.Next() {
+		var x v
+		var content []byte
+		require.NoError(t, rows.Scan(&x.rid, &x.version, &content))
+		x.hash = store.SHA256(content)
+		vs = append(vs, x)
+	}
+	rows.Close()
+	var id string
+	for _, x := range vs {
+		_, err := db.Exec("UPDATE versions SET hash = ? WHERE rid = ? AND version = ?", x.hash, x.rid, x.version)
+		require.NoError(t, err)
+		require.NoError(t, db.QueryRow("SELECT id FROM records WHERE rid = ?", x.rid).Scan(&id))
+		_, err = db.Exec("UPDATE audit SET content_hash = ? WHERE record_id = ? AND version = ?", x.hash, id, x.version)
+		require.NoError(t, err)
+	}
+	rows, err = db.Query("SELECT seq, at_utc, actor, action, record_id, version, content_hash FROM audit ORDER BY seq")
+	require.NoError(t, err)
+	var es []store.AuditEntry
+	for rows.Next() {
+		var e store.AuditEntry
+		require.NoError(t, rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.RecordID, &e.Version, &e.ContentHash))
+		es = append(es, e)
+	}
+	rows.Close()
+	prev := ""
+	for _, e := range es {
+		e.Prev = prev
+		e.Hash = store.EntryHash(e)
+		_, err := db.Exec("UPDATE audit SET prev = ?, hash = ? WHERE seq = ?", e.Prev, e.Hash, e.Seq)
+		require.NoError(t, err)
+		prev = e.Hash
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/textkey"
@@ -162,6 +163,8 @@ type batch struct {
 	lastSeq  int64
 	lastHash string
 	stmts    map[string]*sql.Stmt
+	// checkpointAt is when this batch wrote a checkpoint, if it did.
+	checkpointAt time.Time
 	// counters holds the numbering counters this batch read or moved,
 	// written back at commit: a statement that returns rows would make
 	// SQLite flush the full-text index for every record.
@@ -262,6 +265,11 @@ func (b *batch) commit() error {
 	if err := b.tx.Commit(); err != nil {
 		return classify(err, b.s.path)
 	}
+	if !b.checkpointAt.IsZero() {
+		b.s.mu.Lock()
+		b.s.lastCheckpoint, b.s.lastCheckpointRead = b.checkpointAt, true
+		b.s.mu.Unlock()
+	}
 	return nil
 }
 
@@ -273,8 +281,14 @@ func (s *Store) update(ctx context.Context, actor string, fn func(b *batch) erro
 		return err
 	}
 	defer b.rollback()
+	before := b.lastSeq
 	if err := fn(b); err != nil {
 		return classify(err, s.path)
+	}
+	if b.lastSeq > before {
+		if err := b.anchorIfDue(ctx); err != nil {
+			return classify(err, s.path)
+		}
 	}
 	return b.commit()
 }
@@ -609,7 +623,11 @@ func searchDoc(in *record.Interdiction) document {
 
 // audit appends one entry to the hash chain.
 func (b *batch) audit(ctx context.Context, at, action, recordID string, version int, contentHash string) error {
-	e := AuditEntry{Seq: b.lastSeq + 1, At: at, Actor: b.actor, Action: action, RecordID: recordID, Version: version, ContentHash: contentHash, Prev: b.lastHash}
+	return b.append(ctx, AuditEntry{Seq: b.lastSeq + 1, At: at, Actor: b.actor, Action: action, RecordID: recordID, Version: version, ContentHash: contentHash, Prev: b.lastHash})
+}
+
+// append hashes e and appends it to the chain.
+func (b *batch) append(ctx context.Context, e AuditEntry) error {
 	e.Hash = e.computeHash()
 	if _, err := b.exec(ctx, "INSERT INTO audit (seq, at_utc, actor, action, record_id, version, content_hash, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		e.Seq, e.At, e.Actor, e.Action, e.RecordID, e.Version, e.ContentHash, e.Prev, e.Hash); err != nil {

@@ -57,6 +57,12 @@ type Store struct {
 	busyWait   time.Duration
 	busyMillis int
 	onBusy     func()
+	signer     Signer // anchors the audit chain, nil for none
+
+	// lastCheckpoint is when the chain's last checkpoint was written,
+	// once read (guarded by mu).
+	lastCheckpoint     time.Time
+	lastCheckpointRead bool
 
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
@@ -121,6 +127,12 @@ func NoCreate() Option { return func(s *Store) { s.create = false } }
 func WithBusyWait(wait time.Duration, notice func()) Option {
 	return func(s *Store) { s.busyWait, s.onBusy = wait, notice }
 }
+
+// WithSigner makes the store anchor its audit chain with signer: a write
+// that finds the last checkpoint CheckpointEvery old (or none) appends a
+// checkpoint after its own entries, in the same transaction, so the chain
+// is signed at least once a day of use and a refused write leaves no trace.
+func WithSigner(signer Signer) Option { return func(s *Store) { s.signer = signer } }
 
 // WithBusyTimeout sets SQLite's own wait for a lock before a write is
 // counted as waiting (tests make it short).

@@ -109,6 +109,9 @@ func (s *exportScreen) build() fyne.CanvasObject {
 		opts.Add(message(a.tr.Error(s.err), widget.DangerImportance))
 	case s.res != nil:
 		opts.Add(message(a.T("ui.export.done", "sequence", strconv.FormatInt(s.res.Sequence, 10), "path", s.res.Path), widget.SuccessImportance))
+		if s.res.Resumed {
+			opts.Add(message(a.T("ui.export.resumed", "sequence", strconv.FormatInt(s.res.Sequence, 10)), widget.WarningImportance))
+		}
 		opts.Add(widget.NewLabel(a.T("ui.export.counts", "records", a.tr.Number(int64(s.res.Versions)),
 			"media", a.tr.Number(int64(s.res.Media)), "audit", a.tr.Number(int64(s.res.Audit)))))
 	}
@@ -175,6 +178,9 @@ func (s *exportScreen) bundles() fyne.CanvasObject {
 
 // bundleState says whether the office has acknowledged a bundle, and when.
 func bundleState(a *App, b store.OutBundle) string {
+	if b.Pending {
+		return a.T("ui.bundles.pending")
+	}
 	if b.Acknowledged == nil {
 		return a.T("ui.bundles.written")
 	}

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The audit chain is anchored by checkpoints: audit entries (action
+// "checkpoint") whose content hash is the device key's signature over the
+// head of the chain before them. Hashes alone can be made again by anyone
+// who rewrites the database; a checkpoint can be made only with the key, so
+// a history rewritten before it no longer verifies. A checkpoint is written
+// at every export (the bundle's audit entries end with it) and at least once
+// a day of use.
+const (
+	ActionCheckpoint = "checkpoint"
+	// CheckpointSigPrefix is signed before the checkpoint's message, so
+	// that a checkpoint's signature can serve no other purpose.
+	CheckpointSigPrefix = "kordon-audit-checkpoint-v1\n"
+	// checkpointSigTag starts a checkpoint's content hash.
+	checkpointSigTag = "ed25519:"
+	// CheckpointEvery is how old the last checkpoint may grow while the
+	// folder is used.
+	CheckpointEvery = 24 * time.Hour
+)
+
+// Signer signs with this device's key. The key may be held anywhere (a
+// file today, unlocked by the officer's password once accounts come).
+type Signer interface {
+	KeyID() string
+	Sign(prefix string, msg []byte) []byte
+}
+
+// PublicKeys finds the public key a checkpoint names; nil, or an error,
+// when it is not known.
+type PublicKeys func(keyID string) (ed25519.PublicKey, error)
+
+// More sentinels of the audit chain.
+var (
+	// ErrBadCheckpoint: a checkpoint that its key did not sign.
+	ErrBadCheckpoint = &Error{Key: "store.err.bad_checkpoint"}
+)
+
+// checkpointMessage is what a checkpoint signs: the device whose chain it
+// is, the sequence number and hash of the chain's head when it was made,
+// and when it was made.
+func checkpointMessage(device string, e *AuditEntry) []byte {
+	return []byte(device + "\n" + strconv.FormatInt(e.Seq-1, 10) + "\n" + e.Prev + "\n" + e.At + "\n")
+}
+
+// checkpoint appends a checkpoint of the chain's head, signed by signer.
+func (b *batch) checkpoint(ctx context.Context, signer Signer) error {
+	now := b.s.now()
+	e := AuditEntry{Seq: b.lastSeq + 1, At: utc(now), Actor: b.actor, Action: ActionCheckpoint, RecordID: signer.KeyID(), Prev: b.lastHash}
+	e.ContentHash = checkpointSigTag + hex.EncodeToString(signer.Sign(CheckpointSigPrefix, checkpointMessage(b.device, &e)))
+	if err := b.append(ctx, e); err != nil {
+		return err
+	}
+	b.checkpointAt = now
+	return nil
+}
+
+// anchorIfDue appends a checkpoint when the store has a signer and the
+// last checkpoint is CheckpointEvery old, or there is none.
+func (b *batch) anchorIfDue(ctx context.Context) error {
+	s := b.s
+	if s.signer == nil || !b.checkpointAt.IsZero() {
+		return nil
+	}
+	s.mu.Lock()
+	last, read := s.lastCheckpoint, s.lastCheckpointRead
+	s.mu.Unlock()
+	if !read {
+		var at string
+		err := b.tx.QueryRowContext(ctx, "SELECT at_utc FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", ActionCheckpoint).Scan(&at)
+		switch {
+		case err == nil:
+			last, _ = time.Parse(timeLayout, at)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("read audit: %w", err)
+		}
+		s.mu.Lock()
+		s.lastCheckpoint, s.lastCheckpointRead = last, true
+		s.mu.Unlock()
+	}
+	if !last.IsZero() && s.now().Sub(last) < CheckpointEvery {
+		return nil
+	}
+	return b.checkpoint(ctx, s.signer)
+}
+
+// verifyCheckpoint checks a checkpoint of device's chain against the key
+// it names.
+func verifyCheckpoint(device string, e *AuditEntry, keys PublicKeys) error {
+	bad := &Error{Key: ErrBadCheckpoint.Key, Args: []any{"seq", e.Seq}}
+	sig, err := hex.DecodeString(strings.TrimPrefix(e.ContentHash, checkpointSigTag))
+	if !strings.HasPrefix(e.ContentHash, checkpointSigTag) || err != nil || keys == nil {
+		return bad
+	}
+	pub, err := keys(e.RecordID)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return bad
+	}
+	msg := append([]byte(CheckpointSigPrefix), checkpointMessage(device, e)...)
+	if !ed25519.Verify(pub, msg, sig) {
+		return bad
+	}
+	return nil
+}
+
+// Checkpoint anchors the audit chain: it appends a checkpoint of its head,
+// signed by signer, unless the head is a checkpoint already.
+func (s *Store) Checkpoint(ctx context.Context, signer Signer, actor string) error {
+	return s.update(ctx, actor, func(b *batch) error {
+		if b.lastSeq == 0 {
+			return nil
+		}
+		var action string
+		if err := b.tx.QueryRowContext(ctx, "SELECT action FROM audit WHERE seq = ?", b.lastSeq).Scan(&action); err != nil {
+			return fmt.Errorf("read audit: %w", err)
+		}
+		if action == ActionCheckpoint {
+			return nil
+		}
+		return b.checkpoint(ctx, signer)
+	})
+}
+
+// CheckpointDue reports whether the chain has entries after its last
+// checkpoint, and that checkpoint (if any) is CheckpointEvery old.
+func (s *Store) CheckpointDue(ctx context.Context) (bool, error) {
+	var last int64
+	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM audit").Scan(&last); err != nil {
+		return false, fmt.Errorf("read audit: %w", classify(err, s.path))
+	}
+	var seq int64
+	var at string
+	err := s.db.QueryRowContext(ctx, "SELECT seq, at_utc FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", ActionCheckpoint).Scan(&seq, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return last > 0, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read audit: %w", classify(err, s.path))
+	}
+	t, _ := time.Parse(timeLayout, at)
+	return last > seq && s.now().Sub(t) >= CheckpointEvery, nil
+}
+
+// AuditReport says what Verify checked.
+type AuditReport struct {
+	// Entries is the length of the chain.
+	Entries int64
+	// Checkpoints counts the signed checkpoints; the last one anchors the
+	// chain up to LastCheckpoint, written at LastCheckpointAt.
+	Checkpoints      int
+	LastCheckpoint   int64
+	LastCheckpointAt time.Time
+}
+
+// Unanchored is how many entries came after the last checkpoint.
+func (r *AuditReport) Unanchored() int64 { return r.Entries - r.LastCheckpoint }
