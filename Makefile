@@ -21,7 +21,7 @@ TEST_ENV := GOCACHE=$(shell $(GO) env GOCACHE) GOMODCACHE=$(shell $(GO) env GOMO
 # The training store make bench searches: 100,000 records of 10 items.
 BENCH_STORE := $(CURDIR)/.cache/bench-store
 
-.PHONY: deps deps-test build run test bench lint screenshots dist clean
+.PHONY: deps deps-test build run test bench crash lint screenshots dist clean
 
 deps:
 	@.ci/deps.sh $(BUILD_PKGS)
@@ -55,6 +55,9 @@ bench: build $(BENCH_STORE)/kordon.db
 	  ./internal/store/ ./internal/service/ ./internal/report/ | tee .cache/bench.txt
 	.ci/guibench.sh $(BIN) $(BENCH_STORE) | tee -a .cache/bench.txt
 	@awk -f .ci/benchtable.awk .cache/bench.txt
+
+crash: build
+	.ci/crash.sh $(BIN) 20
 
 screenshots: build
 	@.ci/deps.sh $(SHOT_PKGS)

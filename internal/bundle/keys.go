@@ -109,6 +109,22 @@ func ReadPrivateKey(path string) (*SigningKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read private key: %w", err)
 	}
+	k, err := ParsePrivateKey(data)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return nil, refuse(ErrMalformed, "bundle.err.key_file", e.Err, "path", path, "reason", e.Err.Error())
+		}
+		return nil, err
+	}
+	return k, nil
+}
+
+// ParsePrivateKey reads a signing key in the form WritePrivateKey writes.
+func ParsePrivateKey(data []byte) (*SigningKey, error) {
+	if len(data) > maxPrivateKeyFile {
+		return nil, refuse(ErrTooLarge, "bundle.err.key_file", errors.New("too large"), "path", "-", "reason", "too large")
+	}
 	block, rest := pem.Decode(data)
 	var problem string
 	switch {
@@ -124,7 +140,7 @@ func ReadPrivateKey(path string) (*SigningKey, error) {
 		problem = "data around the PEM block"
 	}
 	if problem != "" {
-		return nil, refuse(ErrMalformed, "bundle.err.key_file", errors.New(problem), "path", path, "reason", problem)
+		return nil, refuse(ErrMalformed, "bundle.err.key_file", errors.New(problem), "path", "-", "reason", problem)
 	}
 	return &SigningKey{priv: ed25519.NewKeyFromSeed(block.Bytes)}, nil
 }

@@ -84,6 +84,8 @@ func commands() []command {
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},
 		{"audit", "cli.help.audit", (*run).auditCmd},
+		{"backup", "cli.help.backup", (*run).backupCmd},
+		{"restore", "cli.help.restore", (*run).restoreCmd},
 		{"keys", "cli.help.keys", (*run).keysCmd},
 		{"export", "cli.help.export", (*run).exportCmd},
 		{"verify", "cli.help.verify", (*run).verifyCmd},

@@ -532,3 +532,12 @@ func (s *Store) SetMeta(ctx context.Context, kv map[string]string) error {
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
 
 func utc(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// CopyTo writes a consistent copy of the whole database to the new file
+// path, while others go on reading and writing (SQLite's VACUUM INTO).
+func (s *Store) CopyTo(ctx context.Context, path string) error {
+	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("copy %s to %s: %w", s.path, path, classify(err, s.path))
+	}
+	return nil
+}

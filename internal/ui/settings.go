@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -72,6 +75,12 @@ type settingsScreen struct {
 	a     *App
 	p     *postSettings
 	saved bool // the settings were just saved: say so
+	// backup is the outcome of the last backup, shown under its button.
+	backup    string
+	backupErr bool
+	backingUp bool
+	// backedUp is closed when the backup running ends (tests wait on it).
+	backedUp chan struct{}
 }
 
 func newSettings(a *App) *settingsScreen {
@@ -132,5 +141,59 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewCard(a.T("ui.settings.keys"), "", container.NewHBox(
 			widget.NewButtonWithIcon(a.T("ui.settings.manage_keys"), theme.AccountIcon(), func() { a.show(newKeysScreen(a)) }))),
 		widget.NewCard(a.T("ui.settings.data_folder"), "", folder),
+		s.backupCard(post.Code),
 	))
+}
+
+// backupCard makes a backup of the data folder: one file, made while
+// Kordon is in use and checked before it is written.
+func (s *settingsScreen) backupCard(post string) fyne.CanvasObject {
+	a := s.a
+	name := fmt.Sprintf("kordon-%s-%s.kordon-backup", post, time.Now().Format("2006-01-02"))
+	run := widget.NewButtonWithIcon(a.T("ui.settings.backup_now"), theme.DocumentSaveIcon(), func() {
+		a.pickSave(name, s.startBackup)
+	})
+	box := container.NewVBox(message(a.T("ui.settings.backup_help"), widget.MediumImportance), container.NewHBox(run))
+	switch {
+	case s.backingUp:
+		run.Disable()
+		bar := widget.NewProgressBarInfinite()
+		box.Add(bar)
+	case s.backup != "":
+		imp := widget.SuccessImportance
+		if s.backupErr {
+			imp = widget.DangerImportance
+		}
+		box.Add(message(s.backup, imp))
+	}
+	return widget.NewCard(a.T("ui.settings.backup"), "", box)
+}
+
+// startBackup writes the backup to path on a goroutine.
+func (s *settingsScreen) startBackup(path string) {
+	a := s.a
+	// The save dialog makes the file it names; a backup is a new file.
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		os.Remove(path)
+	}
+	svc, ctx := a.svc, a.ctx
+	s.backingUp, s.backup = true, ""
+	s.backedUp = make(chan struct{})
+	done := s.backedUp
+	a.rebuild()
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		res, err := svc.Backup(ctx, path)
+		fyne.Do(func() {
+			s.backingUp = false
+			if err != nil {
+				s.backup, s.backupErr = a.tr.Error(err), true
+			} else {
+				s.backup, s.backupErr = a.T("ui.settings.backup_done", "path", res.Path, "records", a.tr.Number(int64(res.Records))), false
+			}
+			a.rebuildIf(s)
+			close(done)
+		})
+	}()
 }

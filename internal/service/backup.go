@@ -1,0 +1,353 @@
+package service
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/safefile"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// A backup is one file: a copy of the data folder's database, made while
+// the folder may be in use, with the folder's key files in a table of its
+// own (backup_keys), so that a post whose disk failed can be restored with
+// its own key. Before a backup appears under its name, it is opened and its
+// audit chain checked. It holds the device's private key: keep it as safe
+// as the computer.
+
+// Sentinels of backups.
+var (
+	ErrBadBackup       = &Error{Key: "service.err.bad_backup"}
+	ErrOtherDevice     = &Error{Key: "service.err.backup_other_device"}
+	ErrFolderInOrder   = &Error{Key: "service.err.folder_in_order"}
+	ErrBackupKeyDiffer = &Error{Key: "service.err.backup_key_differs"}
+)
+
+// keyFiles are the files of the keys folder a backup carries.
+var keyFiles = []string{signingKeyFile, officeIdentFile}
+
+// BackupResult says what a backup holds.
+type BackupResult struct {
+	Path    string
+	Records int
+	Entries int64
+	Size    int64
+}
+
+// Backup writes a backup of the data folder to path, a new file.
+func (s *Service) Backup(ctx context.Context, path string) (*BackupResult, error) {
+	if _, err := os.Lstat(path); err == nil {
+		return nil, &Error{Kind: bundle.ErrExists, Key: "bundle.err.exists", Args: []any{"path", path}}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("backup %s: %w", path, err)
+	}
+	work, err := os.MkdirTemp(filepath.Dir(abs), ".kordon-backup-")
+	if err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", filepath.Dir(abs)}, Err: err}
+	}
+	defer os.RemoveAll(work)
+	copyPath := filepath.Join(work, store.FileName)
+	if err := s.CopyTo(ctx, copyPath); err != nil {
+		return nil, err
+	}
+	if err := s.addKeys(copyPath); err != nil {
+		return nil, err
+	}
+	res, err := checkBackup(ctx, work)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(copyPath, 0o600); err != nil {
+		return nil, fmt.Errorf("backup %s: %w", path, err)
+	}
+	if err := safefile.Sync(copyPath); err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", path}, Err: err}
+	}
+	if _, err := os.Lstat(abs); err == nil {
+		return nil, &Error{Kind: bundle.ErrExists, Key: "bundle.err.exists", Args: []any{"path", path}}
+	}
+	if err := os.Rename(copyPath, abs); err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", path}, Err: err}
+	}
+	safefile.SyncDir(filepath.Dir(abs))
+	fi, err := os.Stat(abs)
+	if err == nil {
+		res.Size = fi.Size()
+	}
+	res.Path = abs
+	return res, nil
+}
+
+// addKeys puts the key files into the copy at path.
+func (s *Service) addKeys(path string) error {
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+	if err != nil {
+		return fmt.Errorf("backup keys: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE TABLE backup_keys (name TEXT PRIMARY KEY, data BLOB NOT NULL)"); err != nil {
+		return fmt.Errorf("backup keys: %w", err)
+	}
+	for _, name := range keyFiles {
+		data, err := os.ReadFile(filepath.Join(s.Dir, keysDir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return &Error{Key: "cli.err.open_file", Args: []any{"path", filepath.Join(s.Dir, keysDir, name)}, Err: err}
+		}
+		if _, err := db.Exec("INSERT INTO backup_keys (name, data) VALUES (?, ?)", name, data); err != nil {
+			return fmt.Errorf("backup keys: %w", err)
+		}
+	}
+	return db.Close()
+}
+
+// backupKeys reads the key files a backup at dir/kordon.db carries.
+func backupKeys(dir string) (map[string][]byte, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName))+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT name, data FROM backup_keys")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keys := map[string][]byte{}
+	for rows.Next() {
+		var name string
+		var data []byte
+		if err := rows.Scan(&name, &data); err != nil {
+			return nil, err
+		}
+		keys[name] = data
+	}
+	return keys, rows.Err()
+}
+
+// checkBackup opens the backup at dir/kordon.db read-only and checks it
+// whole: SQLite's integrity check, the audit chain, and its checkpoints
+// against the key it carries.
+func checkBackup(ctx context.Context, dir string) (*BackupResult, error) {
+	bad := func(err error) error {
+		return &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	keys, err := backupKeys(dir)
+	if err != nil {
+		return nil, bad(err)
+	}
+	var pub ed25519.PublicKey
+	var keyID string
+	if data, ok := keys[signingKeyFile]; ok {
+		key, err := bundle.ParsePrivateKey(data)
+		if err != nil {
+			return nil, bad(err)
+		}
+		pub, keyID = key.Public(), key.KeyID()
+	}
+	st, err := store.Open(dir, store.ReadOnly())
+	if err != nil {
+		return nil, bad(err)
+	}
+	defer st.Close()
+	rep, err := st.VerifyWith(ctx, func(id string) (ed25519.PublicKey, error) {
+		if id != keyID || pub == nil {
+			return nil, fmt.Errorf("the backup holds no key %s", id)
+		}
+		return pub, nil
+	})
+	if err != nil {
+		return nil, bad(err)
+	}
+	n, err := st.Count(ctx, store.Filter{})
+	if err != nil {
+		return nil, bad(err)
+	}
+	return &BackupResult{Records: n, Entries: rep.Entries}, nil
+}
+
+// RestoreResult says what a restore did.
+type RestoreResult struct {
+	Records int
+	Entries int64
+	// Aside is where the database the backup replaced was kept, if any.
+	Aside string
+	// LastBundle is the number of the last bundle the backup knows of:
+	// bundles exported after the backup was made are not in it.
+	LastBundle int64
+}
+
+// Restore puts the backup at path in the data folder dir. A folder with no
+// database, or a database that cannot be used (empty, damaged), is
+// restored; the damaged file is kept beside it, never deleted. A database
+// in order is replaced only when replace is set, and also kept beside. The
+// backup must be of this folder's device, and its keys the folder's.
+func Restore(ctx context.Context, dir, path string, replace bool) (*RestoreResult, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("data folder %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
+	}
+	work, err := os.MkdirTemp(dir, ".kordon-restore-")
+	if err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
+	}
+	defer os.RemoveAll(work)
+	copyPath := filepath.Join(work, store.FileName)
+	if err := copyFile(path, copyPath); err != nil {
+		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
+	}
+	checked, err := checkBackup(ctx, work)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := backupKeys(work)
+	if err != nil {
+		return nil, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	device, lastBundle, err := backupIdentity(ctx, work)
+	if err != nil {
+		return nil, err
+	}
+	res := &RestoreResult{Records: checked.Records, Entries: checked.Entries, LastBundle: lastBundle}
+
+	// What is in the folder now.
+	current := filepath.Join(dir, store.FileName)
+	if _, err := os.Lstat(current); err == nil {
+		st, err := store.Open(dir, store.NoCreate(), store.ReadOnly())
+		switch {
+		case errors.Is(err, store.ErrForeignDB):
+			return nil, err
+		case err == nil:
+			have, merr := st.Meta(ctx, store.MetaDeviceID)
+			st.Close()
+			if merr != nil {
+				return nil, merr
+			}
+			if have != device {
+				return nil, &Error{Key: ErrOtherDevice.Key, Args: []any{"path", dir}}
+			}
+			if !replace {
+				return nil, &Error{Key: ErrFolderInOrder.Key, Args: []any{"path", dir}}
+			}
+		}
+		// An empty, damaged or unreadable database, or one to replace.
+	}
+	for _, name := range keyFiles {
+		have, err := os.ReadFile(filepath.Join(dir, keysDir, name))
+		if err == nil && keys[name] != nil && string(have) != string(keys[name]) {
+			return nil, &Error{Key: ErrBackupKeyDiffer.Key, Args: []any{"path", filepath.Join(dir, keysDir, name)}}
+		}
+	}
+	if err := dropBackupKeys(copyPath); err != nil {
+		return nil, err
+	}
+	if err := safefile.Sync(copyPath); err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
+	}
+	if _, err := os.Lstat(current); err == nil {
+		res.Aside = current + ".before-restore-" + time.Now().UTC().Format("20060102-150405")
+		for _, side := range []string{"", "-wal", "-shm"} {
+			if err := os.Rename(current+side, res.Aside+side); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
+			}
+		}
+	}
+	if err := writeKeys(dir, keys); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(copyPath, current); err != nil {
+		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
+	}
+	safefile.SyncDir(dir)
+	return res, nil
+}
+
+// backupIdentity reads the device and the last bundle of a backup.
+func backupIdentity(ctx context.Context, dir string) (string, int64, error) {
+	st, err := store.Open(dir, store.ReadOnly())
+	if err != nil {
+		return "", 0, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	defer st.Close()
+	device, err := st.Meta(ctx, store.MetaDeviceID)
+	if err != nil || device == "" {
+		return "", 0, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", "not set up"}, Err: err}
+	}
+	bundles, err := st.Bundles(ctx)
+	if err != nil {
+		return "", 0, err
+	}
+	var last int64
+	if len(bundles) > 0 {
+		last = bundles[0].Seq
+	}
+	return device, last, nil
+}
+
+// dropBackupKeys takes the key files out of the restored database: they
+// go back to the keys folder, never stay in the database.
+func dropBackupKeys(path string) error {
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("DROP TABLE backup_keys"); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if _, err := db.Exec("VACUUM"); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	return db.Close()
+}
+
+// writeKeys puts the backup's key files in a keys folder that lacks them.
+func writeKeys(dir string, keys map[string][]byte) error {
+	kd := filepath.Join(dir, keysDir)
+	if err := os.MkdirAll(kd, 0o700); err != nil {
+		return &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", kd}, Err: err}
+	}
+	for _, name := range keyFiles {
+		data, ok := keys[name]
+		if !ok {
+			continue
+		}
+		path := filepath.Join(kd, name)
+		if _, err := os.Lstat(path); err == nil {
+			continue // the same key, checked above
+		}
+		if err := safefile.Write(path, 0o600, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			return &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", kd}, Err: err}
+		}
+	}
+	return nil
+}
+
+// copyFile copies the file at from to the new file to.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return safefile.Write(to, 0o600, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
+}

@@ -1,0 +1,127 @@
+package service_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/store/storetest"
+)
+
+func TestBackupWhileInUseAndRestoreAfterAPowerCut(t *testing.T) {
+	ctx := context.Background()
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	addRecord(t, post, uuid.Nil)
+	bundle1 := exportTo(t, post)
+	addRecord(t, post, uuid.Nil)
+
+	// A backup while another Kordon holds the write lock, as an import or
+	// the open desktop does.
+	other, err := store.Open(post.Dir)
+	require.NoError(t, err)
+	tx, err := other.DB().Begin()
+	require.NoError(t, err)
+	_, err = tx.Exec("INSERT INTO meta (key, value) VALUES ('busy', 'yes')")
+	require.NoError(t, err)
+	backup := filepath.Join(t.TempDir(), "kordon-backup.db")
+	res, err := post.Backup(ctx, backup)
+	require.NoError(t, err)
+	require.NoError(t, tx.Rollback())
+	require.NoError(t, other.Close())
+	assert.Equal(t, 2, res.Records)
+	fi, err := os.Stat(backup)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "it holds the device key")
+	_, err = post.Backup(ctx, backup)
+	assert.Error(t, err, "a backup never replaces a file")
+	want := storetest.Dump(t, post.Dir)
+	key, err := post.SigningKey()
+	require.NoError(t, err)
+
+	// The disk dies: a power cut empties the database.
+	dir := post.Dir
+	require.NoError(t, post.Close())
+	require.NoError(t, os.Truncate(filepath.Join(dir, store.FileName), 0))
+	_, err = service.Open(ctx, dir)
+	require.ErrorIs(t, err, store.ErrEmptyDatabase)
+
+	r, err := service.Restore(ctx, dir, backup, false)
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.Records)
+	assert.Equal(t, int64(1), r.LastBundle)
+	assert.FileExists(t, r.Aside, "the damaged file is kept, never deleted")
+	restored, err := service.Open(ctx, dir)
+	require.NoError(t, err)
+	defer restored.Close()
+	require.NoError(t, restored.Verify(ctx))
+	assert.Equal(t, want, storetest.Dump(t, dir), "the folder holds exactly what it held")
+	again, err := restored.SigningKey()
+	require.NoError(t, err)
+	assert.Equal(t, key.KeyID(), again.KeyID())
+
+	// The restored post goes on with its next bundle.
+	imp, err := office.Import(ctx, bundle1, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, imp.New)
+	res2, err := restored.Export(ctx, t.TempDir(), "", nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), res2.Sequence)
+	_, err = office.Import(ctx, res2.Path, nil)
+	require.NoError(t, err)
+}
+
+func TestRestoreRefusesWhatWouldLoseOrMixRecords(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	addRecord(t, post, uuid.Nil)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	_, err := post.Backup(ctx, backup)
+	require.NoError(t, err)
+
+	other := initFolder(t, "KZ-KHO", "Хоргос", false)
+	for _, c := range []struct {
+		name    string
+		dir     string
+		file    string
+		replace bool
+		want    error
+	}{
+		{"a folder in order", post.Dir, backup, false, service.ErrFolderInOrder},
+		{"another device's folder", other.Dir, backup, true, service.ErrOtherDevice},
+		{"a file that is not a backup", t.TempDir(), writeBytes(t, []byte("not a backup")), false, service.ErrBadBackup},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := tree(t, c.dir)
+			_, err := service.Restore(ctx, c.dir, c.file, c.replace)
+			assert.ErrorIs(t, err, c.want)
+			assert.Equal(t, before, tree(t, c.dir), "the folder is left exactly as it was")
+		})
+	}
+}
+
+func TestADamagedBackupIsNeverWritten(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	addRecord(t, post, uuid.Nil)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	_, err := post.Backup(ctx, backup)
+	require.NoError(t, err)
+	data, err := os.ReadFile(backup)
+	require.NoError(t, err)
+	for i := len(data) / 2; i < len(data)/2+16; i++ {
+		data[i] ^= 0xff
+	}
+	bad := writeBytes(t, data)
+	dir := t.TempDir()
+	_, err = service.Restore(ctx, dir, bad, false)
+	assert.ErrorIs(t, err, service.ErrBadBackup)
+	assert.NoFileExists(t, filepath.Join(dir, store.FileName))
+}
