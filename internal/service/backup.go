@@ -116,7 +116,7 @@ func (s *Service) addKeys(path string) error {
 
 // backupKeys reads the key files a backup at dir/kordon.db carries.
 func backupKeys(dir string) (map[string][]byte, error) {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName))+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName))+"?mode=ro&_pragma=trusted_schema(0)")
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +163,9 @@ func checkBackup(ctx context.Context, dir string) (*BackupResult, error) {
 		return nil, bad(err)
 	}
 	defer st.Close()
+	if err := sameSchema(ctx, st); err != nil {
+		return nil, bad(err)
+	}
 	rep, err := st.VerifyWith(ctx, func(id string) (ed25519.PublicKey, error) {
 		if id != keyID || pub == nil {
 			return nil, fmt.Errorf("the backup holds no key %s", id)
@@ -177,6 +180,34 @@ func checkBackup(ctx context.Context, dir string) (*BackupResult, error) {
 		return nil, bad(err)
 	}
 	return &BackupResult{Records: n, Entries: rep.Entries}, nil
+}
+
+// sameSchema checks that a backup has exactly the tables, indexes and
+// triggers Kordon makes (and its table of keys): a file from outside brings
+// no trigger or view of its own into the data folder.
+func sameSchema(ctx context.Context, st *store.Store) error {
+	have, err := st.Schema(ctx)
+	if err != nil {
+		return err
+	}
+	want, err := store.SchemaAt(ctx, store.SchemaVersion())
+	if err != nil {
+		return err
+	}
+	for name, def := range have {
+		if name == "table backup_keys" || name == "index sqlite_autoindex_backup_keys_1" {
+			continue
+		}
+		if w, ok := want[name]; !ok || w != def {
+			return fmt.Errorf("%s is not Kordon's", name)
+		}
+	}
+	for name := range want {
+		if _, ok := have[name]; !ok {
+			return fmt.Errorf("%s is missing", name)
+		}
+	}
+	return nil
 }
 
 // RestoreResult says what a restore did.
@@ -303,7 +334,7 @@ func backupIdentity(ctx context.Context, dir string) (string, int64, error) {
 // dropBackupKeys takes the key files out of the restored database: they
 // go back to the keys folder, never stay in the database.
 func dropBackupKeys(path string) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=trusted_schema(0)")
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -86,6 +87,16 @@ func TestRestoreRefusesWhatWouldLoseOrMixRecords(t *testing.T) {
 	_, err := post.Backup(ctx, backup)
 	require.NoError(t, err)
 
+	// A backup whose schema brings a trigger of its own: it would run in
+	// the restored folder, on every record saved.
+	evil := filepath.Join(t.TempDir(), "evil.db")
+	require.NoError(t, os.WriteFile(evil, bytesOf(t, backup), 0o600))
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(evil))
+	require.NoError(t, err)
+	_, err = db.Exec("CREATE TRIGGER evil AFTER INSERT ON versions BEGIN UPDATE meta SET value = 'x' WHERE key = 'post_code'; END")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
 	other := initFolder(t, "KZ-KHO", "Хоргос", false)
 	for _, c := range []struct {
 		name    string
@@ -97,6 +108,7 @@ func TestRestoreRefusesWhatWouldLoseOrMixRecords(t *testing.T) {
 		{"a folder in order", post.Dir, backup, false, service.ErrFolderInOrder},
 		{"another device's folder", other.Dir, backup, true, service.ErrOtherDevice},
 		{"a file that is not a backup", t.TempDir(), writeBytes(t, []byte("not a backup")), false, service.ErrBadBackup},
+		{"a backup with a trigger of its own", t.TempDir(), evil, false, service.ErrBadBackup},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := tree(t, c.dir)

@@ -3,8 +3,10 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,25 +78,49 @@ func TestResolveByIDOrNumber(t *testing.T) {
 }
 
 // FuzzAddJSON feeds arbitrary bytes to the JSON intake: it must never
-// panic, and whatever it refuses must leave the store as it was.
+// panic, whatever it refuses must leave the store as it was, whatever it
+// takes must verify, and the same input again must add nothing. The seeds
+// are valid records (testdata/record.json without and with its photo, as
+// an array, a draft), so the fuzzer starts past the JSON decoder, in the
+// checks and the store.
 func FuzzAddJSON(f *testing.F) {
 	example, err := os.ReadFile("../../testdata/record.json")
 	if err != nil {
 		f.Fatal(err)
 	}
+	var m map[string]any
+	if err := json.Unmarshal(example, &m); err != nil {
+		f.Fatal(err)
+	}
+	delete(m, "photos")
+	bare, err := json.Marshal(m)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(example)
-	f.Add([]byte("[" + string(example) + "]"))
-	f.Add([]byte(`{"status":"draft","post_code":"KZ-DOS","occurred_at":"2026-01-01T00:00:00Z"}`))
+	f.Add(bare)
+	f.Add([]byte("[" + string(bare) + "," + strings.Replace(string(bare), "Водитель", "Пассажир", 1) + "]"))
+	f.Add([]byte(`{"status":"draft","post_code":"KZ-DOS","occurred_at":"2026-01-01T00:00:00Z","narrative":"Ўринов\tOʻrinov"}`))
 	f.Add([]byte(`[{"status":"final"},{"items":[{"kind":"firearm","quantity":-1}]}]`))
 	f.Add([]byte(`{"id":"not-a-uuid"}`))
+	f.Add([]byte(`{"status":"draft","status":"final"}`))
 	f.Add([]byte(`{"occurred_at":"yesterday"}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte("\ufeff{}"))
 	svc := setUp(f)
 	dir := svc.Dir
+	photos := filepath.Join(f.TempDir(), "photos")
+	if err := os.MkdirAll(photos, 0o700); err != nil {
+		f.Fatal(err)
+	}
+	if err := os.Link("../../testdata/photos/serial.jpg", filepath.Join(photos, "serial.jpg")); err != nil {
+		jpeg, _ := os.ReadFile("../../testdata/photos/serial.jpg")
+		os.WriteFile(filepath.Join(photos, "serial.jpg"), jpeg, 0o600)
+	}
+	opts := service.Intake{PhotoDir: filepath.Dir(photos)}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		before := storetest.Dump(t, dir)
-		res, err := svc.AddJSON(context.Background(), bytes.NewReader(data), service.Intake{PhotoDir: filepath.Join(dir, "no-photos-here")})
+		res, err := svc.AddJSON(context.Background(), bytes.NewReader(data), opts)
 		if err != nil {
 			if after := storetest.Dump(t, dir); after != before {
 				t.Fatalf("refused input changed the store: %v", err)
@@ -106,6 +132,10 @@ func FuzzAddJSON(f *testing.F) {
 		}
 		if err := svc.Verify(context.Background()); err != nil {
 			t.Fatalf("audit after intake: %v", err)
+		}
+		again, err := svc.AddJSON(context.Background(), bytes.NewReader(data), opts)
+		if err != nil || len(again.Added) != 0 {
+			t.Fatalf("the same input again added %v (%v)", again, err)
 		}
 	})
 }

@@ -204,6 +204,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 func (s *Store) dsn(dirWritable bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "trusted_schema(0)")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", s.busyMillis))
 	if s.readOnly {
 		q.Set("mode", "ro")
@@ -284,6 +285,7 @@ func checkKordon(path string) error {
 	// immutable, so SQLite makes no lock files either.
 	q := url.Values{}
 	q.Set("mode", "ro")
+	q.Add("_pragma", "trusted_schema(0)")
 	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
 		q.Set("immutable", "1")
 	}
@@ -540,4 +542,56 @@ func (s *Store) CopyTo(ctx context.Context, path string) error {
 		return fmt.Errorf("copy %s to %s: %w", s.path, path, classify(err, s.path))
 	}
 	return nil
+}
+
+// Schema is the definition of every table, index and trigger of the
+// database: type, name and SQL, as SQLite keeps them.
+func (s *Store) Schema(ctx context.Context) (map[string]string, error) {
+	return readSchema(ctx, s.db)
+}
+
+// SchemaAt is the schema a Kordon database has at the given version, as
+// the migrations make it: a database from outside (a backup) must have
+// exactly this one, so that no trigger or view of its own comes in.
+func SchemaAt(ctx context.Context, version int) (map[string]string, error) {
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	if version < 1 || version > len(ms) {
+		return nil, fmt.Errorf("no schema %d", version)
+	}
+	db, err := sql.Open("sqlite", "file:schema?mode=memory&_pragma=foreign_keys(0)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, m := range ms[:version] {
+		body, err := migrationFS.ReadFile("migrations/" + m.name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := db.ExecContext(ctx, string(body)); err != nil {
+			return nil, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+	}
+	return readSchema(ctx, db)
+}
+
+func readSchema(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT type, name, coalesce(sql, '') FROM sqlite_schema ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var typ, name, text string
+		if err := rows.Scan(&typ, &name, &text); err != nil {
+			return nil, fmt.Errorf("read schema: %w", err)
+		}
+		out[typ+" "+name] = text
+	}
+	return out, rows.Err()
 }

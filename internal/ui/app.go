@@ -16,15 +16,18 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store"
 )
 
 // Meta keys the desktop application keeps in the data folder.
@@ -92,17 +95,30 @@ func (a *App) Start() (fyne.Window, error) {
 	a.win = a.fa.NewWindow("Kordon")
 	a.win.Resize(fyne.NewSize(1024, 700))
 	a.win.SetOnClosed(a.close)
-	svc, err := service.Open(a.ctx, a.dir)
+	// The desktop waits a little for another Kordon writing to the folder
+	// (an import); its windows must not freeze for the length of one.
+	svc, err := service.Open(a.ctx, a.dir, store.WithBusyWait(15*time.Second, nil))
 	switch {
 	case errors.Is(err, service.ErrNotSetUp):
 		a.win.SetContent(newSetup(a).build())
 	case err != nil:
-		return nil, err
+		// An empty, damaged or foreign database: say so in the window, where
+		// the officer looks, and leave the folder as it is.
+		a.win.SetContent(a.folderProblem(err))
 	default:
 		a.opened(svc)
 	}
 	a.win.Show()
 	return a.win, nil
+}
+
+// folderProblem says why the data folder cannot be opened.
+func (a *App) folderProblem(err error) fyne.CanvasObject {
+	msg := message(a.tr.Error(err), widget.DangerImportance)
+	folder := widget.NewLabel(a.T("ui.settings.data_folder") + ": " + a.dir)
+	folder.Wrapping = fyne.TextWrapBreak
+	quit := widget.NewButtonWithIcon(a.T("ui.close"), theme.CancelIcon(), func() { a.win.Close() })
+	return container.NewVBox(heading(a.T("ui.folder_problem")), msg, folder, container.NewHBox(quit))
 }
 
 // Window is the application's window.

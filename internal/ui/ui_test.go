@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	pngenc "image/png"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -642,5 +644,48 @@ func TestRecordsOldestFirst(t *testing.T) {
 	test.Tap(box)
 	if oldest := first(); !oldest.Before(newest) {
 		t.Errorf("oldest first shows %v before %v", oldest, newest)
+	}
+}
+
+func TestSettingsBackUpTheFolderWhileItIsOpen(t *testing.T) {
+	a := newApp(t)
+	s := newSettings(a)
+	a.show(s)
+	button(t, a.Window(), "Back up…")
+	path := filepath.Join(t.TempDir(), "kordon.kordon-backup")
+	if err := os.WriteFile(path, nil, 0o600); err != nil { // as the save dialog leaves it
+		t.Fatal(err)
+	}
+	s.startBackup(path)
+	<-s.backedUp
+	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+		t.Fatalf("no backup at %s: %v", path, err)
+	}
+	got := strings.Join(texts(a.Window()), "\n")
+	if !strings.Contains(got, "Backup written to "+path) {
+		t.Errorf("the settings do not say where the backup went:\n%s", got)
+	}
+}
+
+func TestADamagedFolderIsExplainedInTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	setUpFolder(t, dir)
+	if err := os.Truncate(filepath.Join(dir, store.FileName), 0); err != nil {
+		t.Fatal(err)
+	}
+	fa, cat := testEnv(t)
+	a := New(fa, cat, dir, "en", func(string) string { return "" })
+	w, err := a.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(texts(w), "\n")
+	for _, want := range []string{"is empty (0 bytes)", "kordon restore", dir} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the window does not say %q:\n%s", want, got)
+		}
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, store.FileName)); fi.Size() != 0 {
+		t.Error("the damaged file was changed")
 	}
 }
