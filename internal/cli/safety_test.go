@@ -136,7 +136,9 @@ func TestASecondKordonWaitsAndSaysSo(t *testing.T) {
 		return ""
 	}}
 	done := make(chan int)
-	go func() { done <- cli.Run(context.Background(), []string{"--data", dir, "record", "add", withoutPhotos(t)}, env) }()
+	go func() {
+		done <- cli.Run(context.Background(), []string{"--data", dir, "record", "add", withoutPhotos(t)}, env)
+	}()
 	for !strings.Contains(errOut.String(), "waiting") {
 		select {
 		case code := <-done:
