@@ -154,7 +154,7 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, opts Intake) (*Intak
 		if err := strictDecode(raw, &ir); err != nil {
 			return nil, intakeError(raw, idx, err)
 		}
-		top, err := objectKeys(raw)
+		top, err := objectKeys(raw, programFields...)
 		if err != nil {
 			return nil, intakeError(raw, idx, err)
 		}
@@ -253,14 +253,10 @@ func decodeText(data []byte, encoding string) ([]byte, error) {
 	return data, nil
 }
 
-// fingerprint identifies a record's input, whatever its white space.
+// fingerprint identifies a record's input: the SHA-256 of its JSON, as
+// given.
 func fingerprint(raw []byte) string {
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
-		b.Reset()
-		b.Write(raw)
-	}
-	sum := sha256.Sum256(b.Bytes())
+	sum := sha256.Sum256(bytes.TrimSpace(raw))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -352,84 +348,97 @@ type duplicateKey struct{ path string }
 
 func (e *duplicateKey) Error() string { return "duplicate key " + e.path }
 
-// objectKeys walks a JSON value, refuses an object that names a key twice,
-// and returns the keys of the outermost object.
-func objectKeys(data []byte) (map[string]bool, error) {
+// objectKeys walks a JSON value that has been decoded already (so it is
+// well formed), refuses an object that names a key twice, and reports
+// which of the names asked for the outermost object has. encoding/json
+// matches a key to a field whatever its case ("Status" sets status), so
+// keys are compared so too. It reads the bytes once, without building
+// values: every record of an intake passes through it.
+func objectKeys(data []byte, names ...string) (map[string]bool, error) {
 	type frame struct {
 		object  bool
 		wantKey bool
-		keys    map[string]bool
+		keys    [][]byte
 		path    string
-		key     string // the key whose value is being read
+		key     []byte // the last key read
 		index   int
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
 	var stack []*frame
-	var top map[string]bool
-	childPath := func(f *frame) string {
+	var outer *frame
+	child := func(f *frame) string {
+		if f == nil {
+			return ""
+		}
 		if f.object {
 			if f.path == "" {
-				return f.key
+				return string(f.key)
 			}
-			return f.path + "." + f.key
+			return f.path + "." + string(f.key)
 		}
 		return fmt.Sprintf("%s[%d]", f.path, f.index)
 	}
-	valueDone := func() {
-		if n := len(stack); n > 0 {
-			if f := stack[n-1]; f.object {
-				f.wantKey = true
-			} else {
-				f.index++
-			}
-		}
-	}
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return top, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	for i := 0; i < len(data); i++ {
 		var f *frame
 		if n := len(stack); n > 0 {
 			f = stack[n-1]
 		}
-		if f != nil && f.object && f.wantKey {
-			if d, ok := tok.(json.Delim); ok && d == '}' {
-				stack = stack[:len(stack)-1]
-				valueDone()
-				continue
+		switch data[i] {
+		case '"':
+			j := i + 1
+			escaped := false
+			for ; j < len(data) && data[j] != '"'; j++ {
+				if data[j] == '\\' {
+					escaped = true
+					j++
+				}
 			}
-			key, _ := tok.(string)
-			f.key, f.wantKey = key, false
-			if f.keys[key] {
-				return nil, &duplicateKey{path: childPath(f)}
+			if f != nil && f.object && f.wantKey {
+				key := data[i+1 : min(j, len(data))]
+				if escaped {
+					var k string
+					if err := json.Unmarshal(data[i:min(j+1, len(data))], &k); err != nil {
+						return nil, err
+					}
+					key = []byte(k)
+				}
+				f.key, f.wantKey = key, false
+				for _, k := range f.keys {
+					if bytes.EqualFold(k, key) {
+						return nil, &duplicateKey{path: child(f)}
+					}
+				}
+				f.keys = append(f.keys, key)
 			}
-			f.keys[key] = true
-			continue
-		}
-		d, ok := tok.(json.Delim)
-		switch {
-		case ok && (d == '{' || d == '['):
-			path := ""
-			if f != nil {
-				path = childPath(f)
-			}
-			nf := &frame{object: d == '{', wantKey: true, keys: map[string]bool{}, path: path}
-			if top == nil && d == '{' && f == nil {
-				top = nf.keys
+			i = j
+		case '{', '[':
+			nf := &frame{object: data[i] == '{', wantKey: true, path: child(f)}
+			if f == nil && nf.object && outer == nil {
+				outer = nf
 			}
 			stack = append(stack, nf)
-		case ok: // ']' (an object's '}' is read where a key may come)
-			stack = stack[:len(stack)-1]
-			valueDone()
-		default:
-			valueDone()
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if f != nil && f.object {
+				f.wantKey = true
+			} else if f != nil {
+				f.index++
+			}
 		}
 	}
+	has := map[string]bool{}
+	if outer != nil {
+		for _, name := range names {
+			for _, k := range outer.keys {
+				if bytes.EqualFold(k, []byte(name)) {
+					has[name] = true
+				}
+			}
+		}
+	}
+	return has, nil
 }
 
 // intakeError turns a decoder error into a message that names the line and

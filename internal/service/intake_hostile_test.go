@@ -130,6 +130,19 @@ func TestHostileIntakeIsRefusedAndChangesNothing(t *testing.T) {
 			b := marshal(t, exampleMap(t))
 			return bytes.Replace(b, []byte(`"number":"ХА 1234567"`), []byte(`"number":"ХА 1234567","number":"ХА 7654321"`), 1), service.Intake{PhotoDir: dir}
 		}, "intake.err.duplicate_key"},
+		{"a key given twice, once escaped", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
+			b := marshal(t, exampleMap(t))
+			return bytes.Replace(b, []byte(`"status":"final"`), []byte(`"status":"draft","st\u0061tus":"final"`), 1), service.Intake{PhotoDir: dir}
+		}, "intake.err.duplicate_key"},
+		{"a key given twice in another case", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
+			b := marshal(t, exampleMap(t))
+			return bytes.Replace(b, []byte(`"status":"final"`), []byte(`"status":"draft","Status":"final"`), 1), service.Intake{PhotoDir: dir}
+		}, "intake.err.duplicate_key"},
+		{"a version in capitals", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
+			m := exampleMap(t)
+			m["VERSION"] = 1
+			return marshal(t, m), service.Intake{PhotoDir: dir}
+		}, "intake.err.set_by_program"},
 		{"a version", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
 			m := exampleMap(t)
 			m["version"] = 7

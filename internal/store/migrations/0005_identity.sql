@@ -21,16 +21,16 @@ CREATE TABLE records_new (
   training       INTEGER NOT NULL,
   deleted        INTEGER NOT NULL DEFAULT 0,
   saved_utc      TEXT NOT NULL,
-  UNIQUE (origin, id),
-  UNIQUE (origin, number)
+  -- (id, origin) serves lookups by id alone too, and (number, origin) by
+  -- number alone.
+  UNIQUE (id, origin),
+  UNIQUE (number, origin)
 );
 INSERT INTO records_new (rid, id, origin, post_code, number, version, status, occurred_utc, occurred_month, occurred_offset, crossing_point, pieces, training, deleted, saved_utc)
   SELECT rid, id, origin, post_code, number, version, status, occurred_utc, occurred_month, occurred_offset, crossing_point, pieces, training, deleted, saved_utc FROM records;
 DROP TABLE records;
 ALTER TABLE records_new RENAME TO records;
 CREATE INDEX records_occurred ON records (occurred_utc, rid);
-CREATE INDEX records_id ON records (id);
-CREATE INDEX records_number ON records (number);
 
 -- The device a trusted key signs for, fixed by its first bundle: a key
 -- speaks for one device, and a device for one key at a time.
