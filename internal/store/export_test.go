@@ -3,3 +3,7 @@ package store
 // EntryHash is the hash an audit entry must carry, for tests that rewrite
 // a chain as an attacker would.
 func EntryHash(e AuditEntry) string { return e.computeHash() }
+
+// UpTo makes Open bring the schema no further than version n, to make a
+// database as an older Kordon left it.
+func UpTo(n int) Option { return func(s *Store) { s.upTo = n } }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"database/sql"
+	"fmt"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -279,4 +280,46 @@ func TestASecondWriterGivesUpWithAPlainMessage(t *testing.T) {
 	assert.ErrorIs(t, err, store.ErrBusy)
 	assert.NotErrorIs(t, err, store.ErrUnwritable, "a busy database is not a full disk")
 	assert.Equal(t, before, storetest.Dump(t, dir))
+}
+
+func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	old, err := store.Open(dir, store.WithClock(func() time.Time { return now }), store.UpTo(3))
+	require.NoError(t, err)
+	require.NoError(t, old.SetMeta(ctx, map[string]string{store.MetaDeviceID: "device-A", store.MetaPostCode: "KZ-DOS"}))
+	var ids []string
+	for range 3 {
+		in := sample()
+		require.NoError(t, old.Save(ctx, in, "officer"))
+		ids = append(ids, in.ID.String())
+	}
+	_, err = old.DB().Exec("PRAGMA application_id = 0") // as schema 3 left it
+	require.NoError(t, err)
+	require.NoError(t, old.Close())
+
+	s, err := store.Open(dir, store.WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	defer s.Close()
+	var version, app int
+	require.NoError(t, s.DB().QueryRow("PRAGMA user_version").Scan(&version))
+	require.NoError(t, s.DB().QueryRow("PRAGMA application_id").Scan(&app))
+	assert.Equal(t, store.SchemaVersion(), version)
+	assert.Equal(t, store.ApplicationID, app)
+	for i, id := range ids {
+		cur, err := s.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprintf("KZ-DOS-2026-%04d", i+1), cur.Record.Number)
+	}
+	hits, err := s.Search(ctx, "XA 1234-56")
+	require.NoError(t, err)
+	assert.Len(t, hits, 3, "the search index comes through the rebuild")
+	require.NoError(t, s.Verify(ctx))
+	have, err := s.Schema(ctx)
+	require.NoError(t, err)
+	want, err := store.SchemaAt(ctx, store.SchemaVersion())
+	require.NoError(t, err)
+	assert.Equal(t, want, have, "a migrated database has the schema of a new one")
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	assert.Equal(t, "KZ-DOS-2026-0004", in.Number)
 }
