@@ -2,8 +2,8 @@ package store_test
 
 import (
 	"database/sql"
-	"fmt"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
