@@ -9,7 +9,8 @@
 # Then it sets up a post (KZ-DOS) that trusts that office, writes a bundle
 # from the post's Export screen to a folder standing for a USB stick
 # (export.png), and imports the stick's bundles, a damaged one among them, on
-# the office's Import screen (import.png).
+# the office's Import screen (import.png), and the post's Settings with its
+# backup (settings.png).
 # Needs Xvfb, xdotool, ImageMagick's import and sqlite3. Safe to run again:
 # everything it makes lives in a temporary folder, and OUTDIR's files are
 # replaced.
@@ -109,12 +110,18 @@ kordon --data "$post" keys export --out "$work/keys/post.pub"
 kordon --data "$data" keys export --out "$work/keys/office.pub"
 kordon --data "$data" keys trust "$work/keys/post.pub" --yes
 kordon --data "$post" keys trust "$work/keys/office.pub" --yes
-testdata=$(dirname "$0")/../testdata
-for _ in 1 2; do
-	(cd "$testdata" && kordon --data "$post" record add record.json)
+testdata=$(realpath "$(dirname "$0")/../testdata")
+# addrec N adds the example record as the N-th of its own (the same input
+# twice is added once).
+addrec() {
+	sed "s/Водитель от объяснений отказался./Запись $1./" "$testdata/record.json" >"$work/record-$1.json"
+	kordon --data "$post" record add --photos "$testdata" "$work/record-$1.json"
+}
+for n in 1 2; do
+	addrec "$n"
 	kordon --data "$post" export --out "$usb" --to "$work/keys/office.pub"
 done
-(cd "$testdata" && kordon --data "$post" record add record.json)
+addrec 3
 kordon --data "$data" import "$usb/KZ-DOS-000001.kordon"
 kordon --data "$data" receipt --post KZ-DOS --out "$work/receipt.txt"
 kordon --data "$post" import "$work/receipt.txt"
@@ -130,6 +137,9 @@ click 548 240 1  # USB
 click 1067 642   # Open
 click 211 152 4  # Write bundle
 shot export
+click 46 184     # Settings
+scroll 20        # down to the backup
+shot settings
 stop
 
 start "$data"

@@ -128,8 +128,14 @@ func TestADamagedBackupIsNeverWritten(t *testing.T) {
 	require.NoError(t, err)
 	data, err := os.ReadFile(backup)
 	require.NoError(t, err)
-	for i := len(data) / 2; i < len(data)/2+16; i++ {
-		data[i] ^= 0xff
+	// A stick that went bad: the bookkeeping of every page after the
+	// first few scribbled over.
+	const page = 4096
+	require.Greater(t, len(data), 8*page)
+	for at := 4 * page; at+12 <= len(data); at += page {
+		for i := range 12 {
+			data[at+i] ^= 0x5a
+		}
 	}
 	bad := writeBytes(t, data)
 	dir := t.TempDir()
