@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -236,6 +237,14 @@ func (rd *Reader) decrypt(path string, opts VerifyOptions) (int64, error) {
 	src := rd.file
 	defer src.Close()
 	rd.file, rd.tmp = tmp, tmp.Name()
+	if runtime.GOOS != "windows" {
+		// Gone from the folder at once, kept while open: a process killed
+		// in the middle leaves no decrypted copy behind. (Windows cannot
+		// remove an open file; Close removes it there.)
+		if os.Remove(tmp.Name()) == nil {
+			rd.tmp = ""
+		}
+	}
 	buf := make([]byte, 256<<10)
 	var size int64
 	for {

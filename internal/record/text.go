@@ -21,6 +21,14 @@ const (
 	MaxNarrative = 20000
 )
 
+// Caps of numbers, so that no total overflows: a seizure is never larger.
+const (
+	MaxQuantity    = 1_000_000     // pieces of one item, explosives counted
+	MaxRounds      = 100_000_000   // rounds of one lot of ammunition
+	MaxWeightGrams = 1_000_000_000 // one tonne a thousand times over
+	MaxItems       = 10_000        // items of one record
+)
+
 // Message keys of text problems.
 const (
 	ErrTooLong = "err.too_long" // longer than {max} characters

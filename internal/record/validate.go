@@ -290,6 +290,9 @@ func (in *Interdiction) Validate(now time.Time) error {
 		v.required(path+".name", o.Name)
 		v.country(path+".country", o.Country)
 	}
+	if len(in.Items) > MaxItems {
+		v.add("items", ErrRange, "min", 1, "max", MaxItems)
+	}
 	items := make(map[uuid.UUID]bool, len(in.Items))
 	for i := range in.Items {
 		v.item(fmt.Sprintf("items[%d]", i), &in.Items[i], final)
@@ -356,6 +359,8 @@ func (v *validator) item(path string, it *Item, final bool) {
 		v.add(path+".quantity", ErrRequired)
 	case it.Quantity < 0:
 		v.add(path+".quantity", ErrNotPositive, "value", it.Quantity)
+	case it.Quantity > MaxQuantity:
+		v.add(path+".quantity", ErrRange, "min", 1, "max", MaxQuantity)
 	}
 	details := map[string]bool{
 		KindFirearm:    it.Firearm != nil,
@@ -396,6 +401,8 @@ func (v *validator) item(path string, it *Item, final bool) {
 			v.add(path+".ammunition.rounds", ErrNegative, "value", a.Rounds)
 		case final && a.Rounds == 0:
 			v.add(path+".ammunition.rounds", ErrRequired)
+		case a.Rounds > MaxRounds:
+			v.add(path+".ammunition.rounds", ErrRange, "min", 0, "max", MaxRounds)
 		}
 		v.code(path+".ammunition.type", AmmunitionTypes, a.Type)
 	case it.Explosive != nil && it.Kind == KindExplosive:
@@ -404,11 +411,17 @@ func (v *validator) item(path string, it *Item, final bool) {
 			v.required(path+".explosive.type", e.Type)
 		}
 		v.code(path+".explosive.type", ExplosiveTypes, e.Type)
-		if !(e.WeightGrams >= 0) {
+		switch {
+		case !(e.WeightGrams >= 0):
 			v.add(path+".explosive.weight_grams", ErrNegative, "value", e.WeightGrams)
+		case e.WeightGrams > MaxWeightGrams:
+			v.add(path+".explosive.weight_grams", ErrRange, "min", 0, "max", MaxWeightGrams)
 		}
-		if e.Count < 0 {
+		switch {
+		case e.Count < 0:
 			v.add(path+".explosive.count", ErrNegative, "value", e.Count)
+		case e.Count > MaxQuantity:
+			v.add(path+".explosive.count", ErrRange, "min", 0, "max", MaxQuantity)
 		}
 	}
 }

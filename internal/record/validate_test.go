@@ -90,6 +90,8 @@ func TestValidationProblems(t *testing.T) {
 		{"item kind unknown", func(in *record.Interdiction) { in.Items[0].Kind = "drone" }, "items[0].kind", record.ErrUnknownCode},
 		{"quantity zero", func(in *record.Interdiction) { in.Items[1].Quantity = 0 }, "items[1].quantity", record.ErrRequired},
 		{"quantity negative", func(in *record.Interdiction) { in.Items[1].Quantity = -1 }, "items[1].quantity", record.ErrNotPositive},
+		{"quantity that overflows the totals", func(in *record.Interdiction) { in.Items[1].Quantity = math.MaxInt64 }, "items[1].quantity", record.ErrRange},
+		{"rounds beyond any seizure", func(in *record.Interdiction) { in.Items[1].Ammunition.Rounds = math.MaxInt32 * 4 }, "items[1].ammunition.rounds", record.ErrRange},
 		{"rounds negative", func(in *record.Interdiction) { in.Items[1].Ammunition.Rounds = -5 }, "items[1].ammunition.rounds", record.ErrNegative},
 		{"details of another kind", func(in *record.Interdiction) { in.Items[0].Part = &record.Part{Type: "barrel"} }, "items[0].part", record.ErrKindMismatch},
 		{"final firearm without details", func(in *record.Interdiction) { in.Items[0].Firearm = nil }, "items[0].firearm", record.ErrRequired},

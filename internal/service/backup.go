@@ -30,6 +30,8 @@ var (
 	ErrOtherDevice     = &Error{Key: "service.err.backup_other_device"}
 	ErrFolderInOrder   = &Error{Key: "service.err.folder_in_order"}
 	ErrBackupKeyDiffer = &Error{Key: "service.err.backup_key_differs"}
+	ErrRestoreBehind   = &Error{Key: "service.err.restore_behind"}
+	ErrFolderInUse     = &Error{Key: "service.err.folder_in_use"}
 )
 
 // keyFiles are the files of the keys folder a backup carries.
@@ -61,11 +63,15 @@ func (s *Service) Backup(ctx context.Context, path string) (*BackupResult, error
 	if err := s.CopyTo(ctx, copyPath); err != nil {
 		return nil, err
 	}
-	if err := s.addKeys(copyPath); err != nil {
+	key, err := s.SigningKey()
+	if err != nil {
 		return nil, err
 	}
-	res, err := checkBackup(ctx, work)
+	res, err := checkCopy(ctx, work, key)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.addKeys(copyPath); err != nil {
 		return nil, err
 	}
 	if err := os.Chmod(copyPath, 0o600); err != nil {
@@ -138,39 +144,28 @@ func backupKeys(dir string) (map[string][]byte, error) {
 	return keys, rows.Err()
 }
 
-// checkBackup opens the backup at dir/kordon.db read-only and checks it
-// whole: SQLite's integrity check, the audit chain, and its checkpoints
-// against the key it carries.
-func checkBackup(ctx context.Context, dir string) (*BackupResult, error) {
+// checkCopy opens the copy of a database at dir/kordon.db read-only and
+// checks it whole, as kordon audit does: SQLite's integrity check, exactly
+// Kordon's schema (so that a file from outside brings no trigger or view
+// of its own), the audit chain, and its checkpoints against key.
+func checkCopy(ctx context.Context, dir string, key *bundle.SigningKey) (*BackupResult, error) {
 	bad := func(err error) error {
-		return &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
-	}
-	keys, err := backupKeys(dir)
-	if err != nil {
-		return nil, bad(err)
-	}
-	var pub ed25519.PublicKey
-	var keyID string
-	if data, ok := keys[signingKeyFile]; ok {
-		key, err := bundle.ParsePrivateKey(data)
-		if err != nil {
-			return nil, bad(err)
+		var fe *Error
+		if errors.As(err, &fe) {
+			return &Error{Kind: ErrBadBackup, Key: "service.err.bad_backup_because", Args: []any{"reason", fe}, Err: err}
 		}
-		pub, keyID = key.Public(), key.KeyID()
+		return &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
 	}
 	st, err := store.Open(dir, store.ReadOnly())
 	if err != nil {
 		return nil, bad(err)
 	}
 	defer st.Close()
-	if err := sameSchema(ctx, st); err != nil {
-		return nil, bad(err)
-	}
 	rep, err := st.VerifyWith(ctx, func(id string) (ed25519.PublicKey, error) {
-		if id != keyID || pub == nil {
-			return nil, fmt.Errorf("the backup holds no key %s", id)
+		if key == nil || id != key.KeyID() {
+			return nil, nil
 		}
-		return pub, nil
+		return key.Public(), nil
 	})
 	if err != nil {
 		return nil, bad(err)
@@ -180,34 +175,6 @@ func checkBackup(ctx context.Context, dir string) (*BackupResult, error) {
 		return nil, bad(err)
 	}
 	return &BackupResult{Records: n, Entries: rep.Entries}, nil
-}
-
-// sameSchema checks that a backup has exactly the tables, indexes and
-// triggers Kordon makes (and its table of keys): a file from outside brings
-// no trigger or view of its own into the data folder.
-func sameSchema(ctx context.Context, st *store.Store) error {
-	have, err := st.Schema(ctx)
-	if err != nil {
-		return err
-	}
-	want, err := store.SchemaAt(ctx, store.SchemaVersion())
-	if err != nil {
-		return err
-	}
-	for name, def := range have {
-		if name == "table backup_keys" || name == "index sqlite_autoindex_backup_keys_1" {
-			continue
-		}
-		if w, ok := want[name]; !ok || w != def {
-			return fmt.Errorf("%s is not Kordon's", name)
-		}
-	}
-	for name := range want {
-		if _, ok := have[name]; !ok {
-			return fmt.Errorf("%s is missing", name)
-		}
-	}
-	return nil
 }
 
 // RestoreResult says what a restore did.
@@ -226,14 +193,31 @@ type RestoreResult struct {
 // restored; the damaged file is kept beside it, never deleted. A database
 // in order is replaced only when replace is set, and also kept beside. The
 // backup must be of this folder's device, and its keys the folder's.
-func Restore(ctx context.Context, dir, path string, replace bool) (*RestoreResult, error) {
-	dir, err := filepath.Abs(dir)
+func Restore(ctx context.Context, dir, path string, replace bool) (res *RestoreResult, err error) {
+	dir, err = filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
 	}
+	// Nobody may have the folder open while its database is replaced: the
+	// desktop or an import would go on writing into the file set aside.
+	lockPath := filepath.Join(dir, store.LockName)
+	_, lerr := os.Lstat(lockPath)
+	lock, err := store.LockFolder(ctx, dir)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, &Error{Key: ErrFolderInUse.Key, Args: []any{"path", dir}, Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		lock.Unlock()
+		if err != nil && errors.Is(lerr, fs.ErrNotExist) {
+			os.Remove(lockPath) // a refused restore leaves the folder as it was
+		}
+	}()
 	work, err := os.MkdirTemp(dir, ".kordon-restore-")
 	if err != nil {
 		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
@@ -243,41 +227,46 @@ func Restore(ctx context.Context, dir, path string, replace bool) (*RestoreResul
 	if err := copyFile(path, copyPath); err != nil {
 		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
 	}
-	checked, err := checkBackup(ctx, work)
-	if err != nil {
-		return nil, err
-	}
 	keys, err := backupKeys(work)
 	if err != nil {
 		return nil, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	var key *bundle.SigningKey
+	if data, ok := keys[signingKeyFile]; ok {
+		if key, err = bundle.ParsePrivateKey(data); err != nil {
+			return nil, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+		}
+	}
+	// The keys go back to the keys folder, never stay in the database.
+	if err := dropBackupKeys(copyPath); err != nil {
+		return nil, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	checked, err := checkCopy(ctx, work, key)
+	if err != nil {
+		return nil, err
 	}
 	device, lastBundle, err := backupIdentity(ctx, work)
 	if err != nil {
 		return nil, err
 	}
-	res := &RestoreResult{Records: checked.Records, Entries: checked.Entries, LastBundle: lastBundle}
+	res = &RestoreResult{Records: checked.Records, Entries: checked.Entries, LastBundle: lastBundle}
 
 	// What is in the folder now.
 	current := filepath.Join(dir, store.FileName)
 	if _, err := os.Lstat(current); err == nil {
 		st, err := store.Open(dir, store.NoCreate(), store.ReadOnly())
 		switch {
-		case errors.Is(err, store.ErrForeignDB):
-			return nil, err
-		case err == nil:
-			have, merr := st.Meta(ctx, store.MetaDeviceID)
+		case errors.Is(err, store.ErrEmptyDatabase), errors.Is(err, store.ErrNotDatabase), errors.Is(err, store.ErrDamaged):
+			// A database that cannot be used: it is replaced, and kept.
+		case err != nil:
+			return nil, err // another program's, a newer Kordon's: not ours to replace
+		default:
+			err := checkCurrent(ctx, st, device, lastBundle, replace, dir)
 			st.Close()
-			if merr != nil {
-				return nil, merr
-			}
-			if have != device {
-				return nil, &Error{Key: ErrOtherDevice.Key, Args: []any{"path", dir}}
-			}
-			if !replace {
-				return nil, &Error{Key: ErrFolderInOrder.Key, Args: []any{"path", dir}}
+			if err != nil {
+				return nil, err
 			}
 		}
-		// An empty, damaged or unreadable database, or one to replace.
 	}
 	for _, name := range keyFiles {
 		have, err := os.ReadFile(filepath.Join(dir, keysDir, name))
@@ -285,14 +274,11 @@ func Restore(ctx context.Context, dir, path string, replace bool) (*RestoreResul
 			return nil, &Error{Key: ErrBackupKeyDiffer.Key, Args: []any{"path", filepath.Join(dir, keysDir, name)}}
 		}
 	}
-	if err := dropBackupKeys(copyPath); err != nil {
-		return nil, err
-	}
 	if err := safefile.Sync(copyPath); err != nil {
 		return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
 	}
 	if _, err := os.Lstat(current); err == nil {
-		res.Aside = current + ".before-restore-" + time.Now().UTC().Format("20060102-150405")
+		res.Aside = freeName(current + ".before-restore-" + time.Now().UTC().Format("20060102-150405"))
 		for _, side := range []string{"", "-wal", "-shm"} {
 			if err := os.Rename(current+side, res.Aside+side); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", dir}, Err: err}
@@ -307,6 +293,33 @@ func Restore(ctx context.Context, dir, path string, replace bool) (*RestoreResul
 	}
 	safefile.SyncDir(dir)
 	return res, nil
+}
+
+// checkCurrent decides whether a database in order may be replaced by a
+// backup of device that knows bundles up to lastBundle: only with replace,
+// only by a backup of its own device, and never by one older than a bundle
+// the folder has exported: the next export would give that number again
+// with other content, and the office would refuse every later bundle of
+// the post.
+func checkCurrent(ctx context.Context, st *store.Store, device string, lastBundle int64, replace bool, dir string) error {
+	have, err := st.Meta(ctx, store.MetaDeviceID)
+	if err != nil {
+		return err
+	}
+	if have != device {
+		return &Error{Key: ErrOtherDevice.Key, Args: []any{"path", dir}}
+	}
+	bundles, err := st.Bundles(ctx)
+	if err != nil {
+		return err
+	}
+	if len(bundles) > 0 && bundles[0].Seq > lastBundle {
+		return &Error{Key: ErrRestoreBehind.Key, Args: []any{"path", dir, "have", bundles[0].Seq, "backup", lastBundle}}
+	}
+	if !replace {
+		return &Error{Key: ErrFolderInOrder.Key, Args: []any{"path", dir}}
+	}
+	return nil
 }
 
 // backupIdentity reads the device and the last bundle of a backup.

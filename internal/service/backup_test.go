@@ -97,7 +97,26 @@ func TestRestoreRefusesWhatWouldLoseOrMixRecords(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
+	// A folder open in another Kordon (the desktop, an import).
+	open := initFolder(t, "KZ-DOS", "Достык", false)
+	openBackup := filepath.Join(t.TempDir(), "open.db")
+	_, err = open.Backup(ctx, openBackup)
+	require.NoError(t, err)
+
+	// The folder exported a bundle after the backup was made.
+	ahead := initFolder(t, "KZ-DOS", "Достык", false)
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, ahead, office)
+	addRecord(t, ahead, uuid.Nil)
+	aheadBackup := filepath.Join(t.TempDir(), "ahead.db")
+	_, err = ahead.Backup(ctx, aheadBackup)
+	require.NoError(t, err)
+	exportTo(t, ahead)
+
 	other := initFolder(t, "KZ-KHO", "Хоргос", false)
+	for _, s := range []*service.Service{post, ahead, other} {
+		require.NoError(t, s.Close())
+	}
 	for _, c := range []struct {
 		name    string
 		dir     string
@@ -106,6 +125,8 @@ func TestRestoreRefusesWhatWouldLoseOrMixRecords(t *testing.T) {
 		want    error
 	}{
 		{"a folder in order", post.Dir, backup, false, service.ErrFolderInOrder},
+		{"a folder open in another Kordon", open.Dir, openBackup, true, service.ErrFolderInUse},
+		{"a folder that exported after the backup", ahead.Dir, aheadBackup, true, service.ErrRestoreBehind},
 		{"another device's folder", other.Dir, backup, true, service.ErrOtherDevice},
 		{"a file that is not a backup", t.TempDir(), writeBytes(t, []byte("not a backup")), false, service.ErrBadBackup},
 		{"a backup with a trigger of its own", t.TempDir(), evil, false, service.ErrBadBackup},
@@ -114,7 +135,19 @@ func TestRestoreRefusesWhatWouldLoseOrMixRecords(t *testing.T) {
 			before := tree(t, c.dir)
 			_, err := service.Restore(ctx, c.dir, c.file, c.replace)
 			assert.ErrorIs(t, err, c.want)
-			assert.Equal(t, before, tree(t, c.dir), "the folder is left exactly as it was")
+			after := tree(t, c.dir)
+			for k := range after {
+				if _, ok := before[k]; !ok {
+					t.Errorf("new file %s", k)
+				} else if before[k] != after[k] {
+					t.Errorf("changed file %s", k)
+				}
+			}
+			for k := range before {
+				if _, ok := after[k]; !ok {
+					t.Errorf("file %s is gone", k)
+				}
+			}
 		})
 	}
 }

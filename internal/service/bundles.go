@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"filippo.io/age"
@@ -45,6 +46,20 @@ type ExportResult struct {
 	// with the same number and content. Export again for what came since.
 	Resumed bool
 }
+
+// exportLock, in the data folder, is held by the export running.
+const exportLock = "export.lock"
+
+// Sentinels of exports.
+var (
+	// ErrExportRunning: another export from this folder has not finished.
+	ErrExportRunning = &Error{Key: "service.err.export_running"}
+	// ErrWrongOffice: a bundle to be encrypted to another key than the
+	// office's.
+	ErrWrongOffice = &Error{Key: "service.err.wrong_office"}
+	// ErrOfficeRevoked: the office's key was revoked here.
+	ErrOfficeRevoked = &Error{Key: "service.err.office_revoked"}
+)
 
 // ErrExportUnfinished: the bundle was written but the ledger could not
 // note it; the next export finishes the same bundle.
@@ -81,12 +96,19 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 	if err != nil {
 		return nil, err
 	}
-	var rcpt age.Recipient
-	if recipient != "" {
-		if rcpt, err = parseRecipient(recipient); err != nil {
-			return nil, err
-		}
+	rcpt, err := s.officeRecipient(ctx, office, recipient)
+	if err != nil {
+		return nil, err
 	}
+	// One export at a time: a second one would write the same bundle.
+	lock, err := store.LockFile(ctx, filepath.Join(s.Dir, exportLock))
+	if errors.Is(err, store.ErrLocked) {
+		return nil, ErrExportRunning
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
 	folder := false
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		folder = true
@@ -124,16 +146,16 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 		BundleID: b.BundleID, Created: b.Created,
 	})
 	if err != nil {
-		return nil, err
+		return nil, fileFault(target, err)
 	}
 	res, err := s.writeBundle(ctx, w, b, progress)
 	if err != nil {
 		w.Abort()
-		return nil, err
+		return nil, fileFault(target, err)
 	}
 	done, err := w.Close()
 	if err != nil {
-		return nil, err
+		return nil, fileFault(target, err)
 	}
 	crashAt("written")
 	if target != path && sameContent(target, path) {
@@ -146,6 +168,20 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 	}
 	crashAt("finished")
 	return res, nil
+}
+
+// fileFault says in the user's words why a file could not be written (a
+// stick pulled out or full): failures with a message of their own pass as
+// they are.
+func fileFault(path string, err error) error {
+	var fe *Error
+	switch {
+	case errors.As(err, &fe):
+		return err
+	case errors.Is(err, syscall.ENOSPC):
+		return &Error{Key: store.ErrDiskFull.Key, Args: []any{"path", path}, Err: err}
+	}
+	return &Error{Key: store.ErrUnwritable.Key, Args: []any{"path", path}, Err: err}
 }
 
 // pendingBundle is the bundle an earlier export reserved and did not
@@ -250,20 +286,36 @@ func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.Ou
 	return res, nil
 }
 
-func parseRecipient(s string) (age.Recipient, error) {
-	if strings.HasPrefix(s, "age1") {
-		r, err := age.ParseX25519Recipient(s)
-		if err != nil {
-			return nil, &Error{Key: "service.err.recipient", Args: []any{"value", s}, Err: err}
-		}
-		return r, nil
-	}
-	pk, err := ReadKeyFile(s)
+// officeRecipient checks the office key id office this post sends to, and
+// the recipient an export is to be encrypted to (a key file or "age1…";
+// none for a plain bundle): the office's key must not be revoked, and the
+// recipient must be that office's own, or the bundle would reach it
+// unreadable, under a number the post cannot use again.
+func (s *Service) officeRecipient(ctx context.Context, office, recipient string) (age.Recipient, error) {
+	k, err := s.Key(ctx, office)
 	if err != nil {
 		return nil, err
 	}
-	if pk.Recipient == "" {
-		return nil, &Error{Key: "service.err.recipient", Args: []any{"value", s}}
+	if k.Revoked != nil {
+		return nil, &Error{Key: ErrOfficeRevoked.Key, Args: []any{"fingerprint", k.Fingerprint}}
+	}
+	if recipient == "" {
+		return nil, nil
+	}
+	pk, err := bundle.ParsePublicKey([]byte(k.PublicKey))
+	if err != nil {
+		return nil, err
+	}
+	given := recipient
+	if !strings.HasPrefix(recipient, "age1") {
+		file, err := ReadKeyFile(recipient)
+		if err != nil {
+			return nil, err
+		}
+		given = file.Recipient
+	}
+	if given == "" || given != pk.Recipient {
+		return nil, &Error{Key: ErrWrongOffice.Key, Args: []any{"value", recipient, "office", k.Name}}
 	}
 	return pk.AgeRecipient()
 }
@@ -437,11 +489,14 @@ func (s *Service) postKeys(ctx context.Context, b *Bundle) store.PublicKeys {
 			return signer.Key, nil
 		}
 		pk, err := trust(keyID)
-		if err != nil && !errors.Is(err, bundle.ErrRevokedKey) {
+		if errors.Is(err, bundle.ErrUnknownKey) || errors.Is(err, bundle.ErrRevokedKey) {
+			return nil, nil
+		}
+		if err != nil {
 			return nil, err
 		}
 		if pk == nil || pk.Post != signer.Post {
-			return nil, fmt.Errorf("key %s is not of post %s", keyID, signer.Post)
+			return nil, nil // not a key of this post: the checkpoint is not its
 		}
 		return pk.Key, nil
 	}

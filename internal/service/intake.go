@@ -91,9 +91,10 @@ func (e *IntakeError) Unwrap() error { return e.Err }
 // MessageKey is the catalog key of the message.
 func (e *IntakeError) MessageKey() string { return e.Key }
 
-// MessageArgs are the message's placeholders; "record" is the position.
+// MessageArgs are the message's placeholders; "record" is the position:
+// "[3]" in an array, "1" for a single record.
 func (e *IntakeError) MessageArgs() []any {
-	pos := "-"
+	pos := "1"
 	if e.Index >= 0 {
 		pos = fmt.Sprintf("[%d]", e.Index)
 	}
@@ -171,8 +172,10 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, opts Intake) (*Intak
 					return nil, &IntakeError{Key: "intake.err.photo_hash", Index: idx, Args: []any{"field", fmt.Sprintf("photos[%d].sha256", j), "path", p.File}}
 				}
 				p.SHA256, p.MediaType = sha, mediaType
-				media = append(media, b)
-				forms[sha] = form
+				if _, ok := forms[sha]; !ok {
+					media = append(media, b)
+					forms[sha] = form
+				}
 			}
 			in.Photos = append(in.Photos, p.Photo)
 		}
@@ -225,6 +228,10 @@ func decodeText(data []byte, encoding string) ([]byte, error) {
 	switch strings.ToLower(strings.TrimSpace(encoding)) {
 	case "", UTF8, "utf8":
 	case CP1251, "windows-1251", "cp-1251":
+		if utf8.Valid(data) && !ascii(data) {
+			// Letters read twice over: «Петров» would become «РџРµС‚СЂРѕРІ».
+			return nil, &IntakeError{Key: "intake.err.already_utf8", Index: -1}
+		}
 		out, err := charmap.Windows1251.NewDecoder().Bytes(data)
 		if err != nil {
 			return nil, &IntakeError{Key: "intake.err.read", Index: -1, Args: []any{"detail", err.Error()}, Err: err}
@@ -253,10 +260,25 @@ func decodeText(data []byte, encoding string) ([]byte, error) {
 	return data, nil
 }
 
-// fingerprint identifies a record's input: the SHA-256 of its JSON, as
-// given.
+// ascii reports whether data holds ASCII only.
+func ascii(data []byte) bool {
+	for _, c := range data {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// fingerprint identifies a record's input, whatever its white space and
+// line endings: the SHA-256 of its JSON, compacted.
 func fingerprint(raw []byte) string {
-	sum := sha256.Sum256(bytes.TrimSpace(raw))
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		b.Reset()
+		b.Write(bytes.TrimSpace(raw))
+	}
+	sum := sha256.Sum256(b.Bytes())
 	return hex.EncodeToString(sum[:])
 }
 

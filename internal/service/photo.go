@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
 	_ "image/jpeg" // photos are JPEG
 	_ "image/png"  // or PNG
 	"io"
@@ -33,10 +34,33 @@ func CheckPhoto(data []byte) (string, error) {
 		return "", &Error{Key: ErrPhotoTooLarge.Key, Args: []any{"max", MaxPhoto >> 20}}
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || (format != "jpeg" && format != "png") || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > 100_000_000 {
+	if err != nil || (format != "jpeg" && format != "png") || cfg.Width <= 0 || cfg.Height <= 0 ||
+		int64(cfg.Width)*int64(cfg.Height)*bytesPerPixel(cfg.ColorModel) > maxDecoded {
 		return "", &Error{Key: ErrPhotoNotPicture.Key, Err: err}
 	}
 	return "image/" + format, nil
+}
+
+// maxDecoded caps the memory a photo takes once decoded: a small file can
+// claim a huge picture (a 16-bit PNG of 10,000 × 10,000 pixels is 800 MB).
+const maxDecoded = 256 << 20
+
+// bytesPerPixel is what one pixel of a colour model takes once decoded.
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4
 }
 
 // photoSource reads the photo files an intake names: only inside its folder
@@ -46,10 +70,16 @@ type photoSource struct {
 	dir, data string // real paths
 	root      *os.Root
 	err       error
+	read1     map[string]photoFile // files read already, by name
+}
+
+type photoFile struct {
+	data, form []byte
+	mediaType  string
 }
 
 func newPhotoSource(dir, dataDir string) *photoSource {
-	p := &photoSource{}
+	p := &photoSource{read1: map[string]photoFile{}}
 	if dir == "" {
 		dir = "."
 	}
@@ -69,6 +99,17 @@ func (p *photoSource) close() {
 // read returns a photo's bytes, media type and print form; a refusal is an
 // IntakeError's key and extra arguments.
 func (p *photoSource) read(name string) ([]byte, string, []byte, *Error) {
+	if f, ok := p.read1[filepath.Clean(name)]; ok {
+		return f.data, f.mediaType, f.form, nil // one file named by several photos
+	}
+	data, mediaType, form, err := p.readFile(name)
+	if err == nil {
+		p.read1[filepath.Clean(name)] = photoFile{data: data, mediaType: mediaType, form: form}
+	}
+	return data, mediaType, form, err
+}
+
+func (p *photoSource) readFile(name string) ([]byte, string, []byte, *Error) {
 	refuse := func(key string, err error, args ...any) ([]byte, string, []byte, *Error) {
 		return nil, "", nil, &Error{Key: key, Args: args, Err: err}
 	}

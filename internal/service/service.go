@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -205,6 +206,19 @@ const (
 	MetaOfficerRank = "officer_rank"
 )
 
+// removeStale removes the decrypted copies of bundles that imports killed
+// in the middle left in the data folder (on Windows, where an open file
+// cannot be removed at once), once they are a day old: no import runs so
+// long.
+func removeStale(dir string) {
+	old, _ := filepath.Glob(filepath.Join(dir, "kordon-import-*.zip"))
+	for _, f := range old {
+		if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+			os.Remove(f)
+		}
+	}
+}
+
 // ForReading is for work that only reads: a folder that cannot be written
 // (a write-protected stick, a folder shared read-only) is opened read-only
 // instead of refused.
@@ -244,6 +258,7 @@ func Open(ctx context.Context, dir string, opts ...store.Option) (*Service, erro
 	if !st.ReadOnly() {
 		// Set up: keys marked as an unfinished set-up's are this folder's.
 		os.Remove(filepath.Join(dir, keysDir, setupMarker))
+		removeStale(dir)
 	}
 	return &Service{Store: st, Dir: dir}, nil
 }
@@ -258,7 +273,7 @@ func (s *Service) CheckAudit(ctx context.Context) (*store.AuditReport, error) {
 			return nil, err
 		}
 		if key.KeyID() != keyID {
-			return nil, fmt.Errorf("checkpoint signed by key %s, not this device's", keyID)
+			return nil, nil // not this device's checkpoint
 		}
 		return key.Public(), nil
 	})
@@ -310,7 +325,13 @@ func (s *Service) CrossingPoints(ctx context.Context) ([]string, error) {
 func (s *Service) Resolve(ctx context.Context, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if _, err := uuid.Parse(ref); err == nil {
-		return ref, nil
+		return strings.ToLower(ref), nil
+	}
+	// DEVICE/ID, where records of two devices share an id.
+	if device, id, ok := strings.Cut(ref, "/"); ok {
+		if _, err := uuid.Parse(id); err == nil && device != "" {
+			return store.Ref(strings.ToLower(device), strings.ToLower(id)), nil
+		}
 	}
 	return s.Store.IDByNumber(ctx, strings.ToUpper(ref))
 }

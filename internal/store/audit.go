@@ -65,6 +65,96 @@ func (s *Store) Audit(ctx context.Context, ref string) ([]AuditEntry, error) {
 	return out, rows.Err()
 }
 
+// headRow is what the records table keeps of a record's current version,
+// for lists, statistics and exports.
+type headRow struct {
+	version, pieces      int
+	post, number, status string
+	occurred, point      string
+	training             bool
+}
+
+// differs names the first of h's columns that its current version's
+// content does not bear out: a row changed behind the program's back can
+// hide a record from lists, statistics or the next bundle.
+func (h *headRow) differs(id, origin string, content []byte) string {
+	in, err := decode(content)
+	if err != nil {
+		return "content"
+	}
+	switch {
+	case in.ID.String() != id:
+		return "id"
+	case in.Origin != origin:
+		return "origin"
+	case in.PostCode != h.post:
+		return "post_code"
+	case in.Number != h.number:
+		return "number"
+	case in.Status != h.status:
+		return "status"
+	case in.Training != h.training:
+		return "training"
+	case utc(in.OccurredAt) != h.occurred:
+		return "occurred_at"
+	case in.CrossingPoint != h.point:
+		return "crossing_point"
+	case in.ItemCount() != h.pieces:
+		return "pieces"
+	}
+	return ""
+}
+
+// sameSchema checks that the database has exactly the tables, indexes and
+// triggers its schema version gives it: none dropped (the triggers that
+// keep the audit append-only), none added (a trigger of someone's own).
+func (s *Store) sameSchema(ctx context.Context) error {
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return classify(err, s.path)
+	}
+	have, err := s.Schema(ctx)
+	if err != nil {
+		return err
+	}
+	want, err := SchemaAt(ctx, version)
+	if err != nil {
+		return err
+	}
+	for name, def := range have {
+		if w, ok := want[name]; !ok || w != def {
+			return broken(0, name+" is not Kordon's")
+		}
+	}
+	for name := range want {
+		if _, ok := have[name]; !ok {
+			return broken(0, name+" is missing")
+		}
+	}
+	return nil
+}
+
+// checkBundlesOut checks that every bundle the ledger says was written
+// ends with a checkpoint the chain still holds: removing checkpoints to
+// hide a rewritten history would otherwise go unseen.
+func (s *Store) checkBundlesOut(ctx context.Context, checkpoints map[int64]bool) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, audit_to FROM bundles_out WHERE destination != ''")
+	if err != nil {
+		return fmt.Errorf("read export ledger: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq, to int64
+		if err := rows.Scan(&seq, &to); err != nil {
+			return fmt.Errorf("read export ledger: %w", err)
+		}
+		if !checkpoints[to] {
+			return broken(to, fmt.Sprintf("the checkpoint bundle %d ended with is gone", seq))
+		}
+	}
+	return rows.Err()
+}
+
 func broken(seq int64, reason string) error {
 	return &Error{Key: ErrAuditBroken.Key, Args: []any{"seq", seq, "reason", reason}}
 }
@@ -116,10 +206,17 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	if err := s.IntegrityCheck(ctx); err != nil {
 		return rep, err
 	}
+	if err := s.checkSchema(ctx); err != nil {
+		return rep, err
+	}
+	if err := s.sameSchema(ctx); err != nil {
+		return rep, err
+	}
 	device, err := s.Meta(ctx, MetaDeviceID)
 	if err != nil {
 		return rep, err
 	}
+	checkpoints := map[int64]bool{}
 	type key struct {
 		id      string
 		version int
@@ -157,6 +254,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			}
 			rep.Checkpoints++
 			rep.LastCheckpoint, rep.LastCheckpointAt = e.Seq, e.Time()
+			checkpoints[e.Seq] = true
 		case e.RecordID == "":
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
@@ -171,7 +269,12 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
 	}
 
-	vrows, err := s.db.QueryContext(ctx, "SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version")
+	if err := s.checkBundlesOut(ctx, checkpoints); err != nil {
+		return rep, err
+	}
+	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,
+		r.version, r.post_code, r.number, r.status, r.training, r.occurred_utc, r.crossing_point, r.pieces
+		FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version`)
 	if err != nil {
 		return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
 	}
@@ -181,8 +284,18 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		var del bool
 		var version int
 		var content []byte
-		if err := vrows.Scan(&id, &origin, &del, &version, &hash, &content); err != nil {
+		var h headRow
+		if err := vrows.Scan(&id, &origin, &del, &version, &hash, &content,
+			&h.version, &h.post, &h.number, &h.status, &h.training, &h.occurred, &h.point, &h.pieces); err != nil {
 			return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
+		}
+		if version > h.version {
+			return rep, broken(0, fmt.Sprintf("record %s: version %d is newer than the record's %d", id, version, h.version))
+		}
+		if version == h.version {
+			if what := h.differs(id, origin, content); what != "" {
+				return rep, broken(0, fmt.Sprintf("record %s: %s differs from its current version", id, what))
+			}
 		}
 		where := fmt.Sprintf("record %s version %d", id, version)
 		// Imports name the record with its origin; the folder's own

@@ -38,14 +38,17 @@ type Signer interface {
 	Sign(prefix string, msg []byte) []byte
 }
 
-// PublicKeys finds the public key a checkpoint names; nil, or an error,
-// when it is not known.
+// PublicKeys finds the public key a checkpoint names: nil for a key it does
+// not know (the checkpoint is then not this device's: ErrBadCheckpoint),
+// an error when it cannot look (ErrCheckpointKey).
 type PublicKeys func(keyID string) (ed25519.PublicKey, error)
 
 // More sentinels of the audit chain.
 var (
 	// ErrBadCheckpoint: a checkpoint that its key did not sign.
 	ErrBadCheckpoint = &Error{Key: "store.err.bad_checkpoint"}
+	// ErrCheckpointKey: the key to check the checkpoints with cannot be read.
+	ErrCheckpointKey = &Error{Key: "store.err.checkpoint_key"}
 )
 
 // checkpointMessage is what a checkpoint signs: the device whose chain it
@@ -101,11 +104,17 @@ func (b *batch) anchorIfDue(ctx context.Context) error {
 func verifyCheckpoint(device string, e *AuditEntry, keys PublicKeys) error {
 	bad := &Error{Key: ErrBadCheckpoint.Key, Args: []any{"seq", e.Seq}}
 	sig, err := hex.DecodeString(strings.TrimPrefix(e.ContentHash, checkpointSigTag))
-	if !strings.HasPrefix(e.ContentHash, checkpointSigTag) || err != nil || keys == nil {
+	if !strings.HasPrefix(e.ContentHash, checkpointSigTag) || err != nil {
 		return bad
 	}
+	if keys == nil {
+		return &Error{Key: ErrCheckpointKey.Key, Args: []any{"detail", "no key given"}}
+	}
 	pub, err := keys(e.RecordID)
-	if err != nil || len(pub) != ed25519.PublicKeySize {
+	if err != nil {
+		return &Error{Key: ErrCheckpointKey.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	if len(pub) != ed25519.PublicKeySize {
 		return bad
 	}
 	msg := append([]byte(CheckpointSigPrefix), checkpointMessage(device, e)...)

@@ -72,8 +72,7 @@ func (s *Store) Reserve(ctx context.Context, r Reservation, signer Signer, actor
 		}
 		res, err := b.tx.ExecContext(ctx, `INSERT INTO exported (rid, version, bundle_seq)
 			SELECT v.rid, v.version, ? FROM versions v JOIN records r ON r.rid = v.rid
-			WHERE r.origin = ? AND v.status = 'final' AND r.training = 0
-			AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)`, o.Seq, b.device)
+			WHERE `+unexported, o.Seq, b.device)
 		if err != nil {
 			return fmt.Errorf("reserve bundle %d: %w", o.Seq, err)
 		}
@@ -224,6 +223,16 @@ func (s *Store) Finish(ctx context.Context, seq int64, manifestHash, file, actor
 	})
 }
 
+// unexported selects the final versions of this device's records (the
+// device bound to the query) that no bundle carried or reserved, training
+// records left out. Origin and training are read from the versions' own
+// content, not from the records table, which is only an index of it: a
+// row changed behind the program's back cannot keep a record out of the
+// next bundle.
+const unexported = `v.status = 'final'
+	AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)
+	AND json_extract(v.content, '$.origin') = ? AND json_extract(v.content, '$.training') IS NOT 1`
+
 // VersionRef names one stored version.
 type VersionRef struct {
 	rid     int64
@@ -240,8 +249,7 @@ func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, con
 		return err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT v.rid, r.id, v.version, v.content FROM versions v JOIN records r ON r.rid = v.rid
-		WHERE r.origin = ? AND v.status = 'final' AND r.training = 0 AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)
-		ORDER BY v.rid, v.version`, device)
+		WHERE `+unexported+` ORDER BY v.rid, v.version`, device)
 	if err != nil {
 		return fmt.Errorf("read versions to export: %w", classify(err, s.path))
 	}
@@ -268,8 +276,7 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var n int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM versions v JOIN records r ON r.rid = v.rid
-		WHERE r.origin = ? AND v.status = 'final' AND r.training = 0 AND NOT EXISTS (SELECT 1 FROM exported e WHERE e.rid = v.rid AND e.version = v.version)`, device).Scan(&n)
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM versions v WHERE `+unexported, device).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count versions to export: %w", classify(err, s.path))
 	}

@@ -34,10 +34,10 @@ func (k *testKey) Sign(prefix string, msg []byte) []byte {
 	return ed25519.Sign(k.priv, append([]byte(prefix), msg...))
 }
 
-// keys finds k's public key.
+// keys finds k's public key, and knows no other.
 func (k *testKey) keys(id string) (ed25519.PublicKey, error) {
 	if id != k.KeyID() {
-		return nil, fmt.Errorf("unknown key %s", id)
+		return nil, nil
 	}
 	return k.priv.Public().(ed25519.PublicKey), nil
 }
@@ -264,7 +264,7 @@ func TestCheckpointsAnchorTheChain(t *testing.T) {
 
 	_, err = s.VerifyWith(ctx, newTestKey(9).keys)
 	assert.ErrorIs(t, err, store.ErrBadCheckpoint, "a checkpoint is checked against its key")
-	assert.ErrorIs(t, s.Verify(ctx), store.ErrBadCheckpoint, "and never taken on trust")
+	assert.ErrorIs(t, s.Verify(ctx), store.ErrCheckpointKey, "and never taken on trust")
 
 	// The attack the checkpoint stops: triggers dropped, the first record
 	// altered, and the whole chain hashed again.
@@ -281,11 +281,19 @@ func TestCheckpointsAnchorTheChain(t *testing.T) {
 		require.NoError(t, err, q)
 	}
 	rehash(t, db)
+	for _, q := range []string{ // and the triggers put back, as they were
+		"CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit\nBEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
+		"CREATE TRIGGER versions_final_locked BEFORE UPDATE ON versions WHEN OLD.status = 'final'\nBEGIN SELECT RAISE(ABORT, 'a final version never changes'); END",
+	} {
+		_, err := db.Exec(q)
+		require.NoError(t, err, q)
+	}
 	s, err = store.Open(dir)
 	require.NoError(t, err)
 	defer s.Close()
 	_, err = s.VerifyWith(ctx, signer.keys)
 	assert.ErrorIs(t, err, store.ErrBadCheckpoint, "a chain hashed again no longer matches the signed head")
+	assert.Contains(t, fmt.Sprint(err), "seq=2")
 }
 
 // rehash makes every version's hash and the whole audit chain match what
@@ -331,5 +339,90 @@ func rehash(t *testing.T, db *sql.DB) {
 		_, err := db.Exec("UPDATE audit SET prev = ?, hash = ? WHERE seq = ?", e.Prev, e.Hash, e.Seq)
 		require.NoError(t, err)
 		prev = e.Hash
+	}
+}
+
+func TestAuditSeesRowsChangedBehindTheProgramsBack(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sql  []string
+	}{
+		{"a record hidden from the next bundle", []string{"UPDATE records SET training = 1"}},
+		{"two numbers swapped", []string{"UPDATE records SET number = 'KZ-DOS-2026-0099' WHERE rid = 1"}},
+		{"a record moved to another crossing point", []string{"UPDATE records SET crossing_point = 'Хоргос'"}},
+		{"a trigger of someone's own", []string{"CREATE TRIGGER hide AFTER INSERT ON versions BEGIN UPDATE records SET training = 1 WHERE rid = NEW.rid; END"}},
+		{"the append-only trigger dropped", []string{"DROP TRIGGER audit_append_only_d"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := open(t)
+			require.NoError(t, s.Save(ctx, sample(), "officer"))
+			require.NoError(t, s.Verify(ctx))
+			for _, q := range c.sql {
+				_, err := s.DB().Exec(q)
+				require.NoError(t, err, q)
+			}
+			assert.ErrorIs(t, s.Verify(ctx), store.ErrAuditBroken)
+			n, err := s.PendingCount(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, 1, n, "the record still goes in the next bundle")
+		})
+	}
+}
+
+func TestAuditSeesACheckpointRemovedAfterItsBundle(t *testing.T) {
+	s, dir := open(t)
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	exportAll(t, s)
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	_, err := s.VerifyWith(ctx, signer.keys)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	// The attacker takes every checkpoint out and hashes the chain again.
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName)))
+	require.NoError(t, err)
+	defer db.Close()
+	for _, q := range []string{"DROP TRIGGER audit_append_only_d", "DELETE FROM audit WHERE action = 'checkpoint'",
+		"CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit\nBEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"} {
+		_, err := db.Exec(q)
+		require.NoError(t, err, q)
+	}
+	for _, q := range []string{"DROP TRIGGER audit_append_only_u", "DROP TRIGGER versions_final_locked"} {
+		_, err := db.Exec(q)
+		require.NoError(t, err, q)
+	}
+	renumber(t, db)
+	rehash(t, db)
+	for _, q := range []string{
+		"CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit\nBEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
+		"CREATE TRIGGER versions_final_locked BEFORE UPDATE ON versions WHEN OLD.status = 'final'\nBEGIN SELECT RAISE(ABORT, 'a final version never changes'); END",
+	} {
+		_, err := db.Exec(q)
+		require.NoError(t, err, q)
+	}
+
+	s, err = store.Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.VerifyWith(ctx, signer.keys)
+	assert.ErrorIs(t, err, store.ErrAuditBroken, "the export ledger knows a checkpoint ended bundle 1")
+	assert.Contains(t, fmt.Sprint(err), "bundle 1 ended with")
+}
+
+// renumber closes the gaps left by deleted audit entries.
+func renumber(t *testing.T, db *sql.DB) {
+	t.Helper()
+	rows, err := db.Query("SELECT seq FROM audit ORDER BY seq")
+	require.NoError(t, err)
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		require.NoError(t, rows.Scan(&seq))
+		seqs = append(seqs, seq)
+	}
+	rows.Close()
+	for i, seq := range seqs {
+		_, err := db.Exec("UPDATE audit SET seq = ? WHERE seq = ?", i+1, seq)
+		require.NoError(t, err)
 	}
 }

@@ -323,3 +323,14 @@ func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
 	require.NoError(t, s.Save(ctx, in, "officer"))
 	assert.Equal(t, "KZ-DOS-2026-0004", in.Number)
 }
+
+func TestADatabaseThatOnlyLooksLikeKordonsIsForeign(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, store.FileName)
+	foreignDB(t, path, "PRAGMA user_version = 3", "CREATE TABLE meta (key, value)", "CREATE TABLE records (x)",
+		"CREATE TABLE versions (x)", "CREATE TABLE audit (x)")
+	before := folderFiles(t, dir)
+	_, err := store.Open(dir)
+	assert.ErrorIs(t, err, store.ErrForeignDB)
+	assert.Equal(t, before, folderFiles(t, dir), "not a byte written")
+}

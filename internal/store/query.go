@@ -460,9 +460,11 @@ func (s *Store) Stats(ctx context.Context, training bool) (Stats, error) {
 
 // IDByNumber returns the Ref of the record with the given post-local
 // number; devices of one post may have given the same number
-// (ErrAmbiguous).
+// (ErrAmbiguous). A real record comes before training records that took
+// its number at a training office.
 func (s *Store) IDByNumber(ctx context.Context, number string) (string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT origin, id FROM records WHERE number = ? ORDER BY rid LIMIT 3", number)
+	rows, err := s.db.QueryContext(ctx, `SELECT origin, id FROM records WHERE number = ?
+		AND training = (SELECT min(training) FROM records WHERE number = ?) ORDER BY rid LIMIT 3`, number, number)
 	if err != nil {
 		return "", fmt.Errorf("find record %s: %w", number, classify(err, s.path))
 	}

@@ -65,6 +65,8 @@ type Store struct {
 	lastCheckpoint     time.Time
 	lastCheckpointRead bool
 
+	folder *Lock // held shared while the store is open
+
 	mu     sync.Mutex
 	stmts  map[string]*sql.Stmt
 	device string // this folder's device id, once read
@@ -97,6 +99,7 @@ var (
 	ErrAuditBroken    = &Error{Key: "store.err.audit_broken"}
 	ErrStaleVersion   = &Error{Key: "store.err.stale_version"}
 	ErrNotInitialized = &Error{Key: "store.err.not_initialized"}
+	ErrRestoring      = &Error{Key: "store.err.restoring"}
 )
 
 func newError(sentinel *Error, err error, args ...any) *Error {
@@ -178,7 +181,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
-	db, err := sql.Open("sqlite", s.dsn(writable(dir)))
+	db, err := sql.Open("sqlite", s.dsn())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", s.path, err)
 	}
@@ -186,12 +189,23 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4)
 	s.db = db
+	if !s.readOnly {
+		if s.folder, err = lockFile(context.Background(), filepath.Join(dir, LockName), false); err != nil {
+			db.Close()
+			if errors.Is(err, ErrLocked) {
+				// The folder is being restored: say so, not that it is busy.
+				return nil, newError(ErrRestoring, err, "path", dir)
+			}
+			return nil, err
+		}
+	}
 	if s.readOnly {
 		err = s.checkSchema(context.Background())
 	} else {
 		err = s.migrate(context.Background())
 	}
 	if err != nil {
+		s.folder.Unlock()
 		db.Close()
 		return nil, err
 	}
@@ -199,17 +213,19 @@ func Open(dir string, opts ...Option) (*Store, error) {
 }
 
 // dsn builds the connection string: per-connection settings belong here, so
-// every pooled connection gets them. A read-only database in a folder that
-// cannot be written, with no write-ahead log left behind, is opened
-// immutable: SQLite then needs no lock files beside it.
-func (s *Store) dsn(dirWritable bool) string {
+// every pooled connection gets them.
+func (s *Store) dsn() string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "trusted_schema(0)")
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", s.busyMillis))
 	if s.readOnly {
+		// With no write-ahead log beside it, the file is all there is: read
+		// it immutable, so SQLite makes no files beside it either. A store is
+		// opened read-only where nobody writes meanwhile: a folder that
+		// cannot be written, a copy of its own, a folder locked for a restore.
 		q.Set("mode", "ro")
-		if _, err := os.Stat(s.path + "-wal"); !dirWritable && errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(s.path + "-wal"); errors.Is(err, fs.ErrNotExist) {
 			q.Set("immutable", "1")
 		}
 	} else {
@@ -295,21 +311,38 @@ func checkKordon(path string) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer db.Close()
-	var appID, version, tables int
+	var appID, version int
 	err = db.QueryRow("PRAGMA application_id").Scan(&appID)
 	if err == nil {
 		err = db.QueryRow("PRAGMA user_version").Scan(&version)
-	}
-	if err == nil {
-		err = db.QueryRow("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('meta', 'records', 'versions', 'audit')").Scan(&tables)
 	}
 	switch {
 	case err != nil:
 		return classify(err, path)
 	case appID == ApplicationID:
 		return nil
-	case appID != 0 || version < 1 || tables != 4:
+	case appID != 0 || version < 1:
 		return newError(ErrForeignDB, nil, "path", path)
+	case version > SchemaVersion():
+		return nil // a newer Kordon's, as Open then says
+	}
+	// Exactly the schema Kordon's migrations give that version: a database
+	// that merely has tables of the same names is another program's.
+	have, err := readSchema(context.Background(), db)
+	if err != nil {
+		return classify(err, path)
+	}
+	want, err := SchemaAt(context.Background(), version)
+	if err != nil {
+		return err
+	}
+	if len(have) != len(want) {
+		return newError(ErrForeignDB, nil, "path", path)
+	}
+	for name, def := range want {
+		if have[name] != def {
+			return newError(ErrForeignDB, nil, "path", path)
+		}
 	}
 	return nil
 }
@@ -356,7 +389,9 @@ func (s *Store) Close() error {
 	}
 	s.stmts = nil
 	s.mu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	s.folder.Unlock()
+	return err
 }
 
 // prepared returns query prepared on the database, preparing it once.
