@@ -307,14 +307,20 @@ func (s *Service) officeRecipient(ctx context.Context, office, recipient string)
 		return nil, err
 	}
 	given := recipient
-	if !strings.HasPrefix(recipient, "age1") {
+	if strings.HasPrefix(recipient, "age1") {
+		if _, err := age.ParseX25519Recipient(recipient); err != nil {
+			return nil, &Error{Key: "service.err.recipient", Args: []any{"value", recipient}, Err: err}
+		}
+	} else {
 		file, err := ReadKeyFile(recipient)
 		if err != nil {
 			return nil, err
 		}
-		given = file.Recipient
+		if given = file.Recipient; given == "" {
+			return nil, &Error{Key: "service.err.recipient", Args: []any{"value", recipient}} // a post's key
+		}
 	}
-	if given == "" || given != pk.Recipient {
+	if given != pk.Recipient {
 		return nil, &Error{Key: ErrWrongOffice.Key, Args: []any{"value", recipient, "office", k.Name}}
 	}
 	return pk.AgeRecipient()
