@@ -151,3 +151,16 @@ func TestASecondKordonWaitsAndSaysSo(t *testing.T) {
 	assert.NotContains(t, errOut.String(), "disk", "a busy database is not a full disk")
 	assert.Contains(t, out.String(), "KZ-DOS-2026-0001")
 }
+
+func TestADataFolderGivenRelativeExports(t *testing.T) {
+	post, office, keys := twoFolders(t)
+	input := withoutPhotos(t)
+	t.Chdir(filepath.Dir(post))
+	rel := filepath.Base(post)
+	require.Equal(t, 0, kordon(t, "", "--data", rel, "record", "add", input).code)
+	usb := t.TempDir()
+	r := kordon(t, "", "--data", rel, "export", "--out", usb, "--to", filepath.Join(keys, "office.pub"))
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", office, "import", filepath.Join(usb, "KZ-DOS-000001.kordon"))
+	require.Equal(t, 0, r.code, r.stderr)
+}

@@ -27,6 +27,10 @@ type Lock struct {
 // lockFile takes the lock on the file at path, shared or alone, without
 // waiting: ErrLocked if it cannot.
 func lockFile(ctx context.Context, path string, exclusive bool) (*Lock, error) {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(0)")
 	q.Add("_pragma", "journal_mode(DELETE)")
