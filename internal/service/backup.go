@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -97,14 +96,7 @@ func (s *Service) Backup(ctx context.Context, path string) (*BackupResult, error
 
 // addKeys puts the key files into the copy at path.
 func (s *Service) addKeys(path string) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
-	if err != nil {
-		return fmt.Errorf("backup keys: %w", err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE TABLE backup_keys (name TEXT PRIMARY KEY, data BLOB NOT NULL)"); err != nil {
-		return fmt.Errorf("backup keys: %w", err)
-	}
+	files := map[string][]byte{}
 	for _, name := range keyFiles {
 		data, err := os.ReadFile(filepath.Join(s.Dir, keysDir, name))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -113,35 +105,9 @@ func (s *Service) addKeys(path string) error {
 		if err != nil {
 			return &Error{Key: "cli.err.open_file", Args: []any{"path", filepath.Join(s.Dir, keysDir, name)}, Err: err}
 		}
-		if _, err := db.Exec("INSERT INTO backup_keys (name, data) VALUES (?, ?)", name, data); err != nil {
-			return fmt.Errorf("backup keys: %w", err)
-		}
+		files[name] = data
 	}
-	return db.Close()
-}
-
-// backupKeys reads the key files a backup at dir/kordon.db carries.
-func backupKeys(dir string) (map[string][]byte, error) {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName))+"?mode=ro&_pragma=trusted_schema(0)")
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	rows, err := db.Query("SELECT name, data FROM backup_keys")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	keys := map[string][]byte{}
-	for rows.Next() {
-		var name string
-		var data []byte
-		if err := rows.Scan(&name, &data); err != nil {
-			return nil, err
-		}
-		keys[name] = data
-	}
-	return keys, rows.Err()
+	return store.AddBackupFiles(path, files)
 }
 
 // checkCopy opens the copy of a database at dir/kordon.db read-only and
@@ -227,7 +193,7 @@ func Restore(ctx context.Context, dir, path string, replace bool) (res *RestoreR
 	if err := copyFile(path, copyPath); err != nil {
 		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
 	}
-	keys, err := backupKeys(work)
+	keys, err := store.BackupFiles(copyPath)
 	if err != nil {
 		return nil, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
 	}
@@ -238,7 +204,7 @@ func Restore(ctx context.Context, dir, path string, replace bool) (res *RestoreR
 		}
 	}
 	// The keys go back to the keys folder, never stay in the database.
-	if err := dropBackupKeys(copyPath); err != nil {
+	if err := store.DropBackupFiles(copyPath); err != nil {
 		return nil, &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
 	}
 	checked, err := checkCopy(ctx, work, key)
@@ -342,23 +308,6 @@ func backupIdentity(ctx context.Context, dir string) (string, int64, error) {
 		last = bundles[0].Seq
 	}
 	return device, last, nil
-}
-
-// dropBackupKeys takes the key files out of the restored database: they
-// go back to the keys folder, never stay in the database.
-func dropBackupKeys(path string) error {
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?_pragma=trusted_schema(0)")
-	if err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("DROP TABLE backup_keys"); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	if _, err := db.Exec("VACUUM"); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	return db.Close()
 }
 
 // writeKeys puts the backup's key files in a keys folder that lacks them.

@@ -121,15 +121,8 @@ func (s *Store) sameSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for name, def := range have {
-		if w, ok := want[name]; !ok || w != def {
-			return broken(0, name+" is not Kordon's")
-		}
-	}
-	for name := range want {
-		if _, ok := have[name]; !ok {
-			return broken(0, name+" is missing")
-		}
+	if diff := schemaDiff(have, want); diff != "" {
+		return broken(0, diff)
 	}
 	return nil
 }
@@ -204,9 +197,6 @@ func (s *Store) Verify(ctx context.Context) error {
 func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, error) {
 	rep := &AuditReport{}
 	if err := s.IntegrityCheck(ctx); err != nil {
-		return rep, err
-	}
-	if err := s.checkSchema(ctx); err != nil {
 		return rep, err
 	}
 	if err := s.sameSchema(ctx); err != nil {

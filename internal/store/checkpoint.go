@@ -124,44 +124,6 @@ func verifyCheckpoint(device string, e *AuditEntry, keys PublicKeys) error {
 	return nil
 }
 
-// Checkpoint anchors the audit chain: it appends a checkpoint of its head,
-// signed by signer, unless the head is a checkpoint already.
-func (s *Store) Checkpoint(ctx context.Context, signer Signer, actor string) error {
-	return s.update(ctx, actor, func(b *batch) error {
-		if b.lastSeq == 0 {
-			return nil
-		}
-		var action string
-		if err := b.tx.QueryRowContext(ctx, "SELECT action FROM audit WHERE seq = ?", b.lastSeq).Scan(&action); err != nil {
-			return fmt.Errorf("read audit: %w", err)
-		}
-		if action == ActionCheckpoint {
-			return nil
-		}
-		return b.checkpoint(ctx, signer)
-	})
-}
-
-// CheckpointDue reports whether the chain has entries after its last
-// checkpoint, and that checkpoint (if any) is CheckpointEvery old.
-func (s *Store) CheckpointDue(ctx context.Context) (bool, error) {
-	var last int64
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM audit").Scan(&last); err != nil {
-		return false, fmt.Errorf("read audit: %w", classify(err, s.path))
-	}
-	var seq int64
-	var at string
-	err := s.db.QueryRowContext(ctx, "SELECT seq, at_utc FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", ActionCheckpoint).Scan(&seq, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return last > 0, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read audit: %w", classify(err, s.path))
-	}
-	t, _ := time.Parse(timeLayout, at)
-	return last > seq && s.now().Sub(t) >= CheckpointEvery, nil
-}
-
 // AuditReport says what Verify checked.
 type AuditReport struct {
 	// Entries is the length of the chain.

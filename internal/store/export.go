@@ -288,8 +288,3 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
-
-// AuditSince calls fn with every audit entry from seq on, in order.
-func (s *Store) AuditSince(ctx context.Context, from int64, fn func(AuditEntry) error) error {
-	return s.AuditRange(ctx, from, 1<<62, fn)
-}

@@ -240,27 +240,40 @@ func TestImportedAuditMustLinkToWhatTheOfficeHolds(t *testing.T) {
 }
 
 func TestCheckpointsAnchorTheChain(t *testing.T) {
-	s, dir := open(t)
-	due, err := s.CheckpointDue(ctx)
+	dir := t.TempDir()
+	clock := now
+	s, err := store.Open(dir, store.WithClock(func() time.Time { return clock }), store.WithSigner(signer))
 	require.NoError(t, err)
-	assert.False(t, due, "an empty chain needs no anchor")
+	t.Cleanup(func() { s.Close() })
+	require.NoError(t, s.SetMeta(ctx, map[string]string{store.MetaDeviceID: "device-A", store.MetaPostCode: "KZ-DOS"}))
+	entries := func() (checkpoints, all int) {
+		t.Helper()
+		rep, err := s.VerifyWith(ctx, signer.keys)
+		require.NoError(t, err)
+		return rep.Checkpoints, int(rep.Entries)
+	}
+
 	require.NoError(t, s.Save(ctx, sample(), "officer"))
-	due, err = s.CheckpointDue(ctx)
-	require.NoError(t, err)
-	assert.True(t, due, "entries never anchored")
-	require.NoError(t, s.Checkpoint(ctx, signer, "officer"))
-	require.NoError(t, s.Checkpoint(ctx, signer, "officer"), "the head is a checkpoint already: nothing is added")
-	due, err = s.CheckpointDue(ctx)
-	require.NoError(t, err)
-	assert.False(t, due)
-	in := sample()
-	require.NoError(t, s.Save(ctx, in, "officer"))
+	cps, all := entries()
+	assert.Equal(t, [2]int{1, 2}, [2]int{cps, all}, "a chain never anchored is anchored by its first write")
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
+	cps, all = entries()
+	assert.Equal(t, [2]int{1, 3}, [2]int{cps, all}, "not again the same day")
+
+	bad := sample()
+	bad.Status = "approved"
+	clock = clock.Add(store.CheckpointEvery + time.Hour)
+	before := storetest.Dump(t, dir)
+	assert.Error(t, s.Save(ctx, bad, "officer"))
+	assert.Equal(t, before, storetest.Dump(t, dir), "a refused write leaves no checkpoint either")
+
+	require.NoError(t, s.Save(ctx, sample(), "officer"))
 	rep, err := s.VerifyWith(ctx, signer.keys)
 	require.NoError(t, err)
-	assert.Equal(t, int64(3), rep.Entries)
-	assert.Equal(t, 1, rep.Checkpoints)
-	assert.Equal(t, int64(2), rep.LastCheckpoint)
-	assert.Equal(t, int64(1), rep.Unanchored())
+	assert.Equal(t, int64(5), rep.Entries)
+	assert.Equal(t, 2, rep.Checkpoints, "the first write of a new day is anchored")
+	assert.Equal(t, int64(5), rep.LastCheckpoint)
+	assert.Zero(t, rep.Unanchored())
 
 	_, err = s.VerifyWith(ctx, newTestKey(9).keys)
 	assert.ErrorIs(t, err, store.ErrBadCheckpoint, "a checkpoint is checked against its key")
@@ -269,25 +282,11 @@ func TestCheckpointsAnchorTheChain(t *testing.T) {
 	// The attack the checkpoint stops: triggers dropped, the first record
 	// altered, and the whole chain hashed again.
 	require.NoError(t, s.Close())
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName)))
-	require.NoError(t, err)
-	defer db.Close()
-	rewrite := []string{
-		"DROP TRIGGER audit_append_only_u", "DROP TRIGGER versions_final_locked",
-		"UPDATE versions SET content = replace(content, 'Иванов', 'Петров') WHERE rid = 1",
-	}
-	for _, q := range rewrite {
-		_, err := db.Exec(q)
-		require.NoError(t, err, q)
-	}
-	rehash(t, db)
-	for _, q := range []string{ // and the triggers put back, as they were
-		"CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit\nBEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
-		"CREATE TRIGGER versions_final_locked BEFORE UPDATE ON versions WHEN OLD.status = 'final'\nBEGIN SELECT RAISE(ABORT, 'a final version never changes'); END",
-	} {
-		_, err := db.Exec(q)
-		require.NoError(t, err, q)
-	}
+	behindTheBack(t, dir, func(db *sql.DB) {
+		_, err := db.Exec("UPDATE versions SET content = replace(content, 'Иванов', 'Петров') WHERE rid = 1")
+		require.NoError(t, err)
+		rehash(t, db)
+	})
 	s, err = store.Open(dir)
 	require.NoError(t, err)
 	defer s.Close()
@@ -379,34 +378,46 @@ func TestAuditSeesACheckpointRemovedAfterItsBundle(t *testing.T) {
 	require.NoError(t, s.Close())
 
 	// The attacker takes every checkpoint out and hashes the chain again.
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName)))
-	require.NoError(t, err)
-	defer db.Close()
-	for _, q := range []string{"DROP TRIGGER audit_append_only_d", "DELETE FROM audit WHERE action = 'checkpoint'",
-		"CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit\nBEGIN SELECT RAISE(ABORT, 'audit is append-only'); END"} {
-		_, err := db.Exec(q)
-		require.NoError(t, err, q)
-	}
-	for _, q := range []string{"DROP TRIGGER audit_append_only_u", "DROP TRIGGER versions_final_locked"} {
-		_, err := db.Exec(q)
-		require.NoError(t, err, q)
-	}
-	renumber(t, db)
-	rehash(t, db)
-	for _, q := range []string{
-		"CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit\nBEGIN SELECT RAISE(ABORT, 'audit is append-only'); END",
-		"CREATE TRIGGER versions_final_locked BEFORE UPDATE ON versions WHEN OLD.status = 'final'\nBEGIN SELECT RAISE(ABORT, 'a final version never changes'); END",
-	} {
-		_, err := db.Exec(q)
-		require.NoError(t, err, q)
-	}
-
+	behindTheBack(t, dir, func(db *sql.DB) {
+		_, err := db.Exec("DELETE FROM audit WHERE action = 'checkpoint'")
+		require.NoError(t, err)
+		renumber(t, db)
+		rehash(t, db)
+	})
 	s, err = store.Open(dir)
 	require.NoError(t, err)
 	defer s.Close()
 	_, err = s.VerifyWith(ctx, signer.keys)
 	assert.ErrorIs(t, err, store.ErrAuditBroken, "the export ledger knows a checkpoint ended bundle 1")
 	assert.Contains(t, fmt.Sprint(err), "bundle 1 ended with")
+}
+
+// behindTheBack changes the database in dir as an attacker with the file
+// would: the triggers that guard the audit and the versions dropped, the
+// change made, and the triggers put back exactly as they were.
+func behindTheBack(t *testing.T, dir string, change func(db *sql.DB)) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, store.FileName)))
+	require.NoError(t, err)
+	defer db.Close()
+	rows, err := db.Query("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'")
+	require.NoError(t, err)
+	triggers := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		require.NoError(t, rows.Scan(&name, &def))
+		triggers[name] = def
+	}
+	rows.Close()
+	for name := range triggers {
+		_, err := db.Exec("DROP TRIGGER " + name)
+		require.NoError(t, err)
+	}
+	change(db)
+	for _, def := range triggers {
+		_, err := db.Exec(def)
+		require.NoError(t, err, def)
+	}
 }
 
 // renumber closes the gaps left by deleted audit entries.

@@ -336,13 +336,8 @@ func checkKordon(path string) error {
 	if err != nil {
 		return err
 	}
-	if len(have) != len(want) {
+	if schemaDiff(have, want) != "" {
 		return newError(ErrForeignDB, nil, "path", path)
-	}
-	for name, def := range want {
-		if have[name] != def {
-			return newError(ErrForeignDB, nil, "path", path)
-		}
 	}
 	return nil
 }
@@ -616,6 +611,22 @@ func SchemaAt(ctx context.Context, version int) (map[string]string, error) {
 		}
 	}
 	return readSchema(ctx, db)
+}
+
+// schemaDiff names the first table, index or trigger in which have differs
+// from want, "" if none.
+func schemaDiff(have, want map[string]string) string {
+	for name, def := range have {
+		if w, ok := want[name]; !ok || w != def {
+			return name + " is not Kordon's"
+		}
+	}
+	for name := range want {
+		if _, ok := have[name]; !ok {
+			return name + " is missing"
+		}
+	}
+	return ""
 }
 
 func readSchema(ctx context.Context, db *sql.DB) (map[string]string, error) {
