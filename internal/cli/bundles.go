@@ -10,7 +10,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/service"
 )
 
@@ -48,6 +47,7 @@ func (r *run) keysShow(args []string) error {
 func (r *run) keysExport(args []string) error {
 	fs := r.flags("keys export")
 	out := fs.String("out", "", "")
+	force := fs.Bool("force", false, "")
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -59,15 +59,8 @@ func (r *run) keysExport(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	pk, err := svc.PublicKey(r.ctx)
+	pk, err := svc.WritePublicKey(r.ctx, *out, service.Overwrite(*force))
 	if err != nil {
-		return err
-	}
-	data, err := pk.Marshal()
-	if err != nil {
-		return err
-	}
-	if err := writeNew(*out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return err
 	}
 	r.say("cli.keys.exported", "path", *out, "fingerprint", pk.Fingerprint())
@@ -203,6 +196,7 @@ func (r *run) exportCmd(args []string) error {
 	fs := r.flags("export")
 	out := fs.String("out", "", "")
 	to := fs.String("to", "", "")
+	plain := fs.Bool("plain", false, "")
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -214,7 +208,7 @@ func (r *run) exportCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	res, err := svc.Export(r.ctx, *out, *to, r.progress("cli.export.progress"))
+	res, err := svc.Export(r.ctx, service.ExportOptions{Out: *out, To: *to, Plain: *plain}, r.progress("cli.export.progress"))
 	if errors.Is(err, service.ErrNothingNew) {
 		r.say("cli.export.nothing_new")
 		return nil
@@ -304,11 +298,7 @@ func (r *run) importOne(svc *service.Service, path string) error {
 	n, _ := io.ReadFull(f, head)
 	f.Close()
 	if service.IsReceipt(head[:n]) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return &service.Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
-		}
-		marked, rc, err := svc.Acknowledge(r.ctx, data)
+		marked, rc, err := svc.AcknowledgeFile(r.ctx, path)
 		if err != nil {
 			return err
 		}
@@ -337,6 +327,7 @@ func (r *run) receiptCmd(args []string) error {
 	fs := r.flags("receipt")
 	post := fs.String("post", "", "")
 	out := fs.String("out", "", "")
+	force := fs.Bool("force", false, "")
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -348,32 +339,10 @@ func (r *run) receiptCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	var rc *bundle.Receipt
-	err = writeNew(*out, func(w io.Writer) (err error) {
-		rc, err = svc.Receipt(r.ctx, *post, w)
-		return err
-	})
+	rc, err := svc.WriteReceipt(r.ctx, *post, *out, service.Overwrite(*force))
 	if err != nil {
 		return err
 	}
 	r.say("cli.receipt.done", "path", *out, "post", rc.Post, "count", len(rc.Acknowledged), "sequence", fmt.Sprint(rc.LastSequence))
-	return nil
-}
-
-// writeNew creates the file path, which must not exist yet, with what write
-// writes; on any failure no file is left behind.
-func writeNew(path string, write func(io.Writer) error) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: cerr}
-	}
-	if err != nil {
-		os.Remove(path)
-		return err
-	}
 	return nil
 }

@@ -213,5 +213,5 @@ func editAt(t *testing.T, dir string, in *record.Interdiction) {
 	require.NoError(t, err)
 	defer svc.Close()
 	svc.Actor = "test-officer"
-	require.NoError(t, svc.Save(context.Background(), in, svc.Actor))
+	require.NoError(t, svc.SaveRecord(context.Background(), in))
 }

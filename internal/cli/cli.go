@@ -15,7 +15,6 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/translations"
 )
 
@@ -242,7 +241,7 @@ func (r *run) openRead() (*service.Service, error) {
 	return r.openWith(service.ForReading())
 }
 
-func (r *run) openWith(opts ...store.Option) (*service.Service, error) {
+func (r *run) openWith(opts ...service.Option) (*service.Service, error) {
 	dir, err := r.dir()
 	if err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +17,8 @@ import (
 	"github.com/kordon/kordon/internal/cli"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // result is what one run of the command printed and returned.
@@ -120,7 +122,7 @@ func TestRecordAddShowRoundTrip(t *testing.T) {
 	photo := shown["photos"].([]any)[0].(map[string]any)
 	jpeg, err := os.ReadFile(filepath.Join(filepath.Dir(example(t)), "photos", "serial.jpg"))
 	require.NoError(t, err)
-	assert.Equal(t, store.SHA256(jpeg), photo["sha256"])
+	assert.Equal(t, fmt.Sprintf("%x", sha256.Sum256(jpeg)), photo["sha256"])
 
 	// The human form shows the same content hash the protocol prints.
 	var in record.Interdiction
@@ -151,11 +153,11 @@ func TestSearchListStatsThroughTheCommandLine(t *testing.T) {
 
 	r = kordon(t, "", "--data", dir, "stats", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
-	var st store.Stats
+	var st view.Stats
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
 	assert.Equal(t, 1, st.Records)
-	assert.Equal(t, []store.MonthCount{{Month: "2026-02", Records: 1, Pieces: 11}}, st.ByMonth)
-	assert.Contains(t, st.ByCategory, store.CategoryCount{Category: "part.magazine", Items: 1, Pieces: 4})
+	assert.Equal(t, []view.MonthCount{{Month: "2026-02", Records: 1, Pieces: 11}}, st.ByMonth)
+	assert.Contains(t, st.ByCategory, view.CategoryCount{Category: "part.magazine", Items: 1, Pieces: 4})
 
 	r = kordon(t, "", "--data", dir, "stats")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -172,7 +174,7 @@ func TestDemoFillsATrainingStore(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	r = kordon(t, "", "--data", dir, "record", "list", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
-	var list []store.Summary
+	var list []view.Summary
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &list))
 	require.Len(t, list, 30)
 	posts := map[string]bool{}
@@ -266,7 +268,7 @@ func TestDataFolderProblems(t *testing.T) {
 	t.Run("not a database", func(t *testing.T) {
 		dir := t.TempDir()
 		junk := []byte("PK\x03\x04 a zip file, not a database")
-		path := filepath.Join(dir, store.FileName)
+		path := filepath.Join(dir, service.DatabaseFile)
 		require.NoError(t, os.WriteFile(path, junk, 0o600))
 		r := kordon(t, "", "--data", dir, "record", "add", example(t))
 		assert.Equal(t, 1, r.code)
@@ -276,11 +278,10 @@ func TestDataFolderProblems(t *testing.T) {
 	})
 	t.Run("newer version", func(t *testing.T) {
 		dir := setUp(t)
-		s, err := store.Open(dir)
+		db := storetest.Open(t, dir)
+		_, err := db.Exec("PRAGMA user_version = 42")
 		require.NoError(t, err)
-		_, err = s.DB().Exec("PRAGMA user_version = 42")
-		require.NoError(t, err)
-		s.Close()
+		db.Close()
 		before := storetest.Dump(t, dir)
 		r := kordon(t, "", "--data", dir, "record", "add", example(t))
 		assert.Equal(t, 1, r.code)
@@ -303,7 +304,7 @@ func TestDataFolderProblems(t *testing.T) {
 			return ""
 		}}
 		require.Equal(t, 0, cli.Run(context.Background(), []string{"init", "--post", "UZ-TER", "--name", "Termiz"}, env), errOut.String())
-		assert.FileExists(t, filepath.Join(dir, store.FileName))
+		assert.FileExists(t, filepath.Join(dir, service.DatabaseFile))
 	})
 }
 
@@ -381,7 +382,7 @@ func TestInitTakesTheCrossingPoints(t *testing.T) {
 	svc, err := service.Open(context.Background(), dir)
 	require.NoError(t, err)
 	defer svc.Close()
-	points, err := svc.Meta(context.Background(), service.MetaCrossingPoints)
+	points, err := svc.CrossingPoints(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, "Торугарт (авто)\nТоругарт (грузовой)", points)
+	assert.Equal(t, []string{"Торугарт (авто)", "Торугарт (грузовой)"}, points)
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
 
 func (r *run) initCmd(args []string) error {
@@ -37,7 +37,7 @@ func (r *run) initCmd(args []string) error {
 		return err
 	}
 	svc, err := service.Init(r.ctx, dir, service.Setup{PostCode: *post, PostName: *name, Office: *office, Agency: *agency,
-		CrossingPoints: nonEmpty(strings.Split(*points, ";")...)})
+		CrossingPoints: service.ParseCrossingPoints(*points)})
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (r *run) recordList(args []string) error {
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	f := store.Filter{Status: *status, Category: *category, CrossingPoint: *point, Deleted: *deleted, Limit: 1000}
+	f := view.Filter{Status: *status, Category: *category, CrossingPoint: *point, Deleted: *deleted, Limit: 1000}
 	var err error
 	if f.From, err = parseDay("from", *from); err != nil {
 		return err
@@ -128,7 +128,7 @@ func (r *run) recordList(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	var all []store.Summary
+	var all []view.Summary
 	for {
 		page, err := svc.List(r.ctx, f)
 		if err != nil {
@@ -175,7 +175,7 @@ func (r *run) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-func (r *run) printSummaries(rs []store.Summary) {
+func (r *run) printSummaries(rs []view.Summary) {
 	tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join([]string{r.tr.T("cli.col.number"), r.tr.T("cli.col.date"), r.tr.T("cli.col.status"),
 		r.tr.T("cli.col.point"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.id")}, "\t"))
@@ -236,7 +236,7 @@ func (r *run) recordShow(args []string) error {
 	return nil
 }
 
-func (r *run) printRecord(cur *store.Current) {
+func (r *run) printRecord(cur *view.Current) {
 	in := cur.Record
 	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
 	line := func(key, value string) {
@@ -356,7 +356,7 @@ func (r *run) searchCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	hits, err := svc.Search(r.ctx, strings.Join(pos, " "))
+	hits, err := svc.Search(r.ctx, strings.Join(pos, " "), view.Filter{})
 	if err != nil {
 		return err
 	}
@@ -474,7 +474,7 @@ func (r *run) versionCmd(args []string) error {
 	if _, err := r.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	fmt.Fprintf(r.env.Stdout, "kordon %s (schema %d)\n", Version, store.SchemaVersion())
+	fmt.Fprintf(r.env.Stdout, "kordon %s (schema %d)\n", Version, service.SchemaVersion())
 	return nil
 }
 
@@ -483,6 +483,7 @@ func (r *run) reportCmd(args []string) error {
 	out := fs.String("out", "", "")
 	lang := fs.String("lang", "", "")
 	lang2 := fs.String("lang2", "", "")
+	force := fs.Bool("force", false, "")
 	pos, err := r.parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -511,22 +512,9 @@ func (r *run) reportCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	tmp := *out + ".partial"
-	f, err := os.Create(tmp)
+	warnings, err := svc.WriteProtocol(r.ctx, id, *out, service.Overwrite(*force), tr, tr2)
 	if err != nil {
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
-	}
-	warnings, err := svc.Protocol(r.ctx, id, f, tr, tr2)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: cerr}
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return err
-	}
-	if err := os.Rename(tmp, *out); err != nil {
-		os.Remove(tmp)
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", *out}, Err: err}
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(r.env.Stderr, "kordon: "+w)

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/kordon/kordon/internal/cli"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store/storetest"
 )
 
@@ -38,7 +38,7 @@ func TestDamagedAndForeignDatabasesAreLeftUntouched(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := setUp(t)
-			path := filepath.Join(dir, store.FileName)
+			path := filepath.Join(dir, service.DatabaseFile)
 			c.make(t, path)
 			before, err := os.ReadFile(path)
 			require.NoError(t, err)
@@ -88,7 +88,7 @@ func TestBackupAndRestoreThroughTheCommandLine(t *testing.T) {
 	assert.Contains(t, r.stdout, backup)
 	want := storetest.Dump(t, dir)
 
-	require.NoError(t, os.Truncate(filepath.Join(dir, store.FileName), 0))
+	require.NoError(t, os.Truncate(filepath.Join(dir, service.DatabaseFile), 0))
 	r = kordon(t, "", "--data", dir, "restore", backup)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "before-restore")
@@ -120,10 +120,7 @@ func (l *lockedBuffer) String() string {
 func TestASecondKordonWaitsAndSaysSo(t *testing.T) {
 	dir := setUp(t)
 	// Another Kordon holds the write lock, as a long import does.
-	s, err := store.Open(dir)
-	require.NoError(t, err)
-	defer s.Close()
-	tx, err := s.DB().Begin()
+	tx, err := storetest.Open(t, dir).Begin()
 	require.NoError(t, err)
 	_, err = tx.Exec("INSERT INTO meta (key, value) VALUES ('importing', 'yes')")
 	require.NoError(t, err)

@@ -2,7 +2,7 @@
 // failure never leaves a half-written file under the final name: the content
 // goes to "<name>.partial" beside it, is synced to disk and renamed into
 // place, and the folder is synced so the rename survives a power cut. An
-// existing file is never replaced.
+// existing file is replaced only when asked (Replace, WriteOver).
 package safefile
 
 import (
@@ -25,6 +25,7 @@ type File struct {
 	path, tmp string
 	mode      os.FileMode
 	done      bool
+	replace   bool
 }
 
 // Create starts a new file that Commit will put at path, with mode. It
@@ -34,6 +35,21 @@ func Create(path string, mode os.FileMode) (*File, error) {
 	if err := refuseExisting(path); err != nil {
 		return nil, err
 	}
+	return create(path, mode)
+}
+
+// Replace is Create for a file that may replace one at path when
+// committed; until then the old file stays as it was.
+func Replace(path string, mode os.FileMode) (*File, error) {
+	f, err := create(path, mode)
+	if err != nil {
+		return nil, err
+	}
+	f.replace = true
+	return f, nil
+}
+
+func create(path string, mode os.FileMode) (*File, error) {
 	tmp := path + PartialSuffix
 	// Remove a leftover first, so the new file never inherits looser
 	// permissions from an old one.
@@ -73,8 +89,10 @@ func (f *File) Commit() (err error) {
 	if err := f.File.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", f.tmp, err)
 	}
-	if err := refuseExisting(f.path); err != nil {
-		return err
+	if !f.replace {
+		if err := refuseExisting(f.path); err != nil {
+			return err
+		}
 	}
 	if err := os.Rename(f.tmp, f.path); err != nil {
 		return fmt.Errorf("rename %s: %w", f.tmp, err)
@@ -104,6 +122,21 @@ func Write(path string, mode os.FileMode, write func(io.Writer) error) error {
 	if err != nil {
 		return err
 	}
+	return finish(f, write)
+}
+
+// WriteOver is Write that replaces a file at path, as one step: a reader
+// sees the old file or the new one, never part of either.
+func WriteOver(path string, mode os.FileMode, write func(io.Writer) error) error {
+	f, err := Replace(path, mode)
+	if err != nil {
+		return err
+	}
+	return finish(f, write)
+}
+
+func finish(f *File, write func(io.Writer) error) error {
+	path := f.path
 	if err := write(f); err != nil {
 		f.Abort()
 		return fmt.Errorf("write %s: %w", path, err)

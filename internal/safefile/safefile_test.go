@@ -77,3 +77,24 @@ func TestCreateReplacesALeftoverOfAnInterruptedWrite(t *testing.T) {
 	assert.Equal(t, []string{"backup.db"}, names(t, dir))
 	require.NoError(t, f.Abort(), "Abort after Commit does nothing")
 }
+
+func TestWriteOverReplacesOnlyOnCommit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "protocol.pdf")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+
+	require.ErrorIs(t, safefile.Write(path, 0o644, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }), fs.ErrExist)
+	err := safefile.WriteOver(path, 0o644, func(w io.Writer) error {
+		w.Write([]byte("half"))
+		return errors.New("disk pulled out")
+	})
+	require.Error(t, err)
+	got, _ := os.ReadFile(path)
+	assert.Equal(t, "old", string(got), "a failed write leaves the old file")
+	assert.Equal(t, []string{"protocol.pdf"}, names(t, dir))
+
+	require.NoError(t, safefile.WriteOver(path, 0o644, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }))
+	got, _ = os.ReadFile(path)
+	assert.Equal(t, "new", string(got))
+	assert.Equal(t, []string{"protocol.pdf"}, names(t, dir))
+}

@@ -59,7 +59,7 @@ func (s *Service) Backup(ctx context.Context, path string) (*BackupResult, error
 	}
 	defer os.RemoveAll(work)
 	copyPath := filepath.Join(work, store.FileName)
-	if err := s.CopyTo(ctx, copyPath); err != nil {
+	if err := s.st.CopyTo(ctx, copyPath); err != nil {
 		return nil, err
 	}
 	key, err := s.SigningKey()

@@ -72,7 +72,7 @@ func TestBackupWhileInUseAndRestoreAfterAPowerCut(t *testing.T) {
 	imp, err := office.Import(ctx, bundle1, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, imp.New)
-	res2, err := restored.Export(ctx, t.TempDir(), "", nil)
+	res2, err := restored.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), res2.Sequence)
 	_, err = office.Import(ctx, res2.Path, nil)

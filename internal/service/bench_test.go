@@ -114,7 +114,7 @@ func exportSetup(b *testing.B) (post, office *service.Service) {
 			batch[j].Training = false // training records are never exported
 			batch[j].Origin = device
 		}
-		if err := post.Add(ctx, batch, "bench"); err != nil {
+		if err := service.StoreOf(post).Add(ctx, batch, "bench"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -130,7 +130,7 @@ func BenchmarkExport100kItems(b *testing.B) {
 		post, _ := exportSetup(b)
 		b.StartTimer()
 		start := time.Now()
-		res, err := post.Export(ctx, b.TempDir(), "", nil)
+		res, err := post.Export(ctx, service.ExportOptions{Out: b.TempDir(), Plain: true}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func BenchmarkImport100kItems(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		post, office := exportSetup(b)
-		res, err := post.Export(ctx, b.TempDir(), "", nil)
+		res, err := post.Export(ctx, service.ExportOptions{Out: b.TempDir(), Plain: true}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func BenchmarkImport1GBPeakRSS(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		post, office := exportSetup1GB(b)
-		res, err := post.Export(ctx, b.TempDir(), "", nil)
+		res, err := post.Export(ctx, service.ExportOptions{Out: b.TempDir(), Plain: true}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -249,7 +249,7 @@ func exportSetup1GB(b *testing.B) (post, office *service.Service) {
 			media = append(media, data)
 			in.Photos = append(in.Photos, record.Photo{SHA256: store.SHA256(data), Tag: "overview"})
 		}
-		if err := post.Save(ctx, in, "bench", media...); err != nil {
+		if err := service.StoreOf(post).Save(ctx, in, "bench", media...); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -68,24 +68,40 @@ var ErrExportUnfinished = &Error{Key: "service.err.export_unfinished"}
 // crashAt, in tests, stops an export at a named step as a power cut would.
 var crashAt = func(step string) {}
 
+// ExportOptions say where an export writes and how.
+type ExportOptions struct {
+	// Out is a folder (the bundle gets a name of its own) or a file name.
+	Out string
+	// Plain writes the bundle unencrypted. By default it is encrypted to
+	// the office's key, so that only the office can read it.
+	Plain bool
+	// To, if not empty, names the office's public key file or age
+	// recipient; it must be the key of the office this post trusts, and is
+	// a check, not a choice.
+	To string
+}
+
+// ErrPlainTo: a bundle asked to be both plain and encrypted to a key.
+var ErrPlainTo = &Error{Key: "service.err.plain_to"}
+
 // Export writes the next bundle: every final record version, photo and
-// audit entry made since the last bundle, signed with this device's key and
-// addressed to the office this post trusts. out is a folder (the bundle gets
-// a name of its own) or a file name. recipient, if not empty, is the office's
-// public key file or age recipient, and encrypts the whole bundle to it.
+// audit entry made since the last bundle, signed with this device's key,
+// addressed to the office this post trusts and encrypted to its key unless
+// opts.Plain.
 //
 // The bundle is reserved in the ledger before its file is written, so an
 // export stopped at any point leaves either nothing or a pending bundle,
 // which the next export writes again with the same number and the same
 // content (the same manifest, byte for byte) instead of a new one. With
 // nothing new and nothing pending it returns ErrNothingNew and writes
-// nothing.
-func (s *Service) Export(ctx context.Context, out, recipient string, progress Progress) (*ExportResult, error) {
+// nothing. Cancelling ctx stops it the same way.
+func (s *Service) Export(ctx context.Context, opts ExportOptions, progress Progress) (*ExportResult, error) {
+	out := opts.Out
 	post, err := s.Post(ctx)
 	if err != nil {
 		return nil, err
 	}
-	office, err := s.Meta(ctx, MetaOfficeKeyID)
+	office, err := s.st.Meta(ctx, MetaOfficeKeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +112,7 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 	if err != nil {
 		return nil, err
 	}
-	rcpt, err := s.officeRecipient(ctx, office, recipient)
+	rcpt, err := s.officeRecipient(ctx, office, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +139,7 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 			return nil, &Error{Kind: bundle.ErrExists, Key: "bundle.err.exists", Args: []any{"path", out}}
 		}
 	}
-	b, err := s.Reserve(ctx, store.Reservation{
+	b, err := s.st.Reserve(ctx, store.Reservation{
 		BundleID: uuid.NewString(), Created: time.Now().UTC().Truncate(time.Second), Destination: office, File: out,
 	}, key, s.Actor)
 	if err != nil {
@@ -163,7 +179,7 @@ func (s *Service) Export(ctx context.Context, out, recipient string, progress Pr
 		done.Path = path
 	}
 	res.Path, res.Sequence, res.Size, res.Resumed = done.Path, b.Seq, done.Size, resumed
-	if err := s.Finish(ctx, b.Seq, done.ManifestHash, done.Path, s.Actor); err != nil {
+	if err := s.st.Finish(ctx, b.Seq, done.ManifestHash, done.Path, s.Actor); err != nil {
 		return nil, &Error{Key: ErrExportUnfinished.Key, Args: []any{"path", done.Path, "sequence", b.Seq}, Err: err}
 	}
 	crashAt("finished")
@@ -178,6 +194,8 @@ func fileFault(path string, err error) error {
 	switch {
 	case errors.As(err, &fe):
 		return err
+	case errors.Is(err, fs.ErrExist):
+		return &Error{Key: ErrFileExists.Key, Args: []any{"path", path}, Err: err}
 	case errors.Is(err, syscall.ENOSPC):
 		return &Error{Key: store.ErrDiskFull.Key, Args: []any{"path", path}, Err: err}
 	}
@@ -187,7 +205,7 @@ func fileFault(path string, err error) error {
 // pendingBundle is the bundle an earlier export reserved and did not
 // finish, or nil.
 func (s *Service) pendingBundle(ctx context.Context) (*store.OutBundle, error) {
-	all, err := s.Bundles(ctx)
+	all, err := s.st.Bundles(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +259,7 @@ func sameContent(a, b string) bool {
 // the ledger gives it, so that writing it again gives the same bundle.
 func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.OutBundle, progress Progress) (*ExportResult, error) {
 	res := &ExportResult{}
-	err := s.BundleVersions(ctx, b.Seq, func(content []byte) error {
+	err := s.st.BundleVersions(ctx, b.Seq, func(content []byte) error {
 		if err := w.AddRecord(content); err != nil {
 			return err
 		}
@@ -255,7 +273,7 @@ func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.Ou
 		return nil, err
 	}
 	crashAt("records")
-	err = s.AuditRange(ctx, b.AuditFrom, b.AuditTo, func(e store.AuditEntry) error {
+	err = s.st.AuditRange(ctx, b.AuditFrom, b.AuditTo, func(e store.AuditEntry) error {
 		line, err := json.Marshal(e)
 		if err != nil {
 			return err
@@ -266,12 +284,12 @@ func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.Ou
 	if err != nil {
 		return nil, err
 	}
-	media, err := s.BundleMedia(ctx, b.Seq)
+	media, err := s.st.BundleMedia(ctx, b.Seq)
 	if err != nil {
 		return nil, err
 	}
 	for _, sha := range media {
-		data, err := s.Media(ctx, sha)
+		data, err := s.st.Media(ctx, sha)
 		if err != nil {
 			return nil, err
 		}
@@ -291,37 +309,45 @@ func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.Ou
 // none for a plain bundle): the office's key must not be revoked, and the
 // recipient must be that office's own, or the bundle would reach it
 // unreadable, under a number the post cannot use again.
-func (s *Service) officeRecipient(ctx context.Context, office, recipient string) (age.Recipient, error) {
-	k, err := s.Key(ctx, office)
+func (s *Service) officeRecipient(ctx context.Context, office string, opts ExportOptions) (age.Recipient, error) {
+	k, err := s.st.Key(ctx, office)
 	if err != nil {
 		return nil, err
 	}
 	if k.Revoked != nil {
 		return nil, &Error{Key: ErrOfficeRevoked.Key, Args: []any{"fingerprint", k.Fingerprint}}
 	}
-	if recipient == "" {
+	if opts.Plain {
+		if opts.To != "" {
+			return nil, ErrPlainTo
+		}
 		return nil, nil
 	}
 	pk, err := bundle.ParsePublicKey([]byte(k.PublicKey))
 	if err != nil {
 		return nil, err
 	}
-	given := recipient
-	if strings.HasPrefix(recipient, "age1") {
-		if _, err := age.ParseX25519Recipient(recipient); err != nil {
-			return nil, &Error{Key: "service.err.recipient", Args: []any{"value", recipient}, Err: err}
+	if opts.To != "" {
+		given := opts.To
+		if strings.HasPrefix(given, "age1") {
+			if _, err := age.ParseX25519Recipient(given); err != nil {
+				return nil, &Error{Key: "service.err.recipient", Args: []any{"value", given}, Err: err}
+			}
+		} else {
+			file, err := ReadKeyFile(given)
+			if err != nil {
+				return nil, err
+			}
+			if given = file.Recipient; given == "" {
+				return nil, &Error{Key: "service.err.recipient", Args: []any{"value", opts.To}} // a post's key
+			}
 		}
-	} else {
-		file, err := ReadKeyFile(recipient)
-		if err != nil {
-			return nil, err
-		}
-		if given = file.Recipient; given == "" {
-			return nil, &Error{Key: "service.err.recipient", Args: []any{"value", recipient}} // a post's key
+		if given != pk.Recipient {
+			return nil, &Error{Key: ErrWrongOffice.Key, Args: []any{"value", opts.To, "office", k.Name}}
 		}
 	}
-	if given != pk.Recipient {
-		return nil, &Error{Key: ErrWrongOffice.Key, Args: []any{"value", recipient, "office", k.Name}}
+	if pk.Recipient == "" {
+		return nil, &Error{Key: "service.err.recipient", Args: []any{"value", k.Name}} // no office key
 	}
 	return pk.AgeRecipient()
 }
@@ -346,7 +372,7 @@ func (s *Service) OpenBundle(ctx context.Context, path string) (*Bundle, error) 
 		MaxSchemaVersion: record.SchemaVersion,
 		TempDir:          s.Dir,
 	}
-	keyID, err := s.Meta(ctx, MetaKeyID)
+	keyID, err := s.st.Meta(ctx, MetaKeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -413,7 +439,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	defer b.Close()
 	m := b.Manifest()
 	res := &ImportResult{Path: path, Post: m.Post, Sequence: int64(m.Sequence)}
-	prior, err := s.ImportedBundle(ctx, m.DeviceKeyID, int64(m.Sequence))
+	prior, err := s.st.ImportedBundle(ctx, m.DeviceKeyID, int64(m.Sequence))
 	if err != nil {
 		return nil, err
 	}
@@ -424,7 +450,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		}
 		return nil, &Error{Key: ErrReplay.Key, Args: []any{"post", m.Post, "sequence", fmt.Sprint(m.Sequence)}}
 	}
-	all, err := s.ImportedBundles(ctx, m.DeviceKeyID)
+	all, err := s.st.ImportedBundles(ctx, m.DeviceKeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -433,7 +459,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		return nil, err
 	}
 	total := int(m.Counts.Records)
-	err = s.Store.Import(ctx, s.Actor, func(im *store.Importer) error {
+	err = s.st.Import(ctx, s.Actor, func(im *store.Importer) error {
 		if err := im.BindDevice(ctx, m.DeviceKeyID, m.DeviceID); err != nil {
 			return err
 		}
@@ -595,7 +621,7 @@ func (s *Service) Receipt(ctx context.Context, postCode string, w io.Writer) (*b
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.ImportedBundles(ctx, "")
+	all, err := s.st.ImportedBundles(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -627,7 +653,7 @@ func (s *Service) Acknowledge(ctx context.Context, data []byte) (int, *bundle.Re
 	if rc.Post != me.Code {
 		return 0, nil, &Error{Key: ErrReceiptPost.Key, Args: []any{"post", rc.Post}}
 	}
-	bundles, err := s.Bundles(ctx)
+	bundles, err := s.st.Bundles(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -641,7 +667,7 @@ func (s *Service) Acknowledge(ctx context.Context, data []byte) (int, *bundle.Re
 			marks[b.Seq] = b.ManifestHash
 		}
 	}
-	n, err := s.Store.Acknowledge(ctx, marks, rc.Created, s.Actor)
+	n, err := s.st.Acknowledge(ctx, marks, rc.Created, s.Actor)
 	return n, rc, err
 }
 
@@ -662,13 +688,13 @@ type PostView struct {
 
 // Posts lists every key this folder trusts with its import history.
 func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
-	keys, err := s.TrustedKeys(ctx)
+	keys, err := s.st.TrustedKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]PostView, 0, len(keys))
 	for _, k := range keys {
-		in, err := s.ImportedBundles(ctx, k.KeyID)
+		in, err := s.st.ImportedBundles(ctx, k.KeyID)
 		if err != nil {
 			return nil, err
 		}

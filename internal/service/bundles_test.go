@@ -57,12 +57,12 @@ func newPair(t *testing.T) *pair {
 	defer f.Close()
 	_, err = p.post.AddJSON(ctx, f, service.Intake{PhotoDir: "../../testdata"})
 	require.NoError(t, err)
-	res, err := p.post.Export(ctx, t.TempDir(), "", nil)
+	res, err := p.post.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
 	require.NoError(t, err)
 	p.bundle = res.Path
 	p.signing, err = p.post.SigningKey()
 	require.NoError(t, err)
-	p.officeKey, err = p.office.Meta(ctx, service.MetaKeyID)
+	p.officeKey, err = service.StoreOf(p.office).Meta(ctx, service.MetaKeyID)
 	require.NoError(t, err)
 	return p
 }
@@ -74,7 +74,7 @@ func (p *pair) craft(t *testing.T, change func(o *bundle.Options, records [][]by
 	post, err := p.post.Post(ctx)
 	require.NoError(t, err)
 	var records [][]byte
-	require.NoError(t, p.post.PendingVersions(ctx, func(_ store.VersionRef, c []byte) error { records = append(records, c); return nil }))
+	require.NoError(t, service.StoreOf(p.post).PendingVersions(ctx, func(_ store.VersionRef, c []byte) error { records = append(records, c); return nil }))
 	if len(records) == 0 {
 		rd, err := p.post.OpenBundle(ctx, p.bundle)
 		require.NoError(t, err)
@@ -154,7 +154,7 @@ func TestImportRefusalsLeaveTheOfficeAsItWas(t *testing.T) {
 			defer f.Close()
 			_, err = stranger.AddJSON(ctx, f, service.Intake{PhotoDir: "../../testdata"})
 			require.NoError(t, err)
-			res, err := stranger.Export(ctx, t.TempDir(), "", nil)
+			res, err := stranger.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
 			require.NoError(t, err)
 			return res.Path
 		}, ""},
@@ -241,7 +241,7 @@ func TestInterruptedExportIsSafe(t *testing.T) {
 	// A power cut during the last export left a partial file behind.
 	partial := filepath.Join(usb, "KZ-DOS-000001.kordon.partial")
 	require.NoError(t, os.WriteFile(partial, []byte("PK\x03\x04half a bundle"), 0o600))
-	res, err := post.Export(ctx, usb, "", nil)
+	res, err := post.Export(ctx, service.ExportOptions{Out: usb, Plain: true}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), res.Sequence)
 	assert.NoFileExists(t, partial)
@@ -249,6 +249,6 @@ func TestInterruptedExportIsSafe(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, imp.New)
 	assert.Equal(t, 1, imp.Media)
-	_, err = post.Export(ctx, usb, "", nil)
+	_, err = post.Export(ctx, service.ExportOptions{Out: usb, Plain: true}, nil)
 	assert.ErrorIs(t, err, service.ErrNothingNew)
 }

@@ -49,7 +49,7 @@ func exportAndDie(step string) int {
 		return 1
 	}
 	svc.Actor = "crash"
-	if _, err := svc.Export(context.Background(), os.Getenv(crashOutEnv), os.Getenv(crashToEnv), nil); err != nil {
+	if _, err := svc.Export(context.Background(), service.ExportOptions{Out: os.Getenv(crashOutEnv), To: os.Getenv(crashToEnv), Plain: os.Getenv(crashToEnv) == ""}, nil); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -110,7 +110,7 @@ func TestAnExportKilledAtAnyStepNeverCutsThePostOff(t *testing.T) {
 				post = reopen(t, post)
 
 				addRecord(t, post, [16]byte{}) // work goes on after the power cut
-				res, err := post.Export(ctx, usb, to, nil)
+				res, err := post.Export(ctx, service.ExportOptions{Out: usb, To: to, Plain: to == ""}, nil)
 				require.NoError(t, err)
 				if step == "finished" {
 					assert.Equal(t, int64(2), res.Sequence, "the killed export had finished")
@@ -118,11 +118,11 @@ func TestAnExportKilledAtAnyStepNeverCutsThePostOff(t *testing.T) {
 				} else {
 					assert.Equal(t, int64(1), res.Sequence, "the bundle of the killed export is finished, not replaced")
 					assert.True(t, res.Resumed)
-					res, err = post.Export(ctx, usb, to, nil)
+					res, err = post.Export(ctx, service.ExportOptions{Out: usb, To: to, Plain: to == ""}, nil)
 					require.NoError(t, err)
 					assert.Equal(t, int64(2), res.Sequence)
 				}
-				_, err = post.Export(ctx, usb, to, nil)
+				_, err = post.Export(ctx, service.ExportOptions{Out: usb, To: to, Plain: to == ""}, nil)
 				assert.ErrorIs(t, err, service.ErrNothingNew)
 				files := bundleFiles(t, usb)
 				if step == "written" && !encrypted {
@@ -147,7 +147,7 @@ func TestAnExportKilledAtAnyStepNeverCutsThePostOff(t *testing.T) {
 
 				// The post goes on: its next bundle is imported too.
 				addRecord(t, post, [16]byte{})
-				res, err = post.Export(ctx, usb, to, nil)
+				res, err = post.Export(ctx, service.ExportOptions{Out: usb, To: to, Plain: to == ""}, nil)
 				require.NoError(t, err)
 				_, err = office.Import(ctx, res.Path, nil)
 				require.NoError(t, err)
@@ -182,7 +182,7 @@ func TestAnExportTheLedgerCouldNotNoteIsFinishedNext(t *testing.T) {
 			post.Close() // the ledger is gone from under the export
 		}
 	})
-	_, err := post.Export(ctx, usb, "", nil)
+	_, err := post.Export(ctx, service.ExportOptions{Out: usb, Plain: true}, nil)
 	service.SetCrashAt(func(string) {})
 	require.Error(t, err)
 	first := bundleFiles(t, usb)
@@ -191,7 +191,7 @@ func TestAnExportTheLedgerCouldNotNoteIsFinishedNext(t *testing.T) {
 	require.NoError(t, err)
 
 	post = reopen(t, post)
-	res, err := post.Export(ctx, usb, "", nil)
+	res, err := post.Export(ctx, service.ExportOptions{Out: usb, Plain: true}, nil)
 	require.NoError(t, err)
 	assert.True(t, res.Resumed)
 	assert.Equal(t, first[0], res.Path, "the same bundle, byte for byte: the file in place is kept")

@@ -32,7 +32,7 @@ func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, pr
 			in.Origin = post.DeviceID
 			batch = append(batch, in)
 		}
-		if err := s.Add(ctx, batch, "demo"); err != nil {
+		if err := s.st.Add(ctx, batch, "demo"); err != nil {
 			return err
 		}
 		done += len(batch)

@@ -34,7 +34,7 @@ func newPosts(t *testing.T) *posts {
 	trustEachOther(t, ps.genuine, ps.office)
 	trustEachOther(t, ps.squatter, ps.office)
 	var err error
-	ps.officeKey, err = ps.office.Meta(context.Background(), service.MetaKeyID)
+	ps.officeKey, err = service.StoreOf(ps.office).Meta(context.Background(), service.MetaKeyID)
 	require.NoError(t, err)
 	return ps
 }
@@ -49,9 +49,9 @@ func addRecord(t *testing.T, post *service.Service, id uuid.UUID) []byte {
 	p, err := post.Post(ctx)
 	require.NoError(t, err)
 	in.ID, in.PostCode = id, p.Code
-	require.NoError(t, post.Save(ctx, in, "test"))
+	require.NoError(t, service.StoreOf(post).Save(ctx, in, "test"))
 	var line []byte
-	require.NoError(t, post.PendingVersions(ctx, func(ref store.VersionRef, c []byte) error {
+	require.NoError(t, service.StoreOf(post).PendingVersions(ctx, func(ref store.VersionRef, c []byte) error {
 		if ref.ID == in.ID.String() {
 			line = c
 		}
@@ -101,7 +101,7 @@ func asSquatter(t *testing.T, line []byte, squatter *service.Service) []byte {
 
 func exportTo(t *testing.T, post *service.Service) string {
 	t.Helper()
-	res, err := post.Export(context.Background(), t.TempDir(), "", nil)
+	res, err := post.Export(context.Background(), service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
 	require.NoError(t, err)
 	return res.Path
 }
@@ -120,7 +120,7 @@ func TestASquatterCannotClaimAnIDItDidNotMake(t *testing.T) {
 	var got record.Interdiction
 	require.NoError(t, jsonDecode(line, &got))
 	in.ID, in.PostCode = got.ID, sq.Code
-	assert.ErrorIs(t, ps.squatter.Save(ctx, in, "test"), store.ErrNotOwner)
+	assert.ErrorIs(t, service.StoreOf(ps.squatter).Save(ctx, in, "test"), store.ErrNotOwner)
 
 	// …and a changed program's bundle reaches the office first, with an alarm.
 	forged := forge(t, ps.squatter, ps.officeKey, sq.DeviceID, asSquatter(t, line, ps.squatter))

@@ -17,6 +17,7 @@ import (
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/textkey"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // MaxIntake caps the size of one JSON intake (the records; photo files are
@@ -48,7 +49,7 @@ type IntakeResult struct {
 	Added []*record.Interdiction
 	// Before are the records of this input that an earlier intake of the
 	// same input added, by their position in it.
-	Before map[int]store.Added
+	Before map[int]view.Added
 }
 
 // intakeRecord is the JSON intake form of a record: the record as
@@ -199,7 +200,7 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, opts Intake) (*Intak
 		srcIndex = append(srcIndex, i)
 	}
 	if len(srcs) > 0 {
-		before, err := s.AddFrom(ctx, srcs, s.Actor, media...)
+		before, err := s.st.AddFrom(ctx, srcs, s.Actor, media...)
 		if err != nil {
 			if !array {
 				err = unprefixed(err)
@@ -216,7 +217,7 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, opts Intake) (*Intak
 	}
 	for sha, form := range forms {
 		// Photos are printed from their print form, made once here.
-		_ = s.PutPrintForm(ctx, sha, form)
+		_ = s.st.PutPrintForm(ctx, sha, form)
 	}
 	return res, nil
 }
@@ -287,7 +288,7 @@ func fingerprint(raw []byte) string {
 // reported as added before. An intake never changes a stored record.
 func (s *Service) roundTrip(ctx context.Context, in *record.Interdiction, post Post) (*store.Added, error) {
 	id := in.ID.String()
-	cur, err := s.Get(ctx, store.Ref(post.DeviceID, id))
+	cur, err := s.st.Get(ctx, store.Ref(post.DeviceID, id))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, &IntakeError{Key: "intake.err.set_by_program", Args: []any{"field", "id"}}
 	}

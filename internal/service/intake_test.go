@@ -150,7 +150,7 @@ func TestAttachedPhotosAreKeptInPrintForm(t *testing.T) {
 	require.NoError(t, err)
 	added := res.Added
 	sha := added[0].Photos[0].SHA256
-	form, err := svc.PrintForm(ctx, sha)
+	form, err := service.StoreOf(svc).PrintForm(ctx, sha)
 	require.NoError(t, err)
 	require.NotEmpty(t, form, "intake makes the print form")
 	assert.Equal(t, []byte{0xff, 0xd8}, form[:2], "a JPEG")

@@ -151,20 +151,20 @@ func (s *Service) Trust(ctx context.Context, pk *bundle.PublicKey, name string) 
 	if post.Role == RolePost && role != RoleOffice {
 		return &Error{Key: "service.err.post_trusts_office", Args: []any{"fingerprint", pk.Fingerprint()}}
 	}
-	if err := s.Store.Trust(ctx, store.TrustedKey{
+	if err := s.st.Trust(ctx, store.TrustedKey{
 		KeyID: pk.KeyID(), PublicKey: string(data), PostCode: pk.Post, Name: name, Fingerprint: pk.Fingerprint(),
 	}, s.Actor); err != nil {
 		return err
 	}
 	if role == RoleOffice && post.Role == RolePost {
-		return s.SetMeta(ctx, map[string]string{MetaOfficeKeyID: pk.KeyID()})
+		return s.st.SetMeta(ctx, map[string]string{MetaOfficeKeyID: pk.KeyID()})
 	}
 	return nil
 }
 
 // RevokeKey stops trusting the key with the given key id or fingerprint.
 func (s *Service) RevokeKey(ctx context.Context, ref string) error {
-	keys, err := s.TrustedKeys(ctx)
+	keys, err := s.st.TrustedKeys(ctx)
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Service) RevokeKey(ctx context.Context, ref string) error {
 			continue
 		}
 		if k.KeyID == ref || bundle.MatchFingerprint(pk.Key, ref) {
-			return s.Revoke(ctx, k.KeyID, s.Actor)
+			return s.st.Revoke(ctx, k.KeyID, s.Actor)
 		}
 	}
 	return &Error{Key: "store.err.not_found", Args: []any{"id", ref}}
@@ -183,7 +183,7 @@ func (s *Service) RevokeKey(ctx context.Context, ref string) error {
 // trust is the bundle package's view of the trusted keys.
 func (s *Service) trust(ctx context.Context) bundle.TrustFunc {
 	return func(keyID string) (*bundle.PublicKey, error) {
-		k, err := s.Key(ctx, keyID)
+		k, err := s.st.Key(ctx, keyID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("key %s: %w", keyID, bundle.ErrUnknownKey)
 		}

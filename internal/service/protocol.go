@@ -16,7 +16,7 @@ const MetaAgency = "agency"
 // PDF: labels in tr, and also in tr2 if it is not nil. Warnings name what did
 // not stop the document, such as a photo that could not be read.
 func (s *Service) Protocol(ctx context.Context, id string, w io.Writer, tr, tr2 *i18n.Translator) ([]string, error) {
-	cur, err := s.Get(ctx, id)
+	cur, err := s.st.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func (s *Service) Protocol(ctx context.Context, id string, w io.Writer, tr, tr2 
 	if err != nil {
 		return nil, err
 	}
-	agency, err := s.Meta(ctx, MetaAgency)
+	agency, err := s.st.Meta(ctx, MetaAgency)
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +43,9 @@ func (s *Service) Protocol(ctx context.Context, id string, w io.Writer, tr, tr2 
 		Agency:   agency,
 		PostName: postName,
 		Hash:     cur.Hash,
-		Photo:    func(sha string) ([]byte, error) { return s.Media(ctx, sha) },
+		Photo:    func(sha string) ([]byte, error) { return s.st.Media(ctx, sha) },
 		Prepared: func(sha string) []byte {
-			form, _ := s.Store.PrintForm(ctx, sha)
+			form, _ := s.st.PrintForm(ctx, sha)
 			return form
 		},
 	})
@@ -56,10 +56,10 @@ func (s *Service) Protocol(ctx context.Context, id string, w io.Writer, tr, tr2 
 // is not a picture the protocol can print has none; the protocol then marks
 // its place.
 func (s *Service) PreparePrint(ctx context.Context, sha string) error {
-	if form, err := s.Store.PrintForm(ctx, sha); err != nil || form != nil {
+	if form, err := s.st.PrintForm(ctx, sha); err != nil || form != nil {
 		return err
 	}
-	photo, err := s.Media(ctx, sha)
+	photo, err := s.st.Media(ctx, sha)
 	if err != nil {
 		return err
 	}
@@ -67,5 +67,5 @@ func (s *Service) PreparePrint(ctx context.Context, sha string) error {
 	if err != nil {
 		return err
 	}
-	return s.PutPrintForm(ctx, sha, form)
+	return s.st.PutPrintForm(ctx, sha, form)
 }

@@ -44,12 +44,12 @@ func TestOneExportAtATime(t *testing.T) {
 	require.NoError(t, err)
 	usb := t.TempDir()
 	before := storetest.Dump(t, post.Dir)
-	_, err = post.Export(ctx, usb, "", nil)
+	_, err = post.Export(ctx, service.ExportOptions{Out: usb, Plain: true}, nil)
 	assert.ErrorIs(t, err, service.ErrExportRunning)
 	assert.Equal(t, before, storetest.Dump(t, post.Dir))
 	assert.Empty(t, bundleFiles(t, usb))
 	require.NoError(t, running.Unlock())
-	_, err = post.Export(ctx, usb, "", nil)
+	_, err = post.Export(ctx, service.ExportOptions{Out: usb, Plain: true}, nil)
 	require.NoError(t, err)
 }
 
@@ -67,21 +67,21 @@ func TestABundleIsEncryptedOnlyToItsOffice(t *testing.T) {
 	require.NoError(t, os.WriteFile(other, data, 0o600))
 	before := storetest.Dump(t, post.Dir)
 	for _, to := range []string{other, pk.Recipient} {
-		_, err = post.Export(ctx, t.TempDir(), to, nil)
+		_, err = post.Export(ctx, service.ExportOptions{Out: t.TempDir(), To: to, Plain: to == ""}, nil)
 		assert.ErrorIs(t, err, service.ErrWrongOffice)
 	}
 	assert.Equal(t, before, storetest.Dump(t, post.Dir), "the bundle number is not spent")
 
 	own, err := office.PublicKey(ctx)
 	require.NoError(t, err)
-	res, err := post.Export(ctx, t.TempDir(), own.Recipient, nil)
+	res, err := post.Export(ctx, service.ExportOptions{Out: t.TempDir(), To: own.Recipient, Plain: own.Recipient == ""}, nil)
 	require.NoError(t, err)
 	_, err = office.Import(ctx, res.Path, nil)
 	require.NoError(t, err)
 
 	require.NoError(t, post.RevokeKey(ctx, bundle.Fingerprint(own.Key)))
 	addRecord(t, post, uuid.Nil)
-	_, err = post.Export(ctx, t.TempDir(), "", nil)
+	_, err = post.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
 	assert.ErrorIs(t, err, service.ErrOfficeRevoked)
 }
 
@@ -110,7 +110,7 @@ func TestRestoreLeavesADatabaseOfANewerKordon(t *testing.T) {
 	backup := filepath.Join(t.TempDir(), "b.db")
 	_, err := post.Backup(ctx, backup)
 	require.NoError(t, err)
-	_, err = post.DB().Exec("PRAGMA user_version = 99")
+	_, err = service.StoreOf(post).DB().Exec("PRAGMA user_version = 99")
 	require.NoError(t, err)
 	require.NoError(t, post.Close())
 	before := tree(t, post.Dir)
@@ -169,7 +169,7 @@ func TestARecordSharedWithATrainingOfficeIsFoundByItsNumber(t *testing.T) {
 	training, err := exampleRecord(t)
 	require.NoError(t, err)
 	training.Training = true
-	require.NoError(t, ps.office.Save(ctx, training, "test"))
+	require.NoError(t, service.StoreOf(ps.office).Save(ctx, training, "test"))
 	require.Equal(t, "KZ-DOS-2026-0001", training.Number)
 	line := addRecord(t, ps.genuine, uuid.Nil)
 	_, err = ps.office.Import(ctx, exportTo(t, ps.genuine), nil)

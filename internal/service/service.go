@@ -40,7 +40,7 @@ var (
 // reading methods (Get, List, Search, Stats, History, …) are available on it
 // directly.
 type Service struct {
-	*store.Store
+	st *store.Store
 	// Dir is the data folder.
 	Dir string
 	// Actor names who makes the changes, for the audit log.
@@ -131,7 +131,7 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 		MetaRole:           role,
 		MetaPlatform:       runtime.GOOS,
 		MetaAgency:         strings.TrimSpace(setup.Agency),
-		MetaCrossingPoints: strings.Join(setup.CrossingPoints, "\n"),
+		MetaCrossingPoints: strings.Join(ParseCrossingPoints(strings.Join(setup.CrossingPoints, "\n")), "\n"),
 	})
 	if cerr := st.Close(); err == nil {
 		err = cerr
@@ -219,10 +219,19 @@ func removeStale(dir string) {
 	}
 }
 
+// Option changes how a data folder is opened.
+type Option = store.Option
+
 // ForReading is for work that only reads: a folder that cannot be written
 // (a write-protected stick, a folder shared read-only) is opened read-only
 // instead of refused.
 func ForReading() store.Option { return store.ReadOnlyIfUnwritable() }
+
+// WithBusyWait makes a write that has to wait for another Kordon writing
+// to the same folder wait up to d, calling notice (if not nil) once.
+func WithBusyWait(d time.Duration, notice func()) store.Option {
+	return store.WithBusyWait(d, notice)
+}
 
 // WithBusyNotice makes a write that has to wait for another Kordon writing
 // to the same folder (an import is one long transaction) call notice once,
@@ -260,14 +269,14 @@ func Open(ctx context.Context, dir string, opts ...store.Option) (*Service, erro
 		os.Remove(filepath.Join(dir, keysDir, setupMarker))
 		removeStale(dir)
 	}
-	return &Service{Store: st, Dir: dir}, nil
+	return &Service{st: st, Dir: dir}, nil
 }
 
 // CheckAudit checks the data folder against its audit chain, SQLite's own
 // integrity check first, and the chain's checkpoints against this device's
 // key; it says how far the chain is anchored.
 func (s *Service) CheckAudit(ctx context.Context) (*store.AuditReport, error) {
-	return s.VerifyWith(ctx, func(keyID string) (ed25519.PublicKey, error) {
+	return s.st.VerifyWith(ctx, func(keyID string) (ed25519.PublicKey, error) {
 		key, err := s.SigningKey()
 		if err != nil {
 			return nil, err
@@ -297,7 +306,7 @@ func (s *Service) Post(ctx context.Context) (Post, error) {
 		key string
 		dst *string
 	}{{store.MetaPostCode, &p.Code}, {store.MetaPostName, &p.Name}, {MetaRole, &p.Role}, {store.MetaDeviceID, &p.DeviceID}} {
-		v, err := s.Meta(ctx, f.key)
+		v, err := s.st.Meta(ctx, f.key)
 		if err != nil {
 			return p, err
 		}
@@ -308,17 +317,8 @@ func (s *Service) Post(ctx context.Context) (Post, error) {
 
 // CrossingPoints are the post's crossing points, as set up.
 func (s *Service) CrossingPoints(ctx context.Context) ([]string, error) {
-	raw, err := s.Meta(ctx, MetaCrossingPoints)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range strings.Split(raw, "\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	set, err := s.Settings(ctx)
+	return set.CrossingPoints, err
 }
 
 // Resolve finds a record by its UUID or its post-local number.
@@ -333,5 +333,5 @@ func (s *Service) Resolve(ctx context.Context, ref string) (string, error) {
 			return store.Ref(strings.ToLower(device), strings.ToLower(id)), nil
 		}
 	}
-	return s.Store.IDByNumber(ctx, strings.ToUpper(ref))
+	return s.st.IDByNumber(ctx, strings.ToUpper(ref))
 }

@@ -93,7 +93,7 @@ func TestInitFinishesAnInterruptedSetUp(t *testing.T) {
 	key, err := svc.SigningKey()
 	require.NoError(t, err)
 	assert.NotEqual(t, old.KeyID(), key.KeyID(), "keys of an unfinished set-up are made again")
-	id, err := svc.Meta(ctx, service.MetaKeyID)
+	id, err := service.StoreOf(svc).Meta(ctx, service.MetaKeyID)
 	require.NoError(t, err)
 	assert.Equal(t, key.KeyID(), id)
 	assert.NoFileExists(t, filepath.Join(dir, "keys", ".setup-incomplete"))

@@ -7,30 +7,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
-// AuditEntry is one link of the audit chain. Hash covers every other field,
-// Prev included, so changing, removing or reordering entries breaks the chain.
-type AuditEntry struct {
-	Seq         int64  `json:"seq"`
-	At          string `json:"at"`
-	Actor       string `json:"actor"`
-	Action      string `json:"action"`
-	RecordID    string `json:"record_id"`
-	Version     int    `json:"version"`
-	ContentHash string `json:"content_hash"`
-	Prev        string `json:"prev"`
-	Hash        string `json:"hash"`
-}
-
-// Time is when the entry was written.
-func (e *AuditEntry) Time() time.Time {
-	t, _ := time.Parse(timeLayout, e.At)
-	return t
-}
-
-func (e *AuditEntry) computeHash() string {
+// entryHash is what an audit entry's Hash must be.
+func entryHash(e *AuditEntry) string {
 	h := sha256.New()
 	for _, f := range []string{"kordon-audit-v1", strconv.FormatInt(e.Seq, 10), e.At, e.Actor, e.Action, e.RecordID, strconv.Itoa(e.Version), e.ContentHash, e.Prev} {
 		h.Write([]byte(f))
@@ -232,7 +212,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		case e.Prev != prev:
 			rows.Close()
 			return rep, broken(e.Seq, "link to previous entry")
-		case e.computeHash() != e.Hash:
+		case entryHash(&e) != e.Hash:
 			rows.Close()
 			return rep, broken(e.Seq, "entry changed")
 		}

@@ -123,17 +123,3 @@ func verifyCheckpoint(device string, e *AuditEntry, keys PublicKeys) error {
 	}
 	return nil
 }
-
-// AuditReport says what Verify checked.
-type AuditReport struct {
-	// Entries is the length of the chain.
-	Entries int64
-	// Checkpoints counts the signed checkpoints; the last one anchors the
-	// chain up to LastCheckpoint, written at LastCheckpointAt.
-	Checkpoints      int
-	LastCheckpoint   int64
-	LastCheckpointAt time.Time
-}
-
-// Unanchored is how many entries came after the last checkpoint.
-func (r *AuditReport) Unanchored() int64 { return r.Entries - r.LastCheckpoint }

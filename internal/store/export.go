@@ -13,28 +13,6 @@ import (
 // ErrNothingNew: no final version is waiting for a bundle.
 var ErrNothingNew = &Error{Key: "service.err.nothing_new"}
 
-// OutBundle is a bundle this device wrote, or reserved to write.
-type OutBundle struct {
-	Seq          int64
-	BundleID     string
-	ManifestHash string // "" while pending
-	Created      time.Time
-	File         string
-	Versions     int
-	Media        int
-	// AuditFrom and AuditTo are the first and last audit entries the
-	// bundle carries; the last is the checkpoint written with it.
-	AuditFrom, AuditTo int64
-	// PrevHash is the manifest hash of the bundle before it.
-	PrevHash string
-	// Destination is the office the bundle is for (its key id).
-	Destination string
-	// Pending is set from the moment the bundle is reserved until its file
-	// is in place.
-	Pending      bool
-	Acknowledged *time.Time
-}
-
 // Reservation is what an export decides before anything is written.
 type Reservation struct {
 	BundleID    string

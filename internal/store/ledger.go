@@ -101,17 +101,6 @@ func (s *Store) Acknowledge(ctx context.Context, hashes map[int64]string, at tim
 
 // ---- the office: trusted keys and imports ----
 
-// TrustedKey is a post device's signing key the office trusts.
-type TrustedKey struct {
-	KeyID       string
-	PublicKey   string // the key file's content
-	PostCode    string
-	Name        string
-	Fingerprint string
-	Trusted     time.Time
-	Revoked     *time.Time
-}
-
 // Trust records a key as trusted. A key already known, trusted or
 // revoked, is refused: a revoked key is never trusted again.
 func (s *Store) Trust(ctx context.Context, k TrustedKey, actor string) error {
@@ -193,21 +182,6 @@ func (s *Store) trustedKeys(ctx context.Context, keyID string) ([]TrustedKey, er
 		out = append(out, k)
 	}
 	return out, rows.Err()
-}
-
-// InBundle is a bundle the office imported.
-type InBundle struct {
-	KeyID         string
-	Seq           int64
-	BundleID      string
-	ManifestHash  string
-	PostCode      string
-	DeviceID      string
-	Imported      time.Time
-	VersionsNew   int
-	VersionsKnown int
-	// Gap names the sequence numbers missing before this bundle, e.g. "3-4".
-	Gap string
 }
 
 // ImportedBundles lists the bundles imported under a key (all keys if
@@ -466,7 +440,7 @@ func (im *Importer) Audit(ctx context.Context, origin string, entry []byte, keys
 	var e AuditEntry
 	dec := json.NewDecoder(bytes.NewReader(entry))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil || e.Seq < 1 || e.computeHash() != e.Hash {
+	if err := dec.Decode(&e); err != nil || e.Seq < 1 || entryHash(&e) != e.Hash {
 		return newError(ErrConflict, err, "what", fmt.Sprintf("audit %d", e.Seq))
 	}
 	held := func(seq int64) (*AuditEntry, error) {

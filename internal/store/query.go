@@ -14,20 +14,6 @@ import (
 	"github.com/kordon/kordon/internal/textkey"
 )
 
-// Version is one stored version of a record.
-type Version struct {
-	Record  *record.Interdiction
-	Hash    string // hex SHA-256 of the stored content
-	SavedAt time.Time
-	Actor   string
-}
-
-// Current is a record's latest version and whether it was deleted.
-type Current struct {
-	Version
-	Deleted bool
-}
-
 // Ref names a record by the device that made it and its id; see record.Ref.
 func Ref(origin, id string) string { return record.Ref(origin, id) }
 
@@ -137,24 +123,6 @@ func decode(content []byte) (*record.Interdiction, error) {
 	return &in, nil
 }
 
-// Summary is what lists show of a record.
-type Summary struct {
-	ID            string    `json:"id"`
-	Origin        string    `json:"origin"`
-	Number        string    `json:"number"`
-	PostCode      string    `json:"post_code"`
-	Version       int       `json:"version"`
-	Status        string    `json:"status"`
-	OccurredAt    time.Time `json:"occurred_at"`
-	CrossingPoint string    `json:"crossing_point,omitempty"`
-	Pieces        int       `json:"pieces"`
-	Training      bool      `json:"training,omitempty"`
-	Deleted       bool      `json:"deleted,omitempty"`
-}
-
-// Ref names the record for Get and History, even where its id is shared.
-func (sm Summary) Ref() string { return Ref(sm.Origin, sm.ID) }
-
 const summaryColumns = "r.rid, r.id, r.origin, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.occurred_offset, r.crossing_point, r.pieces, r.training, r.deleted"
 
 func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
@@ -177,34 +145,7 @@ func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 	return out, rids, rows.Err()
 }
 
-// Filter selects records for List and Count. Zero fields do not filter.
-type Filter struct {
-	From, To      time.Time // occurred in [From, To)
-	Status        string
-	Category      string // an item category: see record.Item.Category
-	CrossingPoint string
-	Deleted       bool // list deleted records instead of live ones
-	// Oldest lists oldest first; the default is newest first.
-	Oldest bool
-	// After continues a listing after the given row (keyset paging).
-	After *Cursor
-	Limit int // default 100
-}
-
-// Cursor marks a row of a listing, to continue after it.
-type Cursor struct {
-	occurred string
-	rid      int64
-}
-
-// Page is one page of a listing.
-type Page struct {
-	Records []Summary
-	// Next continues the listing, nil at its end.
-	Next *Cursor
-}
-
-func (f *Filter) where() (string, []any) {
+func where(f *Filter) (string, []any) {
 	conds := []string{"r.deleted = ?"}
 	args := []any{f.Deleted}
 	if !f.From.IsZero() {
@@ -234,14 +175,14 @@ func (f *Filter) where() (string, []any) {
 // f.Oldest. It reads only the page asked for, so it stays fast on any size
 // of store.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
-	where, args := f.where()
+	where, args := where(&f)
 	order, cmp := "DESC", "<"
 	if f.Oldest {
 		order, cmp = "ASC", ">"
 	}
 	if f.After != nil {
 		where += fmt.Sprintf(" AND (r.occurred_utc, r.rid) %s (?, ?)", cmp)
-		args = append(args, f.After.occurred, f.After.rid)
+		args = append(args, f.After.Occurred, f.After.Row)
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -259,14 +200,14 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	p := Page{Records: recs}
 	if len(recs) == limit {
 		last := recs[len(recs)-1]
-		p.Next = &Cursor{occurred: utc(last.OccurredAt), rid: rids[len(rids)-1]}
+		p.Next = &Cursor{Occurred: utc(last.OccurredAt), Row: rids[len(rids)-1]}
 	}
 	return p, nil
 }
 
 // Count returns how many records match the filter (paging fields ignored).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where()
+	where, args := where(&f)
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM records r WHERE "+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count records: %w", err)
@@ -331,7 +272,7 @@ func (s *Store) SearchIn(ctx context.Context, query string, f Filter) ([]Summary
 	for i, r := range rids {
 		args[i] = r
 	}
-	where, fargs := f.where()
+	where, fargs := where(&f)
 	rows, err := s.db.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM records r WHERE %s AND r.rid IN (%s)", summaryColumns, where, marks), append(fargs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -391,30 +332,6 @@ func matchExpr(query, serial string) string {
 		return "serials : " + quote(serial)
 	}
 	return words
-}
-
-// Stats are counts for reports. Training records are left out unless asked
-// for; TrainingLeftOut says how many were.
-type Stats struct {
-	Records         int             `json:"records"`
-	Pieces          int             `json:"pieces"`
-	ByCategory      []CategoryCount `json:"by_category"`
-	ByMonth         []MonthCount    `json:"by_month"`
-	TrainingLeftOut int             `json:"training_left_out"`
-}
-
-// CategoryCount counts seized items of one category.
-type CategoryCount struct {
-	Category string `json:"category"`
-	Items    int    `json:"items"`
-	Pieces   int    `json:"pieces"`
-}
-
-// MonthCount counts records and pieces of one month (YYYY-MM, post time).
-type MonthCount struct {
-	Month   string `json:"month"`
-	Records int    `json:"records"`
-	Pieces  int    `json:"pieces"`
 }
 
 // Stats counts live records by item category and by month.

@@ -57,11 +57,6 @@ type Source struct {
 	Pos int
 }
 
-// Added is a record an earlier intake of the same input added.
-type Added struct {
-	ID, Number string
-}
-
 // AddFrom creates records taken in from outside, in one transaction, all
 // or nothing, as Add does, and keeps the fingerprint of each one's input.
 // A record whose input was taken in before is left out, and returned under
@@ -628,7 +623,7 @@ func (b *batch) audit(ctx context.Context, at, action, recordID string, version 
 
 // append hashes e and appends it to the chain.
 func (b *batch) append(ctx context.Context, e AuditEntry) error {
-	e.Hash = e.computeHash()
+	e.Hash = entryHash(&e)
 	if _, err := b.exec(ctx, "INSERT INTO audit (seq, at_utc, actor, action, record_id, version, content_hash, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		e.Seq, e.At, e.Actor, e.Action, e.RecordID, e.Version, e.ContentHash, e.Prev, e.Hash); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)

@@ -29,6 +29,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/kordon/kordon/internal/fault"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // FileName is the database file inside a data folder.
@@ -565,7 +566,7 @@ func (s *Store) SetMeta(ctx context.Context, kv map[string]string) error {
 	return nil
 }
 
-const timeLayout = "2006-01-02T15:04:05.000000000Z"
+const timeLayout = view.TimeLayout
 
 func utc(t time.Time) string { return t.UTC().Format(timeLayout) }
 

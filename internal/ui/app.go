@@ -14,7 +14,6 @@ import (
 	"errors"
 	"image"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,19 +26,6 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
-)
-
-// Meta keys the desktop application keeps in the data folder.
-const (
-	MetaLang           = service.MetaLang
-	MetaCrossingPoints = service.MetaCrossingPoints
-	MetaOfficerName    = service.MetaOfficerName
-	MetaOfficerRank    = service.MetaOfficerRank
-	// MetaUnsaved holds the JSON of a form whose changes are not yet in the
-	// store (a final record being edited, or a draft the store refused), so
-	// that a crash or power cut does not lose them.
-	MetaUnsaved = "ui_unsaved"
 )
 
 // App is the desktop application on one data folder.
@@ -97,7 +83,7 @@ func (a *App) Start() (fyne.Window, error) {
 	a.win.SetOnClosed(a.close)
 	// The desktop waits a little for another Kordon writing to the folder
 	// (an import); its windows must not freeze for the length of one.
-	svc, err := service.Open(a.ctx, a.dir, store.WithBusyWait(15*time.Second, nil))
+	svc, err := service.Open(a.ctx, a.dir, service.WithBusyWait(15*time.Second, nil))
 	switch {
 	case errors.Is(err, service.ErrNotSetUp):
 		a.win.SetContent(newSetup(a).build())
@@ -143,22 +129,24 @@ func (a *App) close() {
 // opened shows the main window on an open data folder.
 func (a *App) opened(svc *service.Service) {
 	a.svc = svc
-	if l, _ := svc.Meta(a.ctx, MetaLang); l != "" {
+	if l, _ := svc.Lang(a.ctx); l != "" {
 		a.tr = a.cat.For(l)
 	}
 	svc.Actor = a.actor()
 	a.addShortcuts()
 	a.show(newDashboard(a))
-	if raw, _ := svc.Meta(a.ctx, MetaUnsaved); raw != "" {
-		a.offerUnsaved(raw)
+	if in, err := svc.Unsaved(a.ctx); err != nil {
+		svc.KeepUnsaved(a.ctx, nil) // not a record: nothing to offer
+	} else if in != nil {
+		a.offerUnsaved(in)
 	}
 }
 
 // actor names the officer for the audit log: the officer set in the
 // settings, else the operating system's user.
 func (a *App) actor() string {
-	if n, _ := a.svc.Meta(a.ctx, MetaOfficerName); strings.TrimSpace(n) != "" {
-		return strings.TrimSpace(n)
+	if set, _ := a.svc.Settings(a.ctx); set.OfficerName != "" {
+		return set.OfficerName
 	}
 	return service.DefaultActor(a.getenv)
 }
@@ -324,7 +312,7 @@ func (a *App) confirm(title, message, yes string, f func(), no ...func()) {
 func (a *App) setLang(code string) error {
 	a.tr = a.cat.For(code)
 	if a.svc != nil {
-		if err := a.svc.SetMeta(a.ctx, map[string]string{MetaLang: a.tr.Lang()}); err != nil {
+		if err := a.svc.SetLang(a.ctx, a.tr.Lang()); err != nil {
 			return err
 		}
 		a.rebuild()

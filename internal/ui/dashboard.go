@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,7 +11,7 @@ import (
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // dashboard is the first screen: today's work at a glance.
@@ -35,13 +34,13 @@ func (a *App) counts(now time.Time) (dashboardCounts, error) {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
 	var err error
-	if c.Today, err = a.svc.Count(a.ctx, store.Filter{From: day, To: day.AddDate(0, 0, 1)}); err != nil {
+	if c.Today, err = a.svc.Count(a.ctx, view.Filter{From: day, To: day.AddDate(0, 0, 1)}); err != nil {
 		return c, err
 	}
-	if c.Month, err = a.svc.Count(a.ctx, store.Filter{From: month, To: month.AddDate(0, 1, 0)}); err != nil {
+	if c.Month, err = a.svc.Count(a.ctx, view.Filter{From: month, To: month.AddDate(0, 1, 0)}); err != nil {
 		return c, err
 	}
-	if c.Drafts, err = a.svc.Count(a.ctx, store.Filter{Status: record.StatusDraft}); err != nil {
+	if c.Drafts, err = a.svc.Count(a.ctx, view.Filter{Status: record.StatusDraft}); err != nil {
 		return c, err
 	}
 	c.NotExported, err = a.svc.PendingCount(a.ctx)
@@ -66,7 +65,7 @@ func (d *dashboard) build() fyne.CanvasObject {
 		btn := widget.NewButton(a.T("ui.dash.show"), onTap)
 		return widget.NewCard("", "", container.NewVBox(num, lbl, btn))
 	}
-	showFiltered := func(f store.Filter) func() {
+	showFiltered := func(f view.Filter) func() {
 		return func() {
 			r := newRecords(a)
 			r.filter = f
@@ -77,9 +76,9 @@ func (d *dashboard) build() fyne.CanvasObject {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
 	tiles := container.NewGridWithColumns(3,
-		tile("ui.dash.today", c.Today, showFiltered(store.Filter{From: day, To: day.AddDate(0, 0, 1)})),
-		tile("ui.dash.month", c.Month, showFiltered(store.Filter{From: month, To: month.AddDate(0, 1, 0)})),
-		tile("ui.dash.drafts", c.Drafts, showFiltered(store.Filter{Status: record.StatusDraft})),
+		tile("ui.dash.today", c.Today, showFiltered(view.Filter{From: day, To: day.AddDate(0, 0, 1)})),
+		tile("ui.dash.month", c.Month, showFiltered(view.Filter{From: month, To: month.AddDate(0, 1, 0)})),
+		tile("ui.dash.drafts", c.Drafts, showFiltered(view.Filter{Status: record.StatusDraft})),
 	)
 	if post.Role == service.RolePost {
 		tiles.Layout = layout.NewGridLayoutWithColumns(4)
@@ -89,17 +88,17 @@ func (d *dashboard) build() fyne.CanvasObject {
 	newBtn.Importance = widget.HighImportance
 	top := container.NewBorder(nil, nil, heading(a.T("ui.dash.title", "post", post.Name, "code", post.Code)), newBtn)
 
-	page, err := a.svc.List(a.ctx, store.Filter{Limit: 12})
+	page, err := a.svc.List(a.ctx, view.Filter{Limit: 12})
 	if err != nil {
 		a.showError(err)
 	}
-	latest := newSummaryList(a, func() int { return len(page.Records) }, func(i int) store.Summary { return page.Records[i] })
+	latest := newSummaryList(a, func() int { return len(page.Records) }, func(i int) view.Summary { return page.Records[i] })
 	return container.NewBorder(container.NewVBox(top, tiles, heading(a.T("ui.dash.latest"))), nil, nil, nil, latest)
 }
 
 // newSummaryList is a virtualised list of record summaries that opens a
 // record when tapped.
-func newSummaryList(a *App, n func() int, at func(int) store.Summary) *widget.List {
+func newSummaryList(a *App, n func() int, at func(int) view.Summary) *widget.List {
 	l := widget.NewList(n,
 		func() fyne.CanvasObject {
 			cells := make([]fyne.CanvasObject, 5)
@@ -129,23 +128,12 @@ func newSummaryList(a *App, n func() int, at func(int) store.Summary) *widget.Li
 
 // crossingPoints are the post's crossing points, from the settings.
 func (a *App) crossingPoints() []string {
-	raw, _ := a.svc.Meta(a.ctx, MetaCrossingPoints)
-	var out []string
-	for _, l := range strings.Split(raw, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
+	pts, _ := a.svc.CrossingPoints(a.ctx)
+	return pts
 }
 
 // offerUnsaved offers back a form that was open when Kordon last stopped.
-func (a *App) offerUnsaved(raw string) {
-	in, err := loadUnsaved(raw)
-	if err != nil {
-		a.svc.SetMeta(a.ctx, map[string]string{MetaUnsaved: ""})
-		return
-	}
+func (a *App) offerUnsaved(in *record.Interdiction) {
 	label := in.Number
 	if label == "" {
 		label = a.tr.DateTime(in.OccurredAt)
@@ -158,5 +146,5 @@ func (a *App) offerUnsaved(raw string) {
 		}
 		f.dirty, f.pending = true, true
 		a.show(f)
-	}, func() { a.svc.SetMeta(a.ctx, map[string]string{MetaUnsaved: ""}) })
+	}, func() { a.svc.KeepUnsaved(a.ctx, nil) })
 }

@@ -12,11 +12,8 @@ import (
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
-
-// maxReceipt caps the size of a receipt file read at a post.
-const maxReceipt = 1 << 20
 
 // exportScreen writes the post's next signed bundle to a folder (a USB
 // stick), lists the bundles written before with their acknowledged state,
@@ -42,20 +39,7 @@ func (s *exportScreen) name() string { return navExport }
 // officeKey is the key of the office this post sends its bundles to, nil
 // when the post trusts none (or has revoked it).
 func (a *App) officeKey() (*bundle.PublicKey, error) {
-	id, err := a.svc.Meta(a.ctx, service.MetaOfficeKeyID)
-	if err != nil || id == "" {
-		return nil, err
-	}
-	keys, err := a.svc.TrustedKeys(a.ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		if k.KeyID == id && k.Revoked == nil {
-			return bundle.ParsePublicKey([]byte(k.PublicKey))
-		}
-	}
-	return nil, nil
+	return a.svc.OfficeKey(a.ctx)
 }
 
 func (s *exportScreen) build() fyne.CanvasObject {
@@ -177,7 +161,7 @@ func (s *exportScreen) bundles() fyne.CanvasObject {
 }
 
 // bundleState says whether the office has acknowledged a bundle, and when.
-func bundleState(a *App, b store.OutBundle) string {
+func bundleState(a *App, b view.OutBundle) string {
 	if b.Pending {
 		return a.T("ui.bundles.pending")
 	}
@@ -192,10 +176,7 @@ func bundleState(a *App, b store.OutBundle) string {
 func (s *exportScreen) start(office *bundle.PublicKey) {
 	a := s.a
 	svc, ctx, out := a.svc, a.ctx, s.out
-	recipient := ""
-	if s.encrypt && office != nil {
-		recipient = office.Recipient
-	}
+	opts := service.ExportOptions{Out: out, Plain: !s.encrypt}
 	s.busy, s.res, s.err, s.receipt = true, nil, nil, ""
 	s.finished = make(chan struct{})
 	finished := s.finished
@@ -203,7 +184,7 @@ func (s *exportScreen) start(office *bundle.PublicKey) {
 	a.rebuild()
 	progress := progressBar(func() *widget.ProgressBar { return s.bar })
 	go func() {
-		res, err := svc.Export(ctx, out, recipient, progress)
+		res, err := svc.Export(ctx, opts, progress)
 		fyne.Do(func() {
 			s.busy, s.res, s.err = false, res, err
 			if a.working == s {
@@ -219,12 +200,7 @@ func (s *exportScreen) start(office *bundle.PublicKey) {
 // acknowledged.
 func (s *exportScreen) readReceipt(path string) {
 	a := s.a
-	data, err := readSmallFile(path, maxReceipt)
-	if err != nil {
-		a.showError(err)
-		return
-	}
-	n, rc, err := a.svc.Acknowledge(a.ctx, data)
+	n, rc, err := a.svc.AcknowledgeFile(a.ctx, path)
 	if err != nil {
 		a.showError(err)
 		return

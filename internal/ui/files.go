@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,38 +70,6 @@ func (a *App) pickSave(name string, f func(path string)) {
 	d.SetFileName(name)
 	d.Resize(dialogSize)
 	a.showDialog(d)
-}
-
-// readSmallFile reads a file of at most limit bytes, such as a receipt.
-func readSmallFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &service.Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit))
-	if err != nil {
-		return nil, &service.Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
-	}
-	return data, nil
-}
-
-// writeNewFile writes data to path, refusing to replace a file there.
-func writeNewFile(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(path)
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
-	}
-	return nil
 }
 
 // bundlesIn lists the bundle files (*.kordon) directly in dir, by name.

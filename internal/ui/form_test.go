@@ -14,7 +14,7 @@ import (
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // overlayEntries lists the text fields of the dialog on top, in order.
@@ -76,7 +76,7 @@ func TestFormOrganisationsGPSEndAndCustody(t *testing.T) {
 			t.Errorf("%s: visible %v, %q; want it to mention %q", path, m.Visible(), m.Text, want)
 		}
 	}
-	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 0 {
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 0 {
 		t.Fatalf("%d records stored with errors", n)
 	}
 
@@ -170,7 +170,7 @@ func TestRecordViewAddsCustodyEvent(t *testing.T) {
 	a := newApp(t)
 	w := a.Window()
 	addRecords(t, a, 1, time.Now().Add(-time.Hour)) // one final record
-	page, err := a.svc.List(a.ctx, store.Filter{})
+	page, err := a.svc.List(a.ctx, view.Filter{})
 	if err != nil || len(page.Records) != 1 {
 		t.Fatalf("List: %v %v", page.Records, err)
 	}
@@ -229,7 +229,7 @@ func TestRecordViewAddsCustodyEvent(t *testing.T) {
 			t.Errorf("the record view lacks %q", want)
 		}
 	}
-	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+	if in, _ := a.svc.Unsaved(a.ctx); in != nil {
 		t.Error("the custody dialog left something in the unsaved slot")
 	}
 }
@@ -255,7 +255,7 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 	t.Cleanup(func() { AutosaveDelay, StoreInterval = oldDelay, oldInterval })
 	a := newApp(t)
 	f := openForm(t, a)
-	slot := func() string { raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); return raw }
+	slot := func() *record.Interdiction { in, _ := a.svc.Unsaved(a.ctx); return in }
 	actions := func() []string {
 		es, err := a.svc.Audit(a.ctx, f.rec.ID.String())
 		if err != nil {
@@ -271,7 +271,7 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 	// The first pause stores the new draft, so it is listed at once.
 	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "01 KG 123")
 	f.autosave(false)
-	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 1 {
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 1 {
 		t.Fatalf("%d records after the first pause, want the draft", n)
 	}
 
@@ -279,11 +279,11 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 	for _, vin := range []string{"XTA2109", "XTA210990", "XTA21099012"} {
 		f.widget(t, "conveyance.vin").(*widget.Entry).SetText(vin)
 		f.autosave(false)
-		if !strings.Contains(slot(), vin) {
+		if in := slot(); in == nil || in.Conveyance == nil || in.Conveyance.VIN != vin {
 			t.Errorf("the unsaved slot lacks %q", vin)
 		}
 	}
-	if got := actions(); !slices.Equal(got, []string{store.ActionCreate}) {
+	if got := actions(); !slices.Equal(got, []string{"create"}) {
 		t.Errorf("audit trail while typing: %q, want only the creation", got)
 	}
 	if s := f.state.Text; !strings.Contains(s, "kept on this computer") {
@@ -313,7 +313,7 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 	if c := cur.Record.Conveyance; c == nil || c.VIN != "XTA21099012" || c.Container != "TGHU 123456 7" || c.Voyage != "KZ-812" {
 		t.Errorf("stored conveyance %+v", c)
 	}
-	if slot() != "" {
+	if slot() != nil {
 		t.Error("the unsaved slot still holds a form the store has")
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/service"
 )
 
 // AutosaveDelay is how long the form waits after the last change before it
@@ -68,8 +68,8 @@ func newForm(a *App, rec *record.Interdiction) *formScreen {
 	post, _ := a.svc.Post(a.ctx)
 	f := &formScreen{a: a, rec: rec, device: post.DeviceID, typed: map[string]string{}}
 	if rec == nil {
-		name, _ := a.svc.Meta(a.ctx, MetaOfficerName)
-		rank, _ := a.svc.Meta(a.ctx, MetaOfficerRank)
+		set, _ := a.svc.Settings(a.ctx)
+		name, rank := set.OfficerName, set.OfficerRank
 		f.rec = &record.Interdiction{
 			ID:         record.NewID(post.DeviceID),
 			Status:     record.StatusDraft,
@@ -182,18 +182,14 @@ func (f *formScreen) autosave(now bool) {
 
 // stash writes the form's record to the unsaved slot.
 func (f *formScreen) stash() {
-	b, err := json.Marshal(f.rec)
-	if err == nil {
-		err = f.a.svc.SetMeta(f.a.ctx, map[string]string{MetaUnsaved: string(b)})
-	}
-	if err != nil {
+	if err := f.a.svc.KeepUnsaved(f.a.ctx, f.rec); err != nil {
 		f.setState(f.a.tr.Error(err))
 	}
 }
 
 // clearStash empties the unsaved slot: what the form held is in the store.
 func (f *formScreen) clearStash() {
-	f.a.svc.SetMeta(f.a.ctx, map[string]string{MetaUnsaved: ""})
+	f.a.svc.KeepUnsaved(f.a.ctx, nil)
 }
 
 // save stores the record now (Ctrl+S): a draft is updated, a final record
@@ -373,19 +369,10 @@ func (f *formScreen) duplicate(i int) {
 	f.rec.Items = append(f.rec.Items[:i+1], append([]record.Item{c}, f.rec.Items[i+1:]...)...)
 }
 
-// loadUnsaved decodes the unsaved slot's record.
-func loadUnsaved(raw string) (*record.Interdiction, error) {
-	var in record.Interdiction
-	if err := json.Unmarshal([]byte(raw), &in); err != nil {
-		return nil, fmt.Errorf("unsaved form: %w", err)
-	}
-	return &in, nil
-}
-
 // isStored reports whether the record is in the store.
 func (a *App) isStored(id string) bool {
 	_, err := a.svc.Get(a.ctx, id)
-	return !errors.Is(err, store.ErrNotFound)
+	return !errors.Is(err, service.ErrNotFound)
 }
 
 // store saves a copy of the record without the rows the form keeps open for
@@ -396,7 +383,7 @@ func (f *formScreen) store() error {
 	if err != nil {
 		return err
 	}
-	err = f.a.svc.Save(f.a.ctx, c, f.a.svc.Actor)
+	err = f.a.svc.SaveRecord(f.a.ctx, c)
 	if err == nil {
 		f.mu.Lock()
 		f.stored = time.Now()

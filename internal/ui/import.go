@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -185,17 +184,9 @@ func (s *importScreen) receiptCard() fyne.CanvasObject {
 // writeReceipt writes the receipt for the chosen post to path.
 func (s *importScreen) writeReceipt(path string) {
 	a := s.a
-	f, err := os.Create(path)
+	// The save dialog asked before choosing an existing file.
+	rc, err := a.svc.WriteReceipt(a.ctx, s.post, path, true)
 	if err != nil {
-		a.showError(&service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err})
-		return
-	}
-	rc, err := a.svc.Receipt(a.ctx, s.post, f)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: cerr}
-	}
-	if err != nil {
-		os.Remove(path)
 		a.showError(err)
 		return
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // keysScreen is Settings → Keys: this device's key, exporting it, trusting
@@ -70,7 +70,7 @@ func (k *keysScreen) build() fyne.CanvasObject {
 
 // trustedKey is one row of the trusted keys: whose, its fingerprint, since
 // when, and a Revoke button while it is trusted.
-func (k *keysScreen) trustedKey(tk store.TrustedKey) fyne.CanvasObject {
+func (k *keysScreen) trustedKey(tk view.TrustedKey) fyne.CanvasObject {
 	a := k.a
 	who := bold(tk.PostCode + " " + tk.Name)
 	fp := widget.NewLabel(tk.Fingerprint)
@@ -98,21 +98,12 @@ func (k *keysScreen) trustedKey(tk store.TrustedKey) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, action, container.NewGridWithColumns(3, who, fp, state))
 }
 
-// exportKey writes this device's public key file to path, refusing to
-// replace a file there.
+// exportKey writes this device's public key file to path; the save dialog
+// asked before choosing an existing file.
 func (k *keysScreen) exportKey(path string) {
 	a := k.a
-	pk, err := a.svc.PublicKey(a.ctx)
+	pk, err := a.svc.WritePublicKey(a.ctx, path, true)
 	if err != nil {
-		a.showError(err)
-		return
-	}
-	data, err := pk.Marshal()
-	if err != nil {
-		a.showError(err)
-		return
-	}
-	if err := writeNewFile(path, data); err != nil {
 		a.showError(err)
 		return
 	}

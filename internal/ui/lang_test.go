@@ -84,7 +84,7 @@ func TestLanguageSwitchRelabelsTheOpenWindowInEveryLanguage(t *testing.T) {
 			if e := f.widget(t, "conveyance.plate").(*widget.Entry); e.Text != "777 ABC 02" {
 				t.Errorf("the plate reads %q", e.Text)
 			}
-			if l, _ := a.svc.Meta(a.ctx, MetaLang); l != lang {
+			if l, _ := a.svc.Lang(a.ctx); l != lang {
 				t.Errorf("saved language %q", l)
 			}
 		})

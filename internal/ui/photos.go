@@ -33,7 +33,7 @@ func (f *formScreen) addPhoto(name string, data []byte) (string, error) {
 	case err != nil:
 		return "ui.photo.not_picture", nil
 	}
-	sha, err := f.a.svc.PutMedia(f.a.ctx, data)
+	sha, err := f.a.svc.AddPhoto(f.a.ctx, data)
 	if err != nil {
 		return "", err
 	}
@@ -102,7 +102,7 @@ func (a *App) thumbnail(sha string) fyne.CanvasObject {
 	var img *canvas.Image
 	if m, ok := a.thumbs[sha]; ok {
 		img = canvas.NewImageFromImage(m)
-	} else if data, err := a.svc.Media(a.ctx, sha); err == nil {
+	} else if data, err := a.svc.Photo(a.ctx, sha); err == nil {
 		if m, _, err := image.Decode(bytes.NewReader(data)); err == nil {
 			if a.thumbs == nil {
 				a.thumbs = map[string]image.Image{}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
-	"github.com/kordon/kordon/internal/service"
 )
 
 // protocolsDir is the data folder's subfolder for printed protocols.
@@ -111,33 +109,13 @@ func (a *App) protocolTo(id, path, lang, lang2 string) {
 	a.showDialog(d)
 }
 
-// writeProtocol writes the PDF to a temporary file beside path and renames
-// it into place, so that a failure never leaves half a protocol.
+// writeProtocol writes the PDF of record id to path, replacing a protocol
+// there: the print button writes each record's protocol to its own file,
+// and the save dialog asks before choosing an existing one.
 func (a *App) writeProtocol(id, path, lang, lang2 string) ([]string, error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
-	}
-	f, err := os.CreateTemp(dir, ".protocol-*.pdf")
-	if err != nil {
-		return nil, &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: err}
-	}
 	var tr2 *i18n.Translator
 	if lang2 != "" {
 		tr2 = a.cat.For(lang2)
 	}
-	warnings, err := a.svc.Protocol(a.ctx, id, f, a.cat.For(lang), tr2)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: cerr}
-	}
-	if err == nil {
-		if rerr := os.Rename(f.Name(), path); rerr != nil {
-			err = &service.Error{Key: "cli.err.write_file", Args: []any{"path", path}, Err: rerr}
-		}
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return nil, err
-	}
-	return warnings, nil
+	return a.svc.WriteProtocol(a.ctx, id, path, true, a.cat.For(lang), tr2)
 }

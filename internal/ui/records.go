@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/record"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // pageSize is how many rows the records list reads at a time.
@@ -22,12 +22,12 @@ const pageSize = 100
 // the rows shown plus one page.
 type recordRows struct {
 	a      *App
-	filter store.Filter
+	filter view.Filter
 	query  string
 
 	mu      sync.Mutex
-	rows    []store.Summary
-	next    *store.Cursor
+	rows    []view.Summary
+	next    *view.Cursor
 	end     bool
 	loading bool
 	total   int
@@ -42,7 +42,7 @@ func (m *recordRows) reset() error {
 	m.gen++
 	m.mu.Unlock()
 	if q := strings.TrimSpace(m.query); q != "" {
-		rows, err := m.a.svc.SearchIn(m.a.ctx, q, m.filter)
+		rows, err := m.a.svc.Search(m.a.ctx, q, m.filter)
 		m.mu.Lock()
 		m.rows, m.end, m.total = rows, true, len(rows)
 		m.mu.Unlock()
@@ -92,11 +92,11 @@ func (m *recordRows) len() int {
 	return len(m.rows)
 }
 
-func (m *recordRows) at(i int) store.Summary {
+func (m *recordRows) at(i int) view.Summary {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if i < 0 || i >= len(m.rows) {
-		return store.Summary{}
+		return view.Summary{}
 	}
 	return m.rows[i]
 }
@@ -216,7 +216,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 	}
 	point := optionSelect(a.T("ui.records.any_point"), pts, pts, r.filter.CrossingPoint, func(s string) { r.filter.CrossingPoint = s; r.reload() })
 
-	r.list = newSummaryList(a, r.len, func(i int) store.Summary {
+	r.list = newSummaryList(a, r.len, func(i int) view.Summary {
 		if r.nearEnd(i) {
 			go func() {
 				if err := r.more(); err == nil {

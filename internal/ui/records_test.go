@@ -87,7 +87,7 @@ func TestListsShowTheTimeInTheRecordsOwnOffset(t *testing.T) {
 	// day in the west.
 	at := time.Date(2026, 3, 1, 23, 30, 0, 0, time.FixedZone("", 5*3600))
 	in := &record.Interdiction{ID: uuid.New(), Status: record.StatusDraft, PostCode: "KZ-DOS", OccurredAt: at, CrossingPoint: "Dostyk road"}
-	if err := a.svc.Add(a.ctx, []*record.Interdiction{in}, "test"); err != nil {
+	if err := saveAll(a, []*record.Interdiction{in}); err != nil {
 		t.Fatal(err)
 	}
 	a.navigate(navRecords)

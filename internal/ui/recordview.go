@@ -84,7 +84,7 @@ func (v *recordView) build() fyne.CanvasObject {
 	if in.Status == record.StatusDraft {
 		buttons.Add(widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
 			a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
-				if err := a.svc.Finalise(a.ctx, v.id, a.svc.Actor); err != nil {
+				if err := a.svc.Finalise(a.ctx, v.id); err != nil {
 					// The draft lacks what a final record needs: show it in
 					// the form, next to the fields.
 					f := newForm(a, in)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
 )
 
 // languageSelect picks one of the languages the catalog has, shown by their
@@ -40,34 +40,30 @@ func languageSelect(cat *i18n.Catalog, tr *i18n.Translator, value string, change
 	return s
 }
 
-// postSettings are the post's details the officer can change.
+// postSettings are the post's details the officer can change, as typed:
+// the crossing points are one a line.
 type postSettings struct {
 	PostName, CrossingPoints, OfficerName, OfficerRank string
 }
 
-// meta is how the settings are kept in the data folder.
-func (p postSettings) meta() map[string]string {
-	var pts []string
-	for _, l := range strings.Split(p.CrossingPoints, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			pts = append(pts, l)
-		}
-	}
-	return map[string]string{
-		store.MetaPostName: strings.TrimSpace(p.PostName),
-		MetaCrossingPoints: strings.Join(pts, "\n"),
-		MetaOfficerName:    strings.TrimSpace(p.OfficerName),
-		MetaOfficerRank:    strings.TrimSpace(p.OfficerRank),
+// settings are the typed settings as the service keeps them.
+func (p postSettings) settings() service.Settings {
+	return service.Settings{
+		PostName:       p.PostName,
+		CrossingPoints: service.ParseCrossingPoints(p.CrossingPoints),
+		OfficerName:    p.OfficerName,
+		OfficerRank:    p.OfficerRank,
 	}
 }
 
 func readSettings(ctx context.Context, svc *service.Service) postSettings {
-	var p postSettings
-	p.PostName, _ = svc.Meta(ctx, store.MetaPostName)
-	p.CrossingPoints, _ = svc.Meta(ctx, MetaCrossingPoints)
-	p.OfficerName, _ = svc.Meta(ctx, MetaOfficerName)
-	p.OfficerRank, _ = svc.Meta(ctx, MetaOfficerRank)
-	return p
+	set, _ := svc.Settings(ctx)
+	return postSettings{
+		PostName:       set.PostName,
+		CrossingPoints: strings.Join(set.CrossingPoints, "\n"),
+		OfficerName:    set.OfficerName,
+		OfficerRank:    set.OfficerRank,
+	}
 }
 
 // settingsScreen changes the language, the post's details and the officer.
@@ -113,11 +109,12 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	state.Hidden = !s.saved
 	save := widget.NewButtonWithIcon(a.T("ui.settings.save"), theme.DocumentSaveIcon(), func() {
 		nameRow.setError("")
-		if strings.TrimSpace(s.p.PostName) == "" {
-			nameRow.setError(a.tr.Error(service.ErrPostNameEmpty))
+		err := a.svc.SaveSettings(a.ctx, s.p.settings())
+		if errors.Is(err, service.ErrPostNameEmpty) {
+			nameRow.setError(a.tr.Error(err))
 			return
 		}
-		if err := a.svc.SetMeta(a.ctx, s.p.meta()); err != nil {
+		if err != nil {
 			a.showError(err)
 			return
 		}

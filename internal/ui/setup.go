@@ -27,9 +27,11 @@ func (s *setupScreen) submit() error {
 	if err != nil {
 		return err
 	}
-	m := s.settings.meta()
-	m[MetaLang] = a.tr.Lang()
-	if err := svc.SetMeta(a.ctx, m); err != nil {
+	err = svc.SaveSettings(a.ctx, s.settings.settings())
+	if err == nil {
+		err = svc.SetLang(a.ctx, a.tr.Lang())
+	}
+	if err != nil {
 		svc.Close()
 		return err
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"image"
 	"image/color"
@@ -24,7 +25,7 @@ import (
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
-	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 	"github.com/kordon/kordon/translations"
 )
 
@@ -50,10 +51,11 @@ func setUpFolder(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	if err := svc.SetMeta(ctx, map[string]string{
-		MetaCrossingPoints: "Dostyk road\nDostyk rail",
-		MetaOfficerName:    "A. Serikbayev",
-		MetaOfficerRank:    "Captain",
+	if err := svc.SaveSettings(ctx, service.Settings{
+		PostName:       "Dostyk",
+		CrossingPoints: []string{"Dostyk road", "Dostyk rail"},
+		OfficerName:    "A. Serikbayev",
+		OfficerRank:    "Captain",
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +172,7 @@ func TestFormSaveStoresValues(t *testing.T) {
 	test.Type(f.widget(t, "items[1].firearm.serials[0].number").(*widget.Entry), "AK-1002")
 	test.Tap(button(t, w, "Save"))
 
-	page, err := a.svc.List(a.ctx, store.Filter{})
+	page, err := a.svc.List(a.ctx, view.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +218,7 @@ func TestValidationErrorNextToFieldNothingSaved(t *testing.T) {
 	if !msg.Visible() || !strings.Contains(msg.Text, "Country of registration") || !strings.Contains(msg.Text, "ISO 3166") {
 		t.Errorf("message next to the field: visible %v, %q", msg.Visible(), msg.Text)
 	}
-	if n, err := a.svc.Count(a.ctx, store.Filter{}); err != nil || n != 0 {
+	if n, err := a.svc.Count(a.ctx, view.Filter{}); err != nil || n != 0 {
 		t.Errorf("Count = %d, %v; want nothing saved", n, err)
 	}
 	// Finalising applies the rules for final records, next to the fields.
@@ -245,7 +247,7 @@ func TestAutosaveSurvivesClosingTheWindow(t *testing.T) {
 	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "01 KG 123")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		if n, _ := a.svc.Count(a.ctx, store.Filter{Status: record.StatusDraft}); n == 1 {
+		if n, _ := a.svc.Count(a.ctx, view.Filter{Status: record.StatusDraft}); n == 1 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -257,7 +259,7 @@ func TestAutosaveSurvivesClosingTheWindow(t *testing.T) {
 	w.Close() // before the autosave is due: closing saves it
 
 	b := openApp(t, fa, cat, dir)
-	page, err := b.svc.List(b.ctx, store.Filter{})
+	page, err := b.svc.List(b.ctx, view.Filter{})
 	if err != nil || len(page.Records) != 1 {
 		t.Fatalf("List: %v, %v", page.Records, err)
 	}
@@ -303,7 +305,7 @@ func addRecords(t *testing.T, a *App, n int, at time.Time) {
 		}
 		ins[i] = in
 	}
-	if err := a.svc.Add(a.ctx, ins, "test"); err != nil {
+	if err := saveAll(a, ins); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -397,7 +399,7 @@ func TestLanguageSwitchRelabelsTheOpenWindow(t *testing.T) {
 	if !strings.Contains(w.Title(), "Dostyk") {
 		t.Errorf("title %q", w.Title())
 	}
-	if l, _ := a.svc.Meta(a.ctx, MetaLang); l != "ru" {
+	if l, _ := a.svc.Lang(a.ctx); l != "ru" {
 		t.Errorf("saved language %q", l)
 	}
 
@@ -470,7 +472,7 @@ func cat(a *App) *i18n.Catalog { return a.cat }
 func TestRecordViewEditFinalMakesNewVersion(t *testing.T) {
 	a := newApp(t)
 	addRecords(t, a, 1, time.Now().Add(-time.Hour)) // one final record
-	page, err := a.svc.List(a.ctx, store.Filter{})
+	page, err := a.svc.List(a.ctx, view.Filter{})
 	if err != nil || len(page.Records) != 1 {
 		t.Fatalf("List: %v %v", page.Records, err)
 	}
@@ -494,7 +496,7 @@ func TestRecordViewEditFinalMakesNewVersion(t *testing.T) {
 	if err != nil || len(h) != 2 || h[1].Record.Conveyance == nil || h[1].Record.Conveyance.Plate != "A 123 BC" {
 		t.Fatalf("History after saving an edit: %d versions, %v", len(h), err)
 	}
-	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+	if in, _ := a.svc.Unsaved(a.ctx); in != nil {
 		t.Error("the unsaved slot still holds the saved change")
 	}
 }
@@ -530,10 +532,10 @@ func TestClosingAnUntouchedFormStoresNothing(t *testing.T) {
 	if _, ok := a.screen.(*dashboard); !ok {
 		t.Fatalf("after Close the screen is %T", a.screen)
 	}
-	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 0 {
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 0 {
 		t.Errorf("an untouched form stored %d records", n)
 	}
-	if raw, _ := a.svc.Meta(a.ctx, MetaUnsaved); raw != "" {
+	if in, _ := a.svc.Unsaved(a.ctx); in != nil {
 		t.Error("an untouched form left something in the unsaved slot")
 	}
 }
@@ -566,10 +568,10 @@ func TestPhotosAreStoredWithTheRecord(t *testing.T) {
 		t.Fatalf("%d photos stored", len(cur.Record.Photos))
 	}
 	ph := cur.Record.Photos[0]
-	if ph.Name != "IMG_0001.png" || ph.MediaType != "image/png" || ph.SHA256 != store.SHA256(png.Bytes()) {
+	if ph.Name != "IMG_0001.png" || ph.MediaType != "image/png" || ph.SHA256 != fmt.Sprintf("%x", sha256.Sum256(png.Bytes())) {
 		t.Errorf("photo %+v", ph)
 	}
-	if data, err := a.svc.Media(a.ctx, ph.SHA256); err != nil || !bytes.Equal(data, png.Bytes()) {
+	if data, err := a.svc.Photo(a.ctx, ph.SHA256); err != nil || !bytes.Equal(data, png.Bytes()) {
 		t.Errorf("stored photo: %d bytes, %v", len(data), err)
 	}
 	if ph.Tag != "serial" {
@@ -590,7 +592,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 	}
 	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "B 777")
 	ctrl(fyne.KeyS)
-	if n, _ := a.svc.Count(a.ctx, store.Filter{}); n != 1 {
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 1 {
 		t.Errorf("Ctrl+S stored %d records", n)
 	}
 	ctrl(fyne.KeyF)
@@ -670,7 +672,7 @@ func TestSettingsBackUpTheFolderWhileItIsOpen(t *testing.T) {
 func TestADamagedFolderIsExplainedInTheWindow(t *testing.T) {
 	dir := t.TempDir()
 	setUpFolder(t, dir)
-	if err := os.Truncate(filepath.Join(dir, store.FileName), 0); err != nil {
+	if err := os.Truncate(filepath.Join(dir, service.DatabaseFile), 0); err != nil {
 		t.Fatal(err)
 	}
 	fa, cat := testEnv(t)
@@ -685,7 +687,20 @@ func TestADamagedFolderIsExplainedInTheWindow(t *testing.T) {
 			t.Errorf("the window does not say %q:\n%s", want, got)
 		}
 	}
-	if fi, _ := os.Stat(filepath.Join(dir, store.FileName)); fi.Size() != 0 {
+	if fi, _ := os.Stat(filepath.Join(dir, service.DatabaseFile)); fi.Size() != 0 {
 		t.Error("the damaged file was changed")
 	}
+}
+
+// saveAll stores records as the form's Save would.
+func saveAll(a *App, ins []*record.Interdiction) error {
+	actor := a.svc.Actor
+	a.svc.Actor = "test"
+	defer func() { a.svc.Actor = actor }()
+	for _, in := range ins {
+		if err := a.svc.SaveRecord(a.ctx, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }

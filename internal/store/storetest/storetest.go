@@ -76,3 +76,15 @@ func column(db *sql.DB, q string) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// Open opens the database in the data folder dir behind Kordon's back, as
+// an attacker or another program would; the test closes it.
+func Open(t testing.TB, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(filepath.Join(dir, "kordon.db")))
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

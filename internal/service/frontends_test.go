@@ -1,0 +1,170 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/translations"
+)
+
+// The behaviours in this file are decided once, here, for the desktop and
+// the command line alike.
+
+// withRecord adds a record like the example, without its photos, to a
+// post and returns its id; each call adds another one.
+func withRecord(t *testing.T, post *service.Service) string {
+	t.Helper()
+	m := exampleMap(t)
+	m["narrative"] = fmt.Sprintf("%v (%s)", m["narrative"], t.Name()+time.Now().String())
+	added, err := post.AddJSON(context.Background(), bytes.NewReader(marshal(t, m)), service.Intake{})
+	require.NoError(t, err)
+	return added.Added[0].ID.String()
+}
+
+func TestAnExportIsEncryptedToTheOfficeUnlessAskedPlain(t *testing.T) {
+	ctx := context.Background()
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	withRecord(t, post)
+
+	res, err := post.Export(ctx, service.ExportOptions{Out: t.TempDir()}, nil)
+	require.NoError(t, err)
+	head := make([]byte, 21)
+	f, err := os.Open(res.Path)
+	require.NoError(t, err)
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "age-encryption.org/v1", string(head), "an export without options is encrypted")
+	got, err := office.Import(ctx, res.Path, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, got.New)
+
+	withRecord(t, post)
+	res, err = post.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "PK\x03\x04", string(bytesOf(t, res.Path)[:4]), "--plain writes the zip itself")
+
+	_, err = post.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true, To: "age1whatever"}, nil)
+	assert.ErrorIs(t, err, service.ErrPlainTo)
+}
+
+func TestARevokedOfficeGetsNoBundleAtAll(t *testing.T) {
+	ctx := context.Background()
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	withRecord(t, post)
+	opk, err := office.PublicKey(ctx)
+	require.NoError(t, err)
+	require.NoError(t, post.RevokeKey(ctx, opk.KeyID()))
+
+	k, err := post.OfficeKey(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, k, "a revoked office is not offered")
+	for _, opts := range []service.ExportOptions{{}, {Plain: true}} {
+		usb := t.TempDir()
+		opts.Out = usb
+		_, err := post.Export(ctx, opts, nil)
+		assert.ErrorIs(t, err, service.ErrOfficeRevoked, "%+v", opts)
+		left, _ := os.ReadDir(usb)
+		assert.Empty(t, left)
+	}
+}
+
+func TestFilesAreWrittenWholeAndReplacedOnlyWhenAsked(t *testing.T) {
+	ctx := context.Background()
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	id := withRecord(t, post)
+	cat, err := i18n.Load(translations.FS)
+	require.NoError(t, err)
+	res, err := post.Export(ctx, service.ExportOptions{Out: t.TempDir()}, nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, res.Path, nil)
+	require.NoError(t, err)
+
+	dir := t.TempDir()
+	writes := map[string]func(path string, over service.Overwrite) error{
+		"protocol": func(path string, over service.Overwrite) error {
+			_, err := post.WriteProtocol(ctx, id, path, over, cat.For("ru"), nil)
+			return err
+		},
+		"receipt": func(path string, over service.Overwrite) error {
+			_, err := office.WriteReceipt(ctx, "KZ-DOS", path, over)
+			return err
+		},
+		"key": func(path string, over service.Overwrite) error {
+			_, err := post.WritePublicKey(ctx, path, over)
+			return err
+		},
+	}
+	for name, write := range writes {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name)
+			require.NoError(t, os.WriteFile(path, []byte("an officer's own file"), 0o644))
+			err := write(path, false)
+			assert.ErrorIs(t, err, service.ErrFileExists)
+			assert.Equal(t, "an officer's own file", string(bytesOf(t, path)), "not asked to replace: left as it was")
+
+			require.NoError(t, write(path, true))
+			assert.NotEqual(t, "an officer's own file", string(bytesOf(t, path)))
+
+			fresh := filepath.Join(dir, "sub", name+"-new")
+			require.NoError(t, write(fresh, false))
+			assert.NotEmpty(t, bytesOf(t, fresh))
+		})
+	}
+	partial, _ := filepath.Glob(filepath.Join(dir, "*", "*.partial"))
+	partial2, _ := filepath.Glob(filepath.Join(dir, "*.partial"))
+	assert.Empty(t, append(partial, partial2...))
+
+	// A protocol that cannot be made leaves no file at all.
+	bad := filepath.Join(dir, "none.pdf")
+	_, err = post.WriteProtocol(ctx, "00000000-0000-0000-0000-000000000000", bad, false, cat.For("ru"), nil)
+	assert.ErrorIs(t, err, service.ErrNotFound)
+	assert.NoFileExists(t, bad)
+	assert.NoFileExists(t, bad+".partial")
+}
+
+func TestAReceiptIsReadOnlyUpToItsCap(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	big := filepath.Join(t.TempDir(), "receipt.txt")
+	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte("k"), service.MaxReceipt+1), 0o644))
+	_, _, err := post.AcknowledgeFile(ctx, big)
+	var fe *service.Error
+	require.True(t, errors.As(err, &fe), "%v", err)
+	assert.Equal(t, "service.err.file_too_large", fe.Key)
+}
+
+func TestCrossingPointsReadTheSameEverywhere(t *testing.T) {
+	for _, c := range []struct{ typed string }{
+		{"Торугарт (авто); Торугарт (грузовой) ;"},
+		{"Торугарт (авто)\nТоругарт (грузовой)\n\n"},
+		{"Торугарт (авто)\r\nТоругарт (грузовой);Торугарт (авто)"},
+	} {
+		assert.Equal(t, []string{"Торугарт (авто)", "Торугарт (грузовой)"}, service.ParseCrossingPoints(c.typed), "%q", c.typed)
+	}
+	ctx := context.Background()
+	post := initFolder(t, "KG-TOR", "Торугарт", false)
+	require.NoError(t, post.SaveSettings(ctx, service.Settings{PostName: " Торугарт ", CrossingPoints: []string{"A; B", "C"}, OfficerName: " Асанов "}))
+	set, err := post.Settings(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, service.Settings{PostName: "Торугарт", CrossingPoints: []string{"A", "B", "C"}, OfficerName: "Асанов"}, set)
+	assert.ErrorIs(t, post.SaveSettings(ctx, service.Settings{PostName: "  "}), service.ErrPostNameEmpty)
+	again, err := post.Settings(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, set, again, "a refused change changes nothing")
+}

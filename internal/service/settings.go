@@ -1,0 +1,97 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/store"
+)
+
+// Settings are the post's details the officers may change after set-up.
+type Settings struct {
+	PostName string
+	// CrossingPoints are offered in the form; see ParseCrossingPoints.
+	CrossingPoints []string
+	// OfficerName and OfficerRank fill the first officer of a new record
+	// and name who makes changes in the audit log.
+	OfficerName, OfficerRank string
+}
+
+// ParseCrossingPoints reads a list of crossing points as typed: one a line
+// or separated by ";", both everywhere. Blanks and repeats are dropped.
+func ParseCrossingPoints(text string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' || r == '\r' }) {
+		if p = strings.TrimSpace(p); p != "" && !contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Settings reads the post's settings.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	var set Settings
+	var points string
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{store.MetaPostName, &set.PostName}, {MetaCrossingPoints, &points}, {MetaOfficerName, &set.OfficerName}, {MetaOfficerRank, &set.OfficerRank}} {
+		v, err := s.st.Meta(ctx, f.key)
+		if err != nil {
+			return set, err
+		}
+		*f.dst = v
+	}
+	set.CrossingPoints = ParseCrossingPoints(points)
+	return set, nil
+}
+
+// SaveSettings keeps the post's settings; the post's name must not be
+// empty.
+func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
+	set.PostName = strings.TrimSpace(set.PostName)
+	if set.PostName == "" {
+		return ErrPostNameEmpty
+	}
+	return s.st.SetMeta(ctx, map[string]string{
+		store.MetaPostName: set.PostName,
+		MetaCrossingPoints: strings.Join(ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n")), "\n"),
+		MetaOfficerName:    strings.TrimSpace(set.OfficerName),
+		MetaOfficerRank:    strings.TrimSpace(set.OfficerRank),
+	})
+}
+
+// Lang is the language the officers chose for this folder, "" if none.
+func (s *Service) Lang(ctx context.Context) (string, error) {
+	return s.st.Meta(ctx, MetaLang)
+}
+
+// SetLang keeps the language the officers chose.
+func (s *Service) SetLang(ctx context.Context, code string) error {
+	return s.st.SetMeta(ctx, map[string]string{MetaLang: code})
+}
+
+// OfficeKey is the key of the office this post sends its bundles to; nil
+// when the post trusts none, or revoked it.
+func (s *Service) OfficeKey(ctx context.Context) (*bundle.PublicKey, error) {
+	id, err := s.st.Meta(ctx, MetaOfficeKeyID)
+	if err != nil || id == "" {
+		return nil, err
+	}
+	k, err := s.st.Key(ctx, id)
+	if err != nil || k.Revoked != nil {
+		return nil, err
+	}
+	return bundle.ParsePublicKey([]byte(k.PublicKey))
+}

@@ -1,0 +1,187 @@
+// Package view holds what Kordon shows of a data folder: a record's current
+// version and its history, the summaries a listing or search returns and the
+// filter that chose them, counts for reports, the audit trail, and the
+// ledgers of bundles and keys. The store fills these values and the service
+// hands them out, so that screens and commands read them without reaching
+// the store.
+package view
+
+import (
+	"time"
+
+	"github.com/kordon/kordon/internal/record"
+)
+
+// Version is one stored version of a record.
+type Version struct {
+	Record  *record.Interdiction
+	Hash    string // hex SHA-256 of the stored content
+	SavedAt time.Time
+	Actor   string
+}
+
+// Current is a record's latest version and whether it was deleted.
+type Current struct {
+	Version
+	Deleted bool
+}
+
+// Summary is what lists show of a record.
+type Summary struct {
+	ID            string    `json:"id"`
+	Origin        string    `json:"origin"`
+	Number        string    `json:"number"`
+	PostCode      string    `json:"post_code"`
+	Version       int       `json:"version"`
+	Status        string    `json:"status"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	CrossingPoint string    `json:"crossing_point,omitempty"`
+	Pieces        int       `json:"pieces"`
+	Training      bool      `json:"training,omitempty"`
+	Deleted       bool      `json:"deleted,omitempty"`
+}
+
+// Filter selects records for List and Count. Zero fields do not filter.
+type Filter struct {
+	From, To      time.Time // occurred in [From, To)
+	Status        string
+	Category      string // an item category: see record.Item.Category
+	CrossingPoint string
+	Deleted       bool // list deleted records instead of live ones
+	// Oldest lists oldest first; the default is newest first.
+	Oldest bool
+	// After continues a listing after the given row (keyset paging).
+	After *Cursor
+	Limit int // default 100
+}
+
+// Cursor marks a row of a listing, to continue after it. Its fields are
+// the store's to read: callers pass a Page's Next back as Filter.After.
+type Cursor struct {
+	Occurred string
+	Row      int64
+}
+
+// Page is one page of a listing.
+type Page struct {
+	Records []Summary
+	// Next continues the listing, nil at its end.
+	Next *Cursor
+}
+
+// Stats are counts for reports. Training records are left out unless asked
+// for; TrainingLeftOut says how many were.
+type Stats struct {
+	Records         int             `json:"records"`
+	Pieces          int             `json:"pieces"`
+	ByCategory      []CategoryCount `json:"by_category"`
+	ByMonth         []MonthCount    `json:"by_month"`
+	TrainingLeftOut int             `json:"training_left_out"`
+}
+
+// CategoryCount counts seized items of one category.
+type CategoryCount struct {
+	Category string `json:"category"`
+	Items    int    `json:"items"`
+	Pieces   int    `json:"pieces"`
+}
+
+// MonthCount counts records and pieces of one month (YYYY-MM, post time).
+type MonthCount struct {
+	Month   string `json:"month"`
+	Records int    `json:"records"`
+	Pieces  int    `json:"pieces"`
+}
+
+// TrustedKey is a post device's signing key the office trusts.
+type TrustedKey struct {
+	KeyID       string
+	PublicKey   string // the key file's content
+	PostCode    string
+	Name        string
+	Fingerprint string
+	Trusted     time.Time
+	Revoked     *time.Time
+}
+
+// InBundle is a bundle the office imported.
+type InBundle struct {
+	KeyID         string
+	Seq           int64
+	BundleID      string
+	ManifestHash  string
+	PostCode      string
+	DeviceID      string
+	Imported      time.Time
+	VersionsNew   int
+	VersionsKnown int
+	// Gap names the sequence numbers missing before this bundle, e.g. "3-4".
+	Gap string
+}
+
+// AuditEntry is one link of the audit chain. Hash covers every other field,
+// Prev included, so changing, removing or reordering entries breaks the chain.
+type AuditEntry struct {
+	Seq         int64  `json:"seq"`
+	At          string `json:"at"`
+	Actor       string `json:"actor"`
+	Action      string `json:"action"`
+	RecordID    string `json:"record_id"`
+	Version     int    `json:"version"`
+	ContentHash string `json:"content_hash"`
+	Prev        string `json:"prev"`
+	Hash        string `json:"hash"`
+}
+
+// AuditReport says what Verify checked.
+type AuditReport struct {
+	// Entries is the length of the chain.
+	Entries int64
+	// Checkpoints counts the signed checkpoints; the last one anchors the
+	// chain up to LastCheckpoint, written at LastCheckpointAt.
+	Checkpoints      int
+	LastCheckpoint   int64
+	LastCheckpointAt time.Time
+}
+
+// OutBundle is a bundle this device wrote, or reserved to write.
+type OutBundle struct {
+	Seq          int64
+	BundleID     string
+	ManifestHash string // "" while pending
+	Created      time.Time
+	File         string
+	Versions     int
+	Media        int
+	// AuditFrom and AuditTo are the first and last audit entries the
+	// bundle carries; the last is the checkpoint written with it.
+	AuditFrom, AuditTo int64
+	// PrevHash is the manifest hash of the bundle before it.
+	PrevHash string
+	// Destination is the office the bundle is for (its key id).
+	Destination string
+	// Pending is set from the moment the bundle is reserved until its file
+	// is in place.
+	Pending      bool
+	Acknowledged *time.Time
+}
+
+// Added is a record an earlier intake of the same input added.
+type Added struct {
+	ID, Number string
+}
+
+// Ref names the record for Get and History, even where its id is shared.
+func (sm Summary) Ref() string { return record.Ref(sm.Origin, sm.ID) }
+
+// Time is when the entry was written.
+func (e *AuditEntry) Time() time.Time {
+	t, _ := time.Parse(TimeLayout, e.At)
+	return t
+}
+
+// TimeLayout is how the store writes times: UTC, to the nanosecond.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// Unanchored is how many entries came after the last checkpoint.
+func (r *AuditReport) Unanchored() int64 { return r.Entries - r.LastCheckpoint }
