@@ -5,14 +5,16 @@ package main
 import (
 	"os"
 	"syscall"
+
+	"github.com/kordon/kordon/internal/cli"
 )
 
 // The Windows build is a GUI program (no console window opens behind the
 // desktop application). A subcommand typed in a console attaches to that
 // console, so its output and questions appear where the officer typed.
 func init() {
-	if len(os.Args) < 2 {
-		return
+	if _, rest, err := cli.ParseGlobal(os.Args[1:], os.Getenv); err == nil && len(rest) == 0 {
+		return // the desktop application
 	}
 	attach := syscall.NewLazyDLL("kernel32.dll").NewProc("AttachConsole")
 	const attachParentProcess = uintptr(^uint32(0))

@@ -1,7 +1,8 @@
 // Command kordon records seizures of small arms, their parts, ammunition and
 // explosives at border posts, prints seizure protocols, and carries records
-// to the regional office. Without arguments it opens the desktop
-// application; with a command it does scripted work (kordon help).
+// to the regional office. Without a command it opens the desktop
+// application (on the folder --data names, in the language --lang names);
+// with a command it does scripted work (kordon help).
 package main
 
 import (
@@ -10,11 +11,13 @@ import (
 	"os/signal"
 
 	"github.com/kordon/kordon/internal/cli"
+	"github.com/kordon/kordon/internal/localeenv"
 )
 
 func main() {
-	if len(os.Args) == 1 {
-		os.Exit(runDesktop())
+	localeenv.Restore()
+	if g, rest, err := cli.ParseGlobal(os.Args[1:], os.Getenv); err == nil && len(rest) == 0 {
+		os.Exit(runDesktop(g))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Run(ctx, os.Args[1:], cli.OSEnv())

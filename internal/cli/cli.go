@@ -65,6 +65,9 @@ type run struct {
 type Global struct {
 	Data string
 	Lang string
+	// LangGiven is set when --lang named the language; otherwise Lang is
+	// the environment's.
+	LangGiven bool
 }
 
 // command is one subcommand.
@@ -99,7 +102,8 @@ func commands() []command {
 func Catalog() (*i18n.Catalog, error) { return i18n.Load(translations.FS) }
 
 // ParseGlobal splits the global options off args; rest starts with the
-// command name. It reports whether the arguments name a command at all.
+// command name, and is empty when the arguments name no command: then
+// kordon opens the desktop application.
 func ParseGlobal(args []string, getenv func(string) string) (g Global, rest []string, err error) {
 	fs := flag.NewFlagSet("kordon", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -108,7 +112,8 @@ func ParseGlobal(args []string, getenv func(string) string) (g Global, rest []st
 	if err := fs.Parse(args); err != nil {
 		return g, nil, usagef("cli.err.flag", "detail", err.Error())
 	}
-	if g.Lang == "" {
+	g.LangGiven = g.Lang != ""
+	if !g.LangGiven {
 		g.Lang = i18n.FromEnv(getenv)
 	}
 	g.Lang = i18n.Match(g.Lang)

@@ -39,6 +39,8 @@ type App struct {
 
 	getenv func(string) string
 	ctx    context.Context
+	// keepLang keeps the language New was given over the folder's own.
+	keepLang bool
 
 	// screen is what the main window shows; rebuild redraws it.
 	screen screen
@@ -74,6 +76,10 @@ func New(fa fyne.App, cat *i18n.Catalog, dir, lang string, getenv func(string) s
 	}
 	return &App{fa: fa, cat: cat, tr: cat.For(lang), dir: dir, getenv: getenv, ctx: context.Background()}
 }
+
+// KeepLanguage keeps the language New was given (kordon --lang) over the
+// one the data folder names, until the officer chooses another.
+func (a *App) KeepLanguage() { a.keepLang = true }
 
 // Start opens the window: the setup form when the data folder is not set up
 // yet, the main window otherwise. It returns the window, already shown.
@@ -129,7 +135,7 @@ func (a *App) close() {
 // opened shows the main window on an open data folder.
 func (a *App) opened(svc *service.Service) {
 	a.svc = svc
-	if l, _ := svc.Lang(a.ctx); l != "" {
+	if l, _ := svc.Lang(a.ctx); l != "" && !a.keepLang {
 		a.tr = a.cat.For(l)
 	}
 	svc.Actor = a.actor()
