@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,4 +93,31 @@ func TestEveryKeyIsUsed(t *testing.T) {
 	}
 	sort.Strings(unused)
 	require.Empty(t, unused, "keys no code uses: remove them from every catalog")
+}
+
+// In English and Russian a noun after a number changes with the number
+// ("1 record", "5 records"; «1 запись», «5 записей»): a count is either
+// given as {count} of a plural message, which the language's rule words,
+// or set after a label («Записей: 5»), never written before a noun in a
+// plain message.
+func TestCountsAreWordedByThePluralRules(t *testing.T) {
+	counts := regexp.MustCompile(`\{(count|records|entries|media|audit|new|known|after|items|pieces|versions|photos|bundles|total)\}\s+(\p{L}+)`)
+	units := regexp.MustCompile(`^(bytes?|байт|MB|МБ|of|из|allowed|допустим\p{L}*|is|раз|times)$`)
+	for _, lang := range []string{"en", "ru"} {
+		var cat map[string]any
+		b, err := translations.FS.ReadFile(lang + ".json")
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &cat))
+		for key, v := range cat {
+			msg, plain := v.(string)
+			if !plain {
+				continue
+			}
+			for _, m := range counts.FindAllStringSubmatch(msg, -1) {
+				if !units.MatchString(m[2]) {
+					t.Errorf("%s %s: %q puts a count before a noun; make it a plural message or a label", lang, key, m[0])
+				}
+			}
+		}
+	}
 }

@@ -99,6 +99,7 @@ func TestRecordAddShowRoundTrip(t *testing.T) {
 	r := kordon(t, "", "--data", dir, "record", "add", example(t))
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "KZ-DOS-2026-0001")
+	assert.Contains(t, r.stdout, "1 record added.", "one record, in the singular")
 
 	r = kordon(t, "", "--data", dir, "record", "list", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -337,8 +338,14 @@ func TestUsageAndExitCodes(t *testing.T) {
 
 func TestMessagesInTheUsersLanguage(t *testing.T) {
 	dir := setUp(t)
+	r := kordon(t, "", "--data", dir, "--lang", "ru", "record", "add", example(t))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Добавлена 1 запись.")
+	r = kordon(t, "", "--data", dir, "--lang", "ru", "record", "list")
+	assert.Contains(t, r.stdout, "1 запись.")
+
 	bad := writeInput(t, `{"status": "final", "post_code": "KZ-DOS", "occurred_at": "2026-01-01T10:00:00+05:00"}`)
-	r := kordon(t, "", "--data", dir, "--lang", "ru", "record", "add", bad)
+	r = kordon(t, "", "--data", dir, "--lang", "ru", "record", "add", bad)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "crossing_point: обязательное поле")
 	assert.Contains(t, r.stderr, "хотя бы один предмет")

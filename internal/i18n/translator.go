@@ -69,10 +69,35 @@ func (t *Translator) lookup(key string) (message, string, bool) {
 // [Translator.Error]. A placeholder without a value stays as {name}; values
 // without a placeholder are ignored. A key missing in t's language is taken
 // from English, and a key missing there too is returned as it is; numbers
-// are formatted for t's language either way. T on a plural message uses its
-// "other" form.
+// are formatted for t's language either way. T on a plural message is N
+// with the integer given as "count", so that no count escapes the plural
+// rules; without one it uses the "other" form.
 func (t *Translator) T(key string, args ...any) string {
+	for i := 0; i+1 < len(args); i += 2 {
+		if argName(args[i]) == "count" {
+			if n, ok := asInt(args[i+1]); ok {
+				return t.render(key, n, true, args, 0)
+			}
+		}
+	}
 	return t.render(key, 0, false, args, 0)
+}
+
+// asInt is an integer argument's value.
+func asInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case int32:
+		return int(n), true
+	case uint64:
+		return int(n), true
+	case uint32:
+		return int(n), true
+	}
+	return 0, false
 }
 
 // N returns the plural message key in the form that the language's CLDR

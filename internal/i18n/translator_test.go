@@ -103,7 +103,11 @@ func TestT(t *testing.T) {
 			"x: от 1\u00A0000 до 2\u00A0000"},
 		{"fallback to key", ru, "no.such.key", []any{"a", 1}, "no.such.key"},
 		{"uz-Cyrl falls back to English", uzc, "err.field_required", []any{"field", "F"}, "F is required"},
-		{"T on a plural uses other", en, "records", nil, "{count} records"},
+		{"T on a plural without a count uses other", en, "records", nil, "{count} records"},
+		{"T on a plural words its count", en, "records", []any{"count", 1}, "One record"},
+		{"T on a plural words its count in Russian", ru, "records", []any{"count", 21}, "21 запись"},
+		{"T on a plural words an int64 count", ru, "records", []any{"count", int64(5)}, "5 записей"},
+		{"a count given as text is not counted", ru, "records", []any{"count", "21"}, "21 записи"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

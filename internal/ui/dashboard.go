@@ -59,7 +59,7 @@ func (d *dashboard) build() fyne.CanvasObject {
 		num.SizeName = theme.SizeNameHeadingText
 		num.TextStyle.Bold = true
 		num.Alignment = fyne.TextAlignCenter
-		lbl := widget.NewLabel(a.T(key))
+		lbl := widget.NewLabel(a.T(key, "count", n))
 		lbl.Alignment = fyne.TextAlignCenter
 		lbl.Wrapping = fyne.TextWrapWord
 		btn := widget.NewButton(a.T("ui.dash.show"), onTap)

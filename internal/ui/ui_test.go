@@ -704,3 +704,19 @@ func saveAll(a *App, ins []*record.Interdiction) error {
 	}
 	return nil
 }
+
+func TestDashboardWordsItsCountsByTheLanguagesRules(t *testing.T) {
+	a := newApp(t)
+	addRecords(t, a, 1, time.Now().Add(-time.Minute)) // one final record
+	for _, c := range []struct{ lang, want string }{
+		{"en", "record today"}, {"ru", "запись за сегодня"},
+	} {
+		if err := a.setLang(c.lang); err != nil {
+			t.Fatal(err)
+		}
+		a.show(newDashboard(a))
+		if got := texts(a.Window()); !slices.Contains(got, c.want) {
+			t.Errorf("%s: the dashboard does not say %q for one record: %q", c.lang, c.want, got)
+		}
+	}
+}
