@@ -135,9 +135,9 @@ func TestPostToOfficeThroughBundles(t *testing.T) {
 	// The office's receipt, carried back, marks both bundles acknowledged.
 	receipt := filepath.Join(usb, "receipt.json")
 	r = ok(kordon(t, "", "--data", office, "receipt", "--post", "KZ-DOS", "--out", receipt))
-	assert.Contains(t, r.stdout, "2 bundles")
+	assert.Contains(t, r.stdout, "Bundles: 2")
 	r = ok(kordon(t, "", "--data", post, "import", receipt))
-	assert.Contains(t, r.stdout, "2 bundles newly acknowledged")
+	assert.Contains(t, r.stdout, "Bundles newly acknowledged: 2")
 
 	r = ok(kordon(t, "", "--data", office, "posts", "--json"))
 	var posts []map[string]any

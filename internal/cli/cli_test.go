@@ -141,14 +141,31 @@ func TestSearchListStatsThroughTheCommandLine(t *testing.T) {
 	dir := setUp(t)
 	require.Equal(t, 0, kordon(t, "", "--data", dir, "record", "add", example(t)).code)
 
-	for _, q := range []string{"XA1234567", "234-56", "Urinov", "Ўринов", "777ABC02", "тайник"} {
-		r := kordon(t, "", "--data", dir, "search", q, "--json")
+	for _, c := range []struct{ query, field string }{
+		{"XA1234567", "items[0].firearm.serials[0].number"},
+		{"234-56", "items[0].firearm.serials[0].number"},
+		{"Urinov", "people[0].name"},
+		{"Ўринов", "people[0].name"},
+		{"777ABC02", "conveyance.plate"},
+		{"тайник", "narrative"},
+	} {
+		r := kordon(t, "", "--data", dir, "search", c.query, "--json")
 		require.Equal(t, 0, r.code, r.stderr)
-		var hits []map[string]any
+		var hits []view.Summary
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &hits), r.stdout)
-		assert.Len(t, hits, 1, q)
+		require.Len(t, hits, 1, c.query)
+		var fields []string
+		for _, m := range hits[0].Matches {
+			fields = append(fields, m.Field)
+			assert.NotEmpty(t, m.Value)
+		}
+		assert.Contains(t, fields, c.field, "%s: why it matched", c.query)
 	}
-	r := kordon(t, "", "--data", dir, "search", "nobody", "--json")
+	r := kordon(t, "", "--data", dir, "search", "Ўринов")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Found in")
+	assert.Contains(t, r.stdout, "people[0].name = ")
+	r = kordon(t, "", "--data", dir, "search", "nobody", "--json")
 	require.Equal(t, 0, r.code)
 	assert.Equal(t, "[]\n", r.stdout)
 

@@ -146,7 +146,7 @@ func (r *run) recordList(args []string) error {
 	if *asJSON {
 		return r.printJSON(nonNil(all))
 	}
-	r.printSummaries(all)
+	r.printSummaries(all, false)
 	return nil
 }
 
@@ -175,16 +175,30 @@ func (r *run) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-func (r *run) printSummaries(rs []view.Summary) {
+// printSummaries prints records as a table; found adds the column that
+// says why a search found each one.
+func (r *run) printSummaries(rs []view.Summary, found bool) {
 	tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join([]string{r.tr.T("cli.col.number"), r.tr.T("cli.col.date"), r.tr.T("cli.col.status"),
-		r.tr.T("cli.col.point"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.id")}, "\t"))
+	cols := []string{r.tr.T("cli.col.number"), r.tr.T("cli.col.date"), r.tr.T("cli.col.status"),
+		r.tr.T("cli.col.point"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.id")}
+	if found {
+		cols = append(cols, r.tr.T("cli.col.found"))
+	}
+	fmt.Fprintln(tw, strings.Join(cols, "\t"))
 	for _, s := range rs {
 		status := r.tr.T(record.Statuses.LabelKey(s.Status))
 		if s.Training {
 			status += " " + r.tr.T("cli.training_mark")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", s.Number, r.tr.DateTime(s.OccurredAt.Local()), status, s.CrossingPoint, s.Pieces, s.ID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s", s.Number, r.tr.DateTime(s.OccurredAt.Local()), status, s.CrossingPoint, s.Pieces, s.ID)
+		if found {
+			var why []string
+			for _, m := range s.Matches {
+				why = append(why, m.Field+" = "+short(m.Value, 40))
+			}
+			fmt.Fprintf(tw, "\t%s", strings.Join(why, "; "))
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	r.say("cli.records_count", "count", len(rs))
@@ -363,7 +377,7 @@ func (r *run) searchCmd(args []string) error {
 	if *asJSON {
 		return r.printJSON(nonNil(hits))
 	}
-	r.printSummaries(hits)
+	r.printSummaries(hits, true)
 	return nil
 }
 
@@ -534,4 +548,12 @@ func langArg(cat *i18n.Catalog, code string, def *i18n.Translator) (*i18n.Transl
 		return nil, usagef("cli.err.lang", "value", code)
 	}
 	return cat.For(m), nil
+}
+
+// short cuts s to at most n letters, marking the cut.
+func short(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

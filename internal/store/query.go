@@ -12,6 +12,7 @@ import (
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/textkey"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // Ref names a record by the device that made it and its id; see record.Ref.
@@ -302,8 +303,27 @@ func (s *Store) SearchIn(ctx context.Context, query string, f Filter) ([]Summary
 	out := make([]Summary, len(recs))
 	for i, j := range order {
 		out[i] = recs[j]
+		if out[i].Matches, err = s.matches(ctx, got[j], query); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// matches says which fields of the current version of record rid a search
+// for query matched.
+func (s *Store) matches(ctx context.Context, rid int64, query string) ([]view.Match, error) {
+	var content []byte
+	err := s.db.QueryRowContext(ctx, `SELECT v.content FROM records r
+		JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.rid = ?`, rid).Scan(&content)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", classify(err, s.path))
+	}
+	in, err := decode(content)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return explain(in, query), nil
 }
 
 // matchExpr builds the FTS5 query: the whole query as an identifier key, or

@@ -548,69 +548,20 @@ type document struct {
 func searchDoc(in *record.Interdiction) document {
 	var d document
 	seen := map[string]bool{}
-	key := func(s string) {
-		if k := textkey.Serial(s); k != "" && !seen[k] {
-			seen[k] = true
-			d.keys = append(d.keys, k)
-		}
-	}
 	var names, body []string
-	name := func(ss ...string) {
-		for _, s := range ss {
-			if s != "" {
-				names = append(names, textkey.Fold(s), textkey.Latin(s))
+	searchFields(in, func(kind fieldKind, _, value string) {
+		switch kind {
+		case fieldKey:
+			if k := textkey.Serial(value); k != "" && !seen[k] {
+				seen[k] = true
+				d.keys = append(d.keys, k)
 			}
+		case fieldName:
+			names = append(names, textkey.Fold(value), textkey.Latin(value))
+		case fieldText:
+			body = append(body, textkey.Fold(value))
 		}
-	}
-	text := func(ss ...string) {
-		for _, s := range ss {
-			if s != "" {
-				body = append(body, textkey.Fold(s))
-			}
-		}
-	}
-	text(in.Number, in.CrossingPoint, in.Narrative, in.Remarks, in.ConcealmentNote, in.LegalBasisText)
-	for _, o := range in.Officers {
-		text(o.Name)
-	}
-	if c := in.Conveyance; c != nil {
-		key(c.Plate)
-		key(c.VIN)
-		key(c.Container)
-		key(c.Voyage)
-		text(c.Description)
-	}
-	for _, p := range in.People {
-		name(p.Name, p.NameLatin)
-		key(p.DocumentNumber)
-	}
-	for _, o := range in.Organisations {
-		name(o.Name, o.NameLatin)
-		key(o.Registration)
-	}
-	for i := range in.Items {
-		it := &in.Items[i]
-		key(it.SealNumber)
-		text(it.Description, it.Packaging)
-		for _, s := range it.Serials() {
-			key(s.Number)
-		}
-		switch {
-		case it.Firearm != nil:
-			text(it.Firearm.Make, it.Firearm.Model, it.Firearm.OtherMarkings, it.Firearm.Calibre.Stamped)
-		case it.Part != nil:
-			text(it.Part.Make, it.Part.Model, it.Part.Markings)
-		case it.Ammunition != nil:
-			a := it.Ammunition
-			text(a.HeadstampFactory, a.Lot, a.PackagingMarks, a.Calibre.Stamped)
-			key(a.Lot)
-		case it.Explosive != nil:
-			text(it.Explosive.Markings)
-		}
-	}
-	for _, c := range in.Custody {
-		key(c.SealNumber)
-	}
+	})
 	d.names = strings.Join(names, " ")
 	d.body = strings.Join(body, " ")
 	return d

@@ -337,23 +337,25 @@ func TestSearch(t *testing.T) {
 	cases := []struct {
 		query string
 		want  []string
+		// why is a match the first hit gives: field=value.
+		why string
 	}{
-		{"ХА1234-56", []string{a.Number}},        // exact, as typed
-		{"xa 123456", []string{a.Number}},        // Latin look-alikes, spaces
-		{"123-45", []string{a.Number}},           // part of a serial
-		{"778899", []string{b.Number}},           // part, the other record
-		{"ivanov", []string{a.Number}},           // Latin query, Cyrillic name
-		{"ИВАНОВ", []string{a.Number}},           // case
-		{"Иванов Петр", []string{a.Number}},      // ё/е and two words
-		{"Ўринов", []string{b.Number}},           // Cyrillic query, Latin name
-		{"O'rinov", []string{b.Number}},          // apostrophe variants
-		{"Шукурова", []string{b.Number}},         // Turkmen Latin ↔ Cyrillic
-		{"01A123BC", []string{b.Number}},         // plate
-		{"коробке с чаем", []string{b.Number}},   // narrative words
-		{"N1234567", []string{a.Number}},         // document number
-		{"Достык", []string{a.Number, b.Number}}, // place
-		{"nothing like this", nil},
-		{"ab", nil},
+		{"ХА1234-56", []string{a.Number}, "items[0].firearm.serials[0].number=ХА 1234-56"},     // exact, as typed
+		{"xa 123456", []string{a.Number}, "items[0].firearm.serials[0].number=ХА 1234-56"},     // Latin look-alikes, spaces
+		{"123-45", []string{a.Number}, "items[0].firearm.serials[0].number=ХА 1234-56"},        // part of a serial
+		{"778899", []string{b.Number}, "items[0].firearm.serials[0].number=KT-778899"},         // part, the other record
+		{"ivanov", []string{a.Number}, "people[0].name=Иванов Пётр"},                           // Latin query, Cyrillic name
+		{"ИВАНОВ", []string{a.Number}, "people[0].name=Иванов Пётр"},                           // case
+		{"Иванов Петр", []string{a.Number}, "people[0].name=Иванов Пётр"},                      // ё/е and two words
+		{"Ўринов", []string{b.Number}, "people[0].name=Oʻrinov Jasur"},                         // Cyrillic query, Latin name
+		{"O'rinov", []string{b.Number}, "people[0].name=Oʻrinov Jasur"},                        // apostrophe variants
+		{"Шукурова", []string{b.Number}, "people[1].name=Şükürowa Gülnara"},                    // Turkmen Latin ↔ Cyrillic
+		{"01A123BC", []string{b.Number}, "conveyance.plate=01 A 123 BC"},                       // plate
+		{"коробке с чаем", []string{b.Number}, "narrative=Пистолет спрятан в коробке с чаем."}, // narrative words
+		{"N1234567", []string{a.Number}, "people[0].document_number=N1234567"},                 // document number
+		{"Достык", []string{a.Number, b.Number}, "crossing_point=Достык (авто)"},               // place
+		{"nothing like this", nil, ""},
+		{"ab", nil, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.query, func(t *testing.T) {
@@ -362,8 +364,16 @@ func TestSearch(t *testing.T) {
 			var got []string
 			for _, h := range hits {
 				got = append(got, h.Number)
+				assert.NotEmpty(t, h.Matches, "%s was found, and must say why", h.Number)
 			}
 			assert.ElementsMatch(t, c.want, got)
+			if c.why != "" {
+				var why []string
+				for _, m := range hits[0].Matches {
+					why = append(why, m.Field+"="+m.Value)
+				}
+				assert.Contains(t, why, c.why)
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -116,6 +117,10 @@ func newSummaryList(a *App, n func() int, at func(int) view.Summary) *widget.Lis
 			// The time the post recorded, in its own UTC offset.
 			cells[1].(*widget.Label).SetText(a.tr.DateTime(s.OccurredAt))
 			cells[2].(*widget.Label).SetText(s.CrossingPoint)
+			if len(s.Matches) > 0 {
+				// A search hit says where it was found instead.
+				cells[2].(*widget.Label).SetText(a.matchText(s.Matches[0]))
+			}
 			cells[3].(*widget.Label).SetText(a.T(record.Statuses.LabelKey(s.Status)))
 			cells[4].(*widget.Label).SetText(a.tr.N("ui.pieces", s.Pieces))
 		})
@@ -147,4 +152,41 @@ func (a *App) offerUnsaved(in *record.Interdiction) {
 		f.dirty, f.pending = true, true
 		a.show(f)
 	}, func() { a.svc.KeepUnsaved(a.ctx, nil) })
+}
+
+// matchLabels name the fields a search finds records by, by the last part
+// of their path.
+var matchLabels = map[string]string{
+	"number": "field.number", "crossing_point": "field.crossing_point", "narrative": "field.narrative",
+	"remarks": "field.remarks", "concealment_note": "field.concealment", "legal_basis_text": "field.legal_basis",
+	"plate": "ui.f.plate", "vin": "ui.f.vin", "container": "ui.f.container", "voyage": "ui.f.voyage",
+	"name_latin": "ui.f.name_latin", "document_number": "ui.f.document_number", "registration": "ui.f.registration",
+	"seal_number": "ui.f.seal_number", "description": "ui.f.description", "packaging": "ui.f.packaging",
+	"make": "ui.f.make", "model": "ui.f.model", "other_markings": "ui.f.other_markings", "stamped": "pdf.stamped",
+	"markings": "ui.f.markings", "headstamp_factory": "ui.f.headstamp_factory", "lot": "ui.f.lot",
+	"packaging_marks": "ui.f.packaging_marks",
+}
+
+// matchText says in the officer's words where a search found a record:
+// "Serial number: ХА 1234-56".
+func (a *App) matchText(m view.Match) string {
+	path := m.Field
+	last := path[strings.LastIndexAny(path, ".]")+1:]
+	key := matchLabels[last]
+	switch {
+	case strings.HasPrefix(path, "officers["):
+		key = "ui.f.officer_name"
+	case strings.HasPrefix(path, "people[") && last == "name":
+		key = "ui.f.person_name"
+	case strings.HasPrefix(path, "organisations[") && last == "name":
+		key = "ui.f.org_name"
+	case strings.Contains(path, ".serials["):
+		key = "ui.f.serial_number"
+	case path == "conveyance.description":
+		key = "ui.f.conveyance_description"
+	}
+	if key == "" {
+		return m.Value
+	}
+	return a.T(key) + ": " + m.Value
 }

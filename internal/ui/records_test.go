@@ -42,6 +42,10 @@ func TestSearchWithinTheFilters(t *testing.T) {
 	if r.total != 25 {
 		t.Fatalf("search without filters: %d records, want 25", r.total)
 	}
+	// Each hit says where it was found.
+	if got := strings.Join(texts(w), "\n"); !strings.Contains(got, "Serial number: PM-00000") {
+		t.Errorf("the hits do not say where they were found:\n%s", got)
+	}
 	selects["Any status"].SetSelected("Draft")
 	if r.total != 0 || r.len() != 0 {
 		t.Errorf("search among drafts: %d records, want none (the pistols are in final records)", r.total)

@@ -39,6 +39,16 @@ type Summary struct {
 	Pieces        int       `json:"pieces"`
 	Training      bool      `json:"training,omitempty"`
 	Deleted       bool      `json:"deleted,omitempty"`
+	// Matches say why a search found the record: which fields, with which
+	// values. Listings leave it empty.
+	Matches []Match `json:"matches,omitempty"`
+}
+
+// Match is a field a search matched: its JSON path in the record
+// ("items[0].firearm.serials[0].number") and its value.
+type Match struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
 }
 
 // Filter selects records for List and Count. Zero fields do not filter.
