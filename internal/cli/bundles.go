@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/kordon/kordon/internal/service"
 )
@@ -225,7 +226,12 @@ func (r *run) exportCmd(args []string) error {
 
 // progress reports long work on standard error, at most once a second.
 func (r *run) progress(key string) service.Progress {
+	var last time.Time
 	return func(done, total int) {
+		if done != total && time.Since(last) < time.Second {
+			return
+		}
+		last = time.Now()
 		fmt.Fprintf(r.env.Stderr, "\r%s", r.tr.T(key, "done", done, "total", total))
 		if done == total {
 			fmt.Fprintln(r.env.Stderr)

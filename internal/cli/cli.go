@@ -27,6 +27,8 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1
 	ExitUsage   = 2
+	// ExitInterrupted is the shell's code for a command stopped by Ctrl+C.
+	ExitInterrupted = 130
 )
 
 // Env is what a command may use of the outside world.
@@ -155,6 +157,11 @@ func fail(env Env, tr *i18n.Translator, err error) int {
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return ExitOK
+	}
+	if errors.Is(err, context.Canceled) {
+		// Ctrl+C: every use case stops without leaving work half-done.
+		fmt.Fprintln(env.Stderr, "\nkordon: "+tr.T("cli.err.interrupted"))
+		return ExitInterrupted
 	}
 	fmt.Fprintln(env.Stderr, "kordon: "+strings.ReplaceAll(tr.Error(err), "\n", "\n  "))
 	var ue *usageError

@@ -410,3 +410,25 @@ func TestInitTakesTheCrossingPoints(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Торугарт (авто)", "Торугарт (грузовой)"}, points)
 }
+
+func TestCtrlCStopsACommandAndSaysNothingIsHalfDone(t *testing.T) {
+	post, office, _ := twoFolders(t)
+	require.Equal(t, 0, kordon(t, "", "--data", post, "record", "add", withoutPhotos(t)).code)
+	for _, args := range [][]string{
+		{"--data", post, "export", "--out", t.TempDir()},
+		{"--data", office, "demo", "--records", "5000"},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // Ctrl+C before the work is done
+		var out, errOut bytes.Buffer
+		env := cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+		code := cli.Run(ctx, args, env)
+		assert.Equal(t, cli.ExitInterrupted, code, "%v: %s", args, errOut.String())
+		assert.Contains(t, errOut.String(), "Nothing was left half-done", "%v", args)
+	}
+	// The export stopped is written by the next one, as bundle 1.
+	usb := t.TempDir()
+	r := kordon(t, "", "--data", post, "export", "--out", usb)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Bundle 1 written")
+}

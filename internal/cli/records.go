@@ -444,14 +444,7 @@ func (r *run) demoCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	last := time.Now()
-	err = svc.FillDemo(r.ctx, *n, *items, *seed, func(done int) {
-		if time.Since(last) > time.Second || done == *n {
-			fmt.Fprintf(r.env.Stderr, "\r%s", r.tr.T("cli.demo.progress", "done", r.tr.Number(int64(done)), "total", r.tr.Number(int64(*n))))
-			last = time.Now()
-		}
-	})
-	fmt.Fprintln(r.env.Stderr)
+	err = svc.FillDemo(r.ctx, *n, *items, *seed, r.progress("cli.demo.progress"))
 	if err != nil {
 		return err
 	}

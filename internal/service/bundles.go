@@ -165,8 +165,14 @@ func (s *Service) Export(ctx context.Context, opts ExportOptions, progress Progr
 		return nil, fileFault(target, err)
 	}
 	res, err := s.writeBundle(ctx, w, b, progress)
+	if err == nil {
+		err = ctx.Err() // stopped at the last moment: still nothing written
+	}
 	if err != nil {
 		w.Abort()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fileFault(target, err)
 	}
 	done, err := w.Close()
@@ -179,7 +185,9 @@ func (s *Service) Export(ctx context.Context, opts ExportOptions, progress Progr
 		done.Path = path
 	}
 	res.Path, res.Sequence, res.Size, res.Resumed = done.Path, b.Seq, done.Size, resumed
-	if err := s.st.Finish(ctx, b.Seq, done.ManifestHash, done.Path, s.Actor); err != nil {
+	// The bundle is complete on the stick: noting it in the ledger is not
+	// given up, even when the export is being stopped.
+	if err := s.st.Finish(context.WithoutCancel(ctx), b.Seq, done.ManifestHash, done.Path, s.Actor); err != nil {
 		return nil, &Error{Key: ErrExportUnfinished.Key, Args: []any{"path", done.Path, "sequence", b.Seq}, Err: err}
 	}
 	crashAt("finished")
@@ -259,7 +267,13 @@ func sameContent(a, b string) bool {
 // the ledger gives it, so that writing it again gives the same bundle.
 func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.OutBundle, progress Progress) (*ExportResult, error) {
 	res := &ExportResult{}
+	if progress != nil {
+		progress(0, b.Versions)
+	}
 	err := s.st.BundleVersions(ctx, b.Seq, func(content []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err // stopped: the next export writes this bundle
+		}
 		if err := w.AddRecord(content); err != nil {
 			return err
 		}
@@ -289,6 +303,9 @@ func (s *Service) writeBundle(ctx context.Context, w *bundle.Writer, b *store.Ou
 		return nil, err
 	}
 	for _, sha := range media {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		data, err := s.st.Media(ctx, sha)
 		if err != nil {
 			return nil, err
@@ -464,7 +481,13 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 			return err
 		}
 		n := 0
+		if progress != nil {
+			progress(0, total)
+		}
 		err := b.Records(func(line []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err // stopped: nothing of the bundle is imported
+			}
 			if err := im.Version(ctx, line, m.DeviceID, m.Post); err != nil {
 				return err
 			}
@@ -490,6 +513,9 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 			res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.unanchored", Args: []any{"post", m.Post, "sequence", fmt.Sprint(m.Sequence)}})
 		}
 		for _, sha := range m.Media() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := importMedia(ctx, im, b, sha); err != nil {
 				return err
 			}

@@ -11,9 +11,10 @@ import (
 const demoBatch = 1000
 
 // FillDemo adds n synthetic training records of about itemsPer items each
-// (at a post, all of that post; at an office, of several posts), in batches, calling progress (if not nil) after each batch with the number
-// written so far. The records are marked as training data.
-func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, progress func(done int)) error {
+// (at a post, all of that post; at an office, of several posts), in
+// batches, reporting progress (if not nil) after each batch. The records are
+// marked as training data. Stopped, it keeps the batches written.
+func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, progress Progress) error {
 	post, err := s.Post(ctx)
 	if err != nil {
 		return err
@@ -37,7 +38,7 @@ func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, pr
 		}
 		done += len(batch)
 		if progress != nil {
-			progress(done)
+			progress(done, n)
 		}
 	}
 	return nil

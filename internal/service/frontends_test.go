@@ -16,6 +16,7 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store/storetest"
 	"github.com/kordon/kordon/translations"
 )
 
@@ -167,4 +168,48 @@ func TestCrossingPointsReadTheSameEverywhere(t *testing.T) {
 	again, err := post.Settings(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, set, again, "a refused change changes nothing")
+}
+
+// Long work stopped half-way (the officer's Stop, or closing the window)
+// leaves everything as it was, and can simply be done again.
+func TestStoppedWorkLeavesNothingHalfDone(t *testing.T) {
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	for range 3 {
+		withRecord(t, post)
+	}
+	stopAt := func() (context.Context, service.Progress) {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		return ctx, func(done, total int) { cancel() } // at the first report
+	}
+
+	usb := t.TempDir()
+	ctx, progress := stopAt()
+	_, err := post.Export(ctx, service.ExportOptions{Out: usb}, progress)
+	require.Error(t, err, "an export stopped half-way")
+	left, _ := os.ReadDir(usb)
+	assert.Empty(t, left, "a stopped export leaves no file")
+	res, err := post.Export(context.Background(), service.ExportOptions{Out: usb}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), res.Sequence, "the bundle stopped is the one written next")
+	assert.Equal(t, 3, res.Versions)
+
+	before := storetest.Dump(t, office.Dir)
+	ctx, progress = stopAt()
+	_, err = office.Import(ctx, res.Path, progress)
+	require.Error(t, err, "an import stopped half-way")
+	assert.Equal(t, before, storetest.Dump(t, office.Dir), "a stopped import changes nothing")
+	got, err := office.Import(context.Background(), res.Path, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, got.New)
+
+	backup := filepath.Join(t.TempDir(), "b.kordon-backup")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = post.Backup(ctx, backup)
+	require.Error(t, err)
+	assert.NoFileExists(t, backup)
+	partial, _ := filepath.Glob(backup + "*")
+	assert.Empty(t, partial)
 }

@@ -52,6 +52,9 @@ type App struct {
 	// background counts work that uses the store off the UI goroutine
 	// (print forms of new photos); close waits for it.
 	background sync.WaitGroup
+	// jobs are the long tasks running (export, import, backup), oldest
+	// first; closing the window asks before stopping them.
+	jobs []*job
 }
 
 // screen is one view of the main window. Its state lives in the value, so it
@@ -87,6 +90,7 @@ func (a *App) Start() (fyne.Window, error) {
 	a.win = a.fa.NewWindow("Kordon")
 	a.win.Resize(fyne.NewSize(1024, 700))
 	a.win.SetOnClosed(a.close)
+	a.win.SetCloseIntercept(a.askClose)
 	// The desktop waits a little for another Kordon writing to the folder
 	// (an import); its windows must not freeze for the length of one.
 	svc, err := service.Open(a.ctx, a.dir, service.WithBusyWait(15*time.Second, nil))
@@ -124,6 +128,10 @@ func (a *App) close() {
 	if f, ok := a.screen.(*formScreen); ok && a.svc != nil {
 		f.flush()
 		f.stop()
+	}
+	for _, j := range a.jobs {
+		j.cancel()
+		<-j.done
 	}
 	a.background.Wait()
 	if a.svc != nil {

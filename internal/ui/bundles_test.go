@@ -95,7 +95,7 @@ func exportBundle(t *testing.T, post *App) string {
 	s.out = usb
 	post.rebuild()
 	test.Tap(button(t, post.Window(), "Write bundle"))
-	<-s.finished
+	waitFor(t, s.finished, "the export or import")
 	if s.err != nil {
 		t.Fatalf("export: %v", s.err)
 	}
@@ -115,7 +115,7 @@ func TestExportScreenWritesABundleAndListsIt(t *testing.T) {
 
 	// Nothing new since: say so, write nothing.
 	test.Tap(button(t, w, "Write bundle"))
-	<-post.screen.(*exportScreen).finished
+	waitFor(t, post.screen.(*exportScreen).finished, "the export or import")
 	wantShown(t, w, "Nothing new to export.")
 	if files, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*")); len(files) != 1 {
 		t.Errorf("an export with nothing new wrote %q", files)
@@ -143,7 +143,7 @@ func TestImportScreenShowsTheSummaryAndTheRecordsAppear(t *testing.T) {
 	test.Tap(button(t, w, "Import"))
 	s := office.screen.(*importScreen)
 	s.start([]string{path})
-	<-s.finished
+	waitFor(t, s.finished, "the export or import")
 	wantShown(t, w, "Post KZ-DOS, bundle 1 imported. New record versions: 1 · already present: 0 · photos: 0")
 	if n, err := office.svc.Count(office.ctx, view.Filter{}); err != nil || n != 1 {
 		t.Fatalf("the office holds %d records (%v), want 1", n, err)
@@ -156,7 +156,7 @@ func TestImportScreenShowsTheSummaryAndTheRecordsAppear(t *testing.T) {
 
 	// The same file again: already imported, nothing changed.
 	s.start([]string{path})
-	<-s.finished
+	waitFor(t, s.finished, "the export or import")
 	wantShown(t, w, "Post KZ-DOS, bundle 1 was imported before: nothing changed.")
 
 	test.Tap(button(t, w, "Show records"))
@@ -195,7 +195,7 @@ func TestImportScreenRefusedBundleChangesNothing(t *testing.T) {
 	test.Tap(button(t, office.Window(), "Import"))
 	s := office.screen.(*importScreen)
 	s.start([]string{bad})
-	<-s.finished
+	waitFor(t, s.finished, "the export or import")
 	if len(s.results) != 1 || s.results[0].err == nil {
 		t.Fatalf("a damaged bundle was not refused: %+v", s.results)
 	}

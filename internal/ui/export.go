@@ -23,6 +23,8 @@ type exportScreen struct {
 	out     string // the destination folder
 	encrypt bool   // encrypt the bundle to the office's key
 	busy    bool   // an export is running
+	job     *job   // the export running
+	stopped bool   // the last export was stopped by the officer
 	res     *service.ExportResult
 	err     error  // the last export's failure, ErrNothingNew included
 	receipt string // what the last receipt did
@@ -83,10 +85,17 @@ func (s *exportScreen) build() fyne.CanvasObject {
 	}
 	s.bar = widget.NewProgressBar()
 	s.bar.Hidden = !s.busy
-	opts.Add(container.NewBorder(nil, nil, run, nil, s.bar))
+	var stop fyne.CanvasObject
+	if s.busy && s.job != nil {
+		j := s.job
+		stop = widget.NewButtonWithIcon(a.T("ui.job.stop"), theme.CancelIcon(), j.cancel)
+	}
+	opts.Add(container.NewBorder(nil, nil, run, stop, s.bar))
 
 	switch {
 	case s.busy:
+	case s.stopped:
+		opts.Add(message(a.T("ui.export.stopped"), widget.WarningImportance))
 	case errors.Is(s.err, service.ErrNothingNew):
 		opts.Add(message(a.tr.Error(s.err), widget.MediumImportance))
 	case s.err != nil:
@@ -175,25 +184,26 @@ func bundleState(a *App, b view.OutBundle) string {
 // screen shows the outcome when it is done.
 func (s *exportScreen) start(office *bundle.PublicKey) {
 	a := s.a
-	svc, ctx, out := a.svc, a.ctx, s.out
+	svc, out := a.svc, s.out
 	opts := service.ExportOptions{Out: out, Plain: !s.encrypt}
-	s.busy, s.res, s.err, s.receipt = true, nil, nil, ""
+	s.busy, s.res, s.err, s.receipt, s.stopped = true, nil, nil, "", false
 	s.finished = make(chan struct{})
 	finished := s.finished
 	a.working = s
-	a.rebuild()
 	progress := progressBar(func() *widget.ProgressBar { return s.bar })
-	go func() {
-		res, err := svc.Export(ctx, opts, progress)
+	s.job = a.startJob("ui.close_running.export", func(j *job) {
+		res, err := svc.Export(j.ctx, opts, progress)
 		fyne.Do(func() {
-			s.busy, s.res, s.err = false, res, err
+			s.busy, s.res, s.err, s.stopped = false, res, err, err != nil && j.stopped()
 			if a.working == s {
 				a.working = nil
 			}
+			a.endJob(j)
 			a.rebuildIf(s)
 			close(finished)
 		})
-	}()
+	})
+	a.rebuild()
 }
 
 // readReceipt reads an office's receipt and marks the bundles it lists as

@@ -20,6 +20,8 @@ type importOutcome struct {
 	path string
 	res  *service.ImportResult
 	err  error
+	// stopped is set when the officer stopped the import of this file.
+	stopped bool
 }
 
 // alarm reports whether the refusal means a cloned device, a stolen key or a
@@ -38,6 +40,7 @@ func (o importOutcome) alarm() bool {
 type importScreen struct {
 	a        *App
 	busy     bool
+	job      *job   // the imports running
 	current  string // the file being imported
 	n, total int    // its position among the files of this run
 	results  []importOutcome
@@ -81,6 +84,10 @@ func (s *importScreen) build() fyne.CanvasObject {
 		"n", strconv.Itoa(s.n), "total", strconv.Itoa(s.total)))
 	status.Truncation = fyne.TextTruncateEllipsis
 	working := container.NewVBox(status, s.bar)
+	if s.busy && s.job != nil {
+		working = container.NewVBox(status, container.NewBorder(nil, nil, nil,
+			widget.NewButtonWithIcon(a.T("ui.job.stop"), theme.CancelIcon(), s.job.cancel), s.bar))
+	}
 	working.Hidden = !s.busy
 	top := container.NewVBox(heading(a.T("ui.import.title")),
 		widget.NewCard("", "", container.NewVBox(container.NewHBox(file, folder), working)))
@@ -115,6 +122,8 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 	a := s.a
 	box := container.NewVBox()
 	switch {
+	case o.stopped:
+		box.Add(message(a.T("ui.import.stopped"), widget.WarningImportance))
 	case o.alarm():
 		l := message(a.T("ui.import.alarm")+" "+a.tr.Error(o.err), widget.DangerImportance)
 		l.TextStyle.Bold = true
@@ -198,21 +207,25 @@ func (s *importScreen) writeReceipt(path string) {
 // progress bar; each file's outcome is shown as soon as it is known.
 func (s *importScreen) start(paths []string) {
 	a := s.a
-	svc, ctx := a.svc, a.ctx
+	svc := a.svc
 	s.busy, s.receipt, s.total = true, "", len(paths)
 	s.finished = make(chan struct{})
 	finished := s.finished
 	a.working = s
 	progress := progressBar(func() *widget.ProgressBar { return s.bar })
-	go func() {
+	s.job = a.startJob("ui.close_running.import", func(j *job) {
 		for i, p := range paths {
+			if j.stopped() {
+				break // the files after the one stopped are not begun
+			}
 			fyne.Do(func() {
 				s.current, s.n = p, i+1
 				a.rebuildIf(s)
 			})
-			res, err := svc.Import(ctx, p, progress)
+			res, err := svc.Import(j.ctx, p, progress)
+			stopped := err != nil && j.stopped()
 			fyne.Do(func() {
-				s.results = append(s.results, importOutcome{path: p, res: res, err: err})
+				s.results = append(s.results, importOutcome{path: p, res: res, err: err, stopped: stopped})
 				if res != nil && res.Post != "" {
 					s.post = strings.ToUpper(res.Post)
 				}
@@ -223,8 +236,9 @@ func (s *importScreen) start(paths []string) {
 			if a.working == s {
 				a.working = nil
 			}
+			a.endJob(j)
 			a.rebuildIf(s)
 			close(finished)
 		})
-	}()
+	})
 }

@@ -173,24 +173,26 @@ func (s *settingsScreen) startBackup(path string) {
 	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
 		os.Remove(path)
 	}
-	svc, ctx := a.svc, a.ctx
+	svc := a.svc
 	s.backingUp, s.backup = true, ""
 	s.backedUp = make(chan struct{})
 	done := s.backedUp
-	a.rebuild()
-	a.background.Add(1)
-	go func() {
-		defer a.background.Done()
-		res, err := svc.Backup(ctx, path)
+	a.startJob("ui.close_running.backup", func(j *job) {
+		res, err := svc.Backup(j.ctx, path)
 		fyne.Do(func() {
 			s.backingUp = false
-			if err != nil {
+			switch {
+			case err != nil && j.stopped():
+				s.backup, s.backupErr = a.T("ui.settings.backup_stopped"), true
+			case err != nil:
 				s.backup, s.backupErr = a.tr.Error(err), true
-			} else {
+			default:
 				s.backup, s.backupErr = a.T("ui.settings.backup_done", "path", res.Path, "records", a.tr.Number(int64(res.Records))), false
 			}
+			a.endJob(j)
 			a.rebuildIf(s)
 			close(done)
 		})
-	}()
+	})
+	a.rebuild()
 }

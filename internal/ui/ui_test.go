@@ -659,7 +659,7 @@ func TestSettingsBackUpTheFolderWhileItIsOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.startBackup(path)
-	<-s.backedUp
+	waitFor(t, s.backedUp, "the backup")
 	if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
 		t.Fatalf("no backup at %s: %v", path, err)
 	}
