@@ -35,13 +35,21 @@ build: deps
 run: build
 	./$(BIN)
 
-test: deps-test
+# The packages whose goroutines the race detector checks. The desktop's tests
+# are left out: Fyne's test driver runs fyne.Do on the calling goroutine, so
+# every widget update from a job would be reported, though the real driver
+# runs it on the main thread.
+RACE_PKGS := ./internal/bundle ./internal/cli ./internal/report ./internal/service ./internal/store
+
+test: deps-test lint
 	@mkdir -p .cache/home
-	$(TEST_ENV) $(GO) test -count=1 ./...
+	$(TEST_ENV) $(GO) test -count=1 $$($(GO) list ./... | grep -v -E '/internal/(bundle|cli|report|service|store)$$')
+	$(TEST_ENV) $(GO) test -race -count=1 $(RACE_PKGS)
 
 lint:
 	@out=$$(gofmt -l cmd internal assets translations); \
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 
 $(BENCH_STORE)/kordon.db: internal/store/migrations/*.sql | build

@@ -551,3 +551,13 @@ func PrintForm(photo []byte) ([]byte, error) {
 	}
 	return p.jpeg, nil
 }
+
+// Thumbnail returns a photo small enough for a screen's list: upright, its
+// long side at most long pixels, as JPEG.
+func Thumbnail(photo []byte, long int) ([]byte, error) {
+	p, err := scalePhoto(photo, long)
+	if err != nil {
+		return nil, err
+	}
+	return p.jpeg, nil
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"image"
 	"image/color"
@@ -175,4 +176,23 @@ func within(path, dir string) bool {
 	}
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && (rel == "." || filepath.IsLocal(rel))
+}
+
+// ThumbnailSide is the long side, in pixels, of the photos screens list.
+const ThumbnailSide = 480
+
+// Thumbnail is a stored photo made small for a screen (see
+// report.Thumbnail), from its print form when it has one: decoding a
+// 12-megapixel original for a list would hold some 36 MB for each photo.
+func (s *Service) Thumbnail(ctx context.Context, sha string) ([]byte, error) {
+	src, err := s.st.PrintForm(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	if src == nil {
+		if src, err = s.st.Media(ctx, sha); err != nil {
+			return nil, err
+		}
+	}
+	return report.Thumbnail(src, ThumbnailSide)
 }

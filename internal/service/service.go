@@ -63,7 +63,7 @@ func DefaultDir(getenv func(string) string) (string, error) {
 // DefaultActor names the person at the keyboard for the audit log.
 func DefaultActor(getenv func(string) string) string {
 	for _, v := range []string{"KORDON_OFFICER", "USER", "USERNAME"} {
-		if s := getenv(v); s != "" {
+		if s := plainLine(getenv(v)); s != "" {
 			return s
 		}
 	}

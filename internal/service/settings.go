@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/store"
@@ -60,16 +61,28 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 // SaveSettings keeps the post's settings; the post's name must not be
 // empty.
 func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
-	set.PostName = strings.TrimSpace(set.PostName)
+	set.PostName = plainLine(set.PostName)
 	if set.PostName == "" {
 		return ErrPostNameEmpty
 	}
+	set.OfficerName, set.OfficerRank = plainLine(set.OfficerName), plainLine(set.OfficerRank)
 	return s.st.SetMeta(ctx, map[string]string{
 		store.MetaPostName: set.PostName,
 		MetaCrossingPoints: strings.Join(ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n")), "\n"),
 		MetaOfficerName:    strings.TrimSpace(set.OfficerName),
 		MetaOfficerRank:    strings.TrimSpace(set.OfficerRank),
 	})
+}
+
+// plainLine is s on one line, trimmed, without control characters: a name
+// also goes into the audit log and onto protocols.
+func plainLine(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // Lang is the language the officers chose for this folder, "" if none.

@@ -437,3 +437,23 @@ func renumber(t *testing.T, db *sql.DB) {
 		require.NoError(t, err)
 	}
 }
+
+// The fields of an audit entry are hashed one after the other, each ended
+// by a zero byte; fields holding that byte could pass text from one to the
+// next and keep the hash, so such an entry is refused.
+func TestAnAuditEntryWithAZeroByteIsRefused(t *testing.T) {
+	office, dir := open(t)
+	require.NoError(t, office.SetMeta(ctx, map[string]string{store.MetaDeviceID: "office"}))
+	one := store.AuditEntry{Seq: 1, At: "2026-01-01T00:00:00.000000000Z", Actor: "officer\x00edit", Action: "create", RecordID: "r", Version: 1, ContentHash: "c"}
+	other := one
+	other.Actor, other.Action = "officer", "edit\x00create"
+	one.Hash, other.Hash = store.EntryHash(one), store.EntryHash(other)
+	require.Equal(t, one.Hash, other.Hash, "two different entries hash alike")
+	before := storetest.Dump(t, dir)
+	for _, e := range []store.AuditEntry{one, other} {
+		line, _ := json.Marshal(e)
+		err := office.Import(ctx, "analyst", func(im *store.Importer) error { return im.Audit(ctx, "device-A", line, nil) })
+		assert.ErrorIs(t, err, store.ErrConflict, "%q", e.Actor)
+	}
+	assert.Equal(t, before, storetest.Dump(t, dir))
+}

@@ -574,6 +574,9 @@ func (b *batch) audit(ctx context.Context, at, action, recordID string, version 
 
 // append hashes e and appends it to the chain.
 func (b *batch) append(ctx context.Context, e AuditEntry) error {
+	if !separable(&e) {
+		return fmt.Errorf("audit entry %d: a field holds a zero byte", e.Seq)
+	}
 	e.Hash = entryHash(&e)
 	if _, err := b.exec(ctx, "INSERT INTO audit (seq, at_utc, actor, action, record_id, version, content_hash, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		e.Seq, e.At, e.Actor, e.Action, e.RecordID, e.Version, e.ContentHash, e.Prev, e.Hash); err != nil {

@@ -12,7 +12,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"image"
 	"os"
 	"sync"
 	"time"
@@ -47,7 +46,7 @@ type App struct {
 	// working is the export or import screen whose work is still running:
 	// its navigation entry shows it again rather than a fresh screen.
 	working screen
-	thumbs  map[string]image.Image // decoded photos by SHA-256
+	thumbs  thumbCache // decoded thumbnails by SHA-256
 	dialog  dialog.Dialog
 	// background counts work that uses the store off the UI goroutine
 	// (print forms of new photos); close waits for it.

@@ -9,6 +9,7 @@ import (
 	_ "image/png"  // decode PNG photos
 	"io"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -96,26 +97,68 @@ func (f *formScreen) photos() fyne.CanvasObject {
 	return container.NewVBox(box, container.NewHBox(add), msg.err)
 }
 
-// thumbnail draws a stored photo small; a photo the store cannot give back
-// is shown as a broken-image icon. Decoded photos are kept for redraws.
+// thumbCacheSize is how many thumbnails the desktop keeps decoded: a
+// thumbnail is at most service.ThumbnailSide pixels long (under 1 MB
+// decoded), so the cache stays below some 60 MB however many photos the
+// officer looks through.
+const thumbCacheSize = 64
+
+// thumbCache keeps the most recently drawn thumbnails; UI goroutine only.
+type thumbCache struct {
+	m     map[string]image.Image
+	order []string // oldest first
+}
+
+func (c *thumbCache) get(sha string) (image.Image, bool) {
+	m, ok := c.m[sha]
+	if ok {
+		c.order = append(slices.DeleteFunc(c.order, func(s string) bool { return s == sha }), sha)
+	}
+	return m, ok
+}
+
+func (c *thumbCache) put(sha string, m image.Image) {
+	if c.m == nil {
+		c.m = map[string]image.Image{}
+	}
+	if _, ok := c.m[sha]; !ok && len(c.order) >= thumbCacheSize {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[sha] = m
+	c.order = append(slices.DeleteFunc(c.order, func(s string) bool { return s == sha }), sha)
+}
+
+// thumbnail draws a stored photo small. It is made and decoded off the UI
+// goroutine from the photo's print form, and drawn when ready; a photo the
+// store cannot give back is shown as a broken-image icon.
 func (a *App) thumbnail(sha string) fyne.CanvasObject {
-	var img *canvas.Image
-	if m, ok := a.thumbs[sha]; ok {
-		img = canvas.NewImageFromImage(m)
-	} else if data, err := a.svc.Photo(a.ctx, sha); err == nil {
-		if m, _, err := image.Decode(bytes.NewReader(data)); err == nil {
-			if a.thumbs == nil {
-				a.thumbs = map[string]image.Image{}
-			}
-			a.thumbs[sha] = m
-			img = canvas.NewImageFromImage(m)
-		}
-	}
-	if img == nil {
-		img = canvas.NewImageFromResource(theme.BrokenImageIcon())
-	}
+	img := canvas.NewImageFromResource(theme.FileImageIcon())
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(200, 150))
+	if m, ok := a.thumbs.get(sha); ok {
+		img.Resource, img.Image = nil, m
+		return img
+	}
+	svc, ctx := a.svc, a.ctx
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		var m image.Image
+		data, err := svc.Thumbnail(ctx, sha)
+		if err == nil {
+			m, _, err = image.Decode(bytes.NewReader(data))
+		}
+		fyne.Do(func() {
+			if err != nil {
+				img.Resource = theme.BrokenImageIcon()
+			} else {
+				a.thumbs.put(sha, m)
+				img.Resource, img.Image = nil, m
+			}
+			img.Refresh()
+		})
+	}()
 	return img
 }
 
@@ -127,9 +170,26 @@ func (a *App) openPhoto(ph record.Photo) {
 		title = ph.SHA256[:12]
 	}
 	w := a.fa.NewWindow(title)
+	// The thumbnail until the full photo is decoded, off the UI goroutine;
+	// it is not kept once the window closes.
 	img := a.thumbnail(ph.SHA256).(*canvas.Image)
 	img.SetMinSize(fyne.NewSize(320, 240))
 	w.SetContent(img)
 	w.Resize(fyne.NewSize(1000, 700))
 	w.Show()
+	svc, ctx := a.svc, a.ctx
+	go func() {
+		data, err := svc.Photo(ctx, ph.SHA256)
+		if err != nil {
+			return
+		}
+		m, _, err := image.Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		fyne.Do(func() {
+			img.Resource, img.Image = nil, m
+			img.Refresh()
+		})
+	}()
 }

@@ -720,3 +720,37 @@ func TestDashboardWordsItsCountsByTheLanguagesRules(t *testing.T) {
 		}
 	}
 }
+
+// A 12-megapixel photo is shown from a small thumbnail, and the desktop
+// keeps a bounded number of them.
+func TestThumbnailsAreSmallAndFew(t *testing.T) {
+	a := newApp(t)
+	f := openForm(t, a)
+	big := image.NewGray(image.Rect(0, 0, 4000, 3000))
+	var buf bytes.Buffer
+	if err := pngenc.Encode(&buf, big); err != nil {
+		t.Fatal(err)
+	}
+	if key, err := f.addPhoto("IMG_4000.png", buf.Bytes()); key != "" || err != nil {
+		t.Fatalf("a 12-megapixel PNG: %q, %v", key, err)
+	}
+	f.rebuildForm()
+	a.background.Wait()
+	sha := f.rec.Photos[0].SHA256
+	m, ok := a.thumbs.get(sha)
+	if !ok {
+		t.Fatal("the photo drawn in the form has no thumbnail")
+	}
+	if b := m.Bounds(); max(b.Dx(), b.Dy()) > service.ThumbnailSide {
+		t.Errorf("the thumbnail is %d×%d, more than %d pixels long", b.Dx(), b.Dy(), service.ThumbnailSide)
+	}
+	for i := range thumbCacheSize + 10 {
+		a.thumbs.put(fmt.Sprint(i), m)
+	}
+	if len(a.thumbs.m) != thumbCacheSize || len(a.thumbs.order) != thumbCacheSize {
+		t.Errorf("the cache holds %d thumbnails, at most %d", len(a.thumbs.m), thumbCacheSize)
+	}
+	if _, ok := a.thumbs.get(sha); ok {
+		t.Error("the oldest thumbnail was not dropped")
+	}
+}
