@@ -5,7 +5,8 @@
 #
 # Fills a fresh training data folder (kordon demo), starts the application
 # in Russian on a private X server (Xvfb, 1366×768), drives it with xdotool
-# and writes dashboard.png, records.png, record.png and form.png to OUTDIR.
+# and writes dashboard.png, records.png, record.png, form.png and search.png
+# to OUTDIR.
 # Then it sets up a post (KZ-DOS) that trusts that office, writes a bundle
 # from the post's Export screen to a folder standing for a USB stick
 # (export.png), and imports the stick's bundles, a damaged one among them, on
@@ -96,6 +97,15 @@ shot record
 click 1019 25 4  # Edit
 scroll 42        # down to the items
 shot form
+# A search by part of a serial number: each hit says where it was found.
+serial=$(sqlite3 "$data/kordon.db" "SELECT key FROM serials WHERE length(key) >= 8 ORDER BY rowid LIMIT 1")
+click 50 100     # Records
+xdotool key ctrl+f
+sleep 0.5
+xdotool type --delay 60 "${serial:2:5}"
+xdotool key Return
+sleep 2
+shot search
 stop
 
 # A post that trusts the office and the office that trusts it, with two

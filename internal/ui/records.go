@@ -115,6 +115,9 @@ type recordsScreen struct {
 	search *widget.Entry
 	list   *widget.List
 	count  *widget.Label
+	// where heads the third column: the crossing point, or for search hits
+	// the field each was found in.
+	where *widget.Label
 }
 
 func newRecords(a *App) *recordsScreen {
@@ -226,6 +229,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 		}
 		return r.at(i)
 	})
+	r.where = bold(a.T("field.crossing_point"))
 	if err := r.reset(); err != nil {
 		a.showError(err)
 	}
@@ -233,7 +237,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 
 	searchRow := container.NewBorder(nil, nil, heading(a.T("ui.nav.records")), searchBtn, r.search)
 	filters := container.New(&columns{n: 5}, from, to, status, category, point)
-	head := container.NewGridWithColumns(5, bold(a.T("field.number")), bold(a.T("ui.records.when")), bold(a.T("field.crossing_point")),
+	head := container.NewGridWithColumns(5, bold(a.T("field.number")), bold(a.T("ui.records.when")), r.where,
 		bold(a.T("field.status")), bold(a.T("ui.records.pieces")))
 	oldest := widget.NewCheck(a.T("ui.records.oldest_first"), func(on bool) { r.filter.Oldest = on; r.reload() })
 	oldest.Checked = r.filter.Oldest
@@ -271,6 +275,13 @@ func (r *recordsScreen) showCount() {
 	r.mu.Lock()
 	n, q := r.total, strings.TrimSpace(r.query)
 	r.mu.Unlock()
+	if r.where != nil {
+		if q != "" {
+			r.where.SetText(r.a.T("ui.records.found_in"))
+		} else {
+			r.where.SetText(r.a.T("field.crossing_point"))
+		}
+	}
 	if q != "" {
 		r.count.SetText(r.a.tr.N("ui.records.found", n, "query", q))
 		return

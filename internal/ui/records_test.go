@@ -43,8 +43,8 @@ func TestSearchWithinTheFilters(t *testing.T) {
 		t.Fatalf("search without filters: %d records, want 25", r.total)
 	}
 	// Each hit says where it was found.
-	if got := strings.Join(texts(w), "\n"); !strings.Contains(got, "Serial number: PM-00000") {
-		t.Errorf("the hits do not say where they were found:\n%s", got)
+	if got := texts(w); !slices.Contains(got, "Serial number: PM-00000") || !slices.Contains(got, "Found in") {
+		t.Errorf("the hits do not say where they were found:\n%q", got)
 	}
 	selects["Any status"].SetSelected("Draft")
 	if r.total != 0 || r.len() != 0 {
