@@ -20,6 +20,9 @@ func main() {
 		os.Exit(runDesktop(g))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The first Ctrl+C asks the command to stop cleanly; a second one, if
+	// it has not, ends the program.
+	go func() { <-ctx.Done(); stop() }()
 	code := cli.Run(ctx, os.Args[1:], cli.OSEnv())
 	stop()
 	os.Exit(code)

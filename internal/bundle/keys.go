@@ -155,8 +155,10 @@ func KeyID(pub ed25519.PublicKey) string {
 // Fingerprint returns pub's fingerprint for people to compare, for example
 // read over a phone line: the first 100 bits of its SHA-256 as 20 Crockford
 // base32 characters in five groups of four, like "7K3M-QP2X-0D9R-T4WZ-A81C".
-func Fingerprint(pub ed25519.PublicKey) string {
-	sum := sha256.Sum256(pub)
+func Fingerprint(pub ed25519.PublicKey) string { return fingerprintOf(sha256.Sum256(pub)) }
+
+// fingerprintOf writes the first 100 bits of sum as a fingerprint.
+func fingerprintOf(sum [32]byte) string {
 	var b strings.Builder
 	for i := range 20 {
 		if i > 0 && i%4 == 0 {
@@ -174,6 +176,11 @@ func Fingerprint(pub ed25519.PublicKey) string {
 // fingerprint. Case, dashes and spaces do not matter, and O, I and L are
 // read as 0, 1 and 1, as Crockford's base32 intends.
 func MatchFingerprint(pub ed25519.PublicKey, s string) bool {
+	return matchFingerprint(Fingerprint(pub), s)
+}
+
+// matchFingerprint reports whether s, as typed, is the fingerprint fp.
+func matchFingerprint(fp, s string) bool {
 	norm := strings.Map(func(r rune) rune {
 		switch r {
 		case '-', ' ':
@@ -188,7 +195,7 @@ func MatchFingerprint(pub ed25519.PublicKey, s string) bool {
 		}
 		return r
 	}, s)
-	return norm == strings.ReplaceAll(Fingerprint(pub), "-", "")
+	return norm == strings.ReplaceAll(fp, "-", "")
 }
 
 // PublicKey is the content of a public key file: whose key it is and the
@@ -225,8 +232,27 @@ var publicKeyShape = object(map[string]*shape{
 // KeyID returns the key id of p's key; see [KeyID].
 func (p *PublicKey) KeyID() string { return KeyID(p.Key) }
 
-// Fingerprint returns the fingerprint of p's key; see [Fingerprint].
-func (p *PublicKey) Fingerprint() string { return Fingerprint(p.Key) }
+// Fingerprint returns the fingerprint people compare before trusting p;
+// see [Fingerprint]. An office's key file carries its encryption key too,
+// and its fingerprint covers both: a key file whose encryption key was
+// swapped for another's, to read the posts' bundles, shows another
+// fingerprint than the office reads out.
+func (p *PublicKey) Fingerprint() string {
+	if p.Recipient == "" {
+		return Fingerprint(p.Key)
+	}
+	h := sha256.New()
+	h.Write([]byte("kordon-office-key-v1\x00"))
+	h.Write(p.Key)
+	h.Write([]byte(p.Recipient))
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return fingerprintOf(sum)
+}
+
+// MatchFingerprint reports whether s, as typed by a person, is p's
+// fingerprint; see [MatchFingerprint].
+func (p *PublicKey) MatchFingerprint(s string) bool { return matchFingerprint(p.Fingerprint(), s) }
 
 // AgeRecipient returns the office's age recipient, or an error if p has
 // none.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"filippo.io/age"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -228,4 +229,24 @@ func TestOfficeIdentity(t *testing.T) {
 		requireRefusal(t, err, ErrMalformed, "bundle.err.key_file")
 		require.NotContains(t, err.Error(), "AGE-SECRET-KEY-1R63", "errors must not quote secret keys")
 	}
+}
+
+// An office's key file carries the key posts encrypt their bundles to: a
+// file with another encryption key put in must not pass the fingerprint
+// check read over the phone.
+func TestAnOfficeKeyFileWithASwappedRecipientShowsAnotherFingerprint(t *testing.T) {
+	k, err := GenerateSigningKey()
+	require.NoError(t, err)
+	genuine, err := age.GenerateX25519Identity()
+	require.NoError(t, err)
+	evil, err := age.GenerateX25519Identity()
+	require.NoError(t, err)
+	office := &PublicKey{Post: "KZ-ALA", Name: "Алматы", Key: k.Public(), Recipient: genuine.Recipient().String()}
+	forged := *office
+	forged.Recipient = evil.Recipient().String()
+	assert.NotEqual(t, office.Fingerprint(), forged.Fingerprint())
+	assert.False(t, forged.MatchFingerprint(office.Fingerprint()))
+	assert.True(t, office.MatchFingerprint(strings.ToLower(office.Fingerprint())))
+	post := &PublicKey{Post: "KZ-DOS", Name: "Достык", Key: k.Public()}
+	assert.Equal(t, Fingerprint(k.Public()), post.Fingerprint(), "a post's key file: the fingerprint of its key alone")
 }

@@ -61,9 +61,12 @@ type vecManifest struct {
 		PublicBase64 string `json:"public_base64"`
 		KeyID        string `json:"key_id"`
 		Fingerprint  string `json:"fingerprint"`
-		KeyFile      string `json:"key_file"`
-		AgeIdentity  string `json:"age_identity"`
-		AgeRecipient string `json:"age_recipient"`
+		// KeyFileFingerprint is the key file's: of an office's key file,
+		// it covers its encryption key too.
+		KeyFileFingerprint string `json:"key_file_fingerprint"`
+		KeyFile            string `json:"key_file"`
+		AgeIdentity        string `json:"age_identity"`
+		AgeRecipient       string `json:"age_recipient"`
 	} `json:"keys"`
 	Bundles []struct {
 		File          string    `json:"file"`
@@ -179,6 +182,7 @@ func TestVectorKeys(t *testing.T) {
 		assert.Equal(t, k.Post, pk.Post)
 		assert.Equal(t, k.PostName, pk.Name)
 		assert.Equal(t, k.AgeRecipient, pk.Recipient)
+		assert.Equal(t, k.KeyFileFingerprint, pk.Fingerprint(), "%s: the fingerprint of the key file", k.Name)
 		file, err := os.ReadFile(filepath.Join(vecDir, k.KeyFile))
 		require.NoError(t, err)
 		again, err := pk.Marshal()

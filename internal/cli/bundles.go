@@ -62,7 +62,7 @@ func (r *run) keysExport(args []string) error {
 	defer svc.Close()
 	pk, err := svc.WritePublicKey(r.ctx, *out, service.Overwrite(*force))
 	if err != nil {
-		return err
+		return forceHint(err)
 	}
 	r.say("cli.keys.exported", "path", *out, "fingerprint", pk.Fingerprint())
 	return nil
@@ -204,6 +204,9 @@ func (r *run) exportCmd(args []string) error {
 	if *out == "" {
 		return usagef("cli.err.needs_out")
 	}
+	if *plain && *to != "" {
+		return usagef(service.ErrPlainTo.Key)
+	}
 	svc, err := r.open()
 	if err != nil {
 		return err
@@ -284,7 +287,11 @@ func (r *run) importCmd(args []string) error {
 	defer svc.Close()
 	var failed []error
 	for _, path := range pos {
-		if err := r.importOne(svc, path); err != nil {
+		err := r.importOne(svc, path)
+		if r.ctx.Err() != nil {
+			return r.ctx.Err() // Ctrl+C: this file imported nothing, the next are not begun
+		}
+		if err != nil {
 			fmt.Fprintf(r.env.Stderr, "%s: %s\n", path, r.tr.Error(err))
 			failed = append(failed, err)
 		}
@@ -296,6 +303,9 @@ func (r *run) importCmd(args []string) error {
 }
 
 func (r *run) importOne(svc *service.Service, path string) error {
+	if err := service.RegularFile(path); err != nil {
+		return err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return &service.Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
@@ -347,7 +357,7 @@ func (r *run) receiptCmd(args []string) error {
 	defer svc.Close()
 	rc, err := svc.WriteReceipt(r.ctx, *post, *out, service.Overwrite(*force))
 	if err != nil {
-		return err
+		return forceHint(err)
 	}
 	r.say("cli.receipt.done", "path", *out, "post", rc.Post, "count", len(rc.Acknowledged), "sequence", fmt.Sprint(rc.LastSequence))
 	return nil

@@ -55,6 +55,22 @@ func (e *usageError) MessageArgs() []any { return e.args }
 
 func usagef(key string, args ...any) error { return &usageError{key, args} }
 
+// hinted adds a line of advice below an error's message.
+type hinted struct {
+	error
+	hint string // catalog key
+}
+
+func (h *hinted) Unwrap() error { return h.error }
+
+// forceHint says that --force replaces a file that exists.
+func forceHint(err error) error {
+	if errors.Is(err, service.ErrFileExists) {
+		return &hinted{err, "cli.hint.force"}
+	}
+	return err
+}
+
 // run holds one invocation's state.
 type run struct {
 	ctx     context.Context
@@ -159,11 +175,24 @@ func fail(env Env, tr *i18n.Translator, err error) int {
 		return ExitOK
 	}
 	if errors.Is(err, context.Canceled) {
-		// Ctrl+C: every use case stops without leaving work half-done.
-		fmt.Fprintln(env.Stderr, "\nkordon: "+tr.T("cli.err.interrupted"))
+		// Ctrl+C: every use case stops without leaving work half-done, or
+		// says what it kept.
+		msg := tr.T("cli.err.interrupted")
+		var fe *service.Error
+		if errors.As(err, &fe) && fe.Key != "" {
+			msg = tr.Error(fe)
+		}
+		fmt.Fprintln(env.Stderr, "\nkordon: "+msg)
 		return ExitInterrupted
 	}
+	var h *hinted
+	if errors.As(err, &h) {
+		err = h.error
+	}
 	fmt.Fprintln(env.Stderr, "kordon: "+strings.ReplaceAll(tr.Error(err), "\n", "\n  "))
+	if h != nil {
+		fmt.Fprintln(env.Stderr, "  "+tr.T(h.hint))
+	}
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(env.Stderr, tr.T("cli.see_help"))

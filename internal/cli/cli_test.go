@@ -432,3 +432,50 @@ func TestCtrlCStopsACommandAndSaysNothingIsHalfDone(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Bundle 1 written")
 }
+
+func TestImportReadsOnlyFilesAndStopsAtCtrlC(t *testing.T) {
+	post, office, _ := twoFolders(t)
+	require.Equal(t, 0, kordon(t, "", "--data", post, "record", "add", withoutPhotos(t)).code)
+	usb := t.TempDir()
+	require.Equal(t, 0, kordon(t, "", "--data", post, "export", "--out", usb).code)
+	bundles, _ := filepath.Glob(filepath.Join(usb, "*.kordon"))
+	require.Len(t, bundles, 1)
+
+	if fifo := filepath.Join(t.TempDir(), "pipe.kordon"); mkfifo(fifo) == nil {
+		for _, dir := range []string{office, post} { // a bundle at the office, a receipt at the post
+			r := kordon(t, "", "--data", dir, "import", fifo)
+			assert.Equal(t, 1, r.code)
+			assert.Contains(t, r.stderr, "is not a file")
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errOut bytes.Buffer
+	env := cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	code := cli.Run(ctx, []string{"--data", office, "--lang", "ru", "import", bundles[0], bundles[0]}, env)
+	assert.Equal(t, cli.ExitInterrupted, code, errOut.String())
+	assert.Contains(t, errOut.String(), "Ничего не осталось сделанным наполовину")
+	assert.NotContains(t, errOut.String(), "context canceled")
+	r := kordon(t, "", "--data", office, "import", bundles[0])
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "imported", "the stopped import imported nothing: it is done now")
+}
+
+func TestAFileIsReplacedOnlyWithForce(t *testing.T) {
+	dir := setUp(t)
+	out := filepath.Join(t.TempDir(), "post.pub")
+	require.NoError(t, os.WriteFile(out, []byte("mine"), 0o644))
+	r := kordon(t, "", "--data", dir, "keys", "export", "--out", out)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "already exists")
+	assert.Contains(t, r.stderr, "Add --force to replace it.")
+	got, _ := os.ReadFile(out)
+	assert.Equal(t, "mine", string(got))
+	require.Equal(t, 0, kordon(t, "", "--data", dir, "keys", "export", "--out", out, "--force").code)
+	r = kordon(t, "", "--data", dir, "keys", "export", "--out", filepath.Join(dir, "kordon.db"), "--force")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "among Kordon's own files")
+	r = kordon(t, "", "--data", dir, "export", "--out", t.TempDir(), "--plain", "--to", "age1x")
+	assert.Equal(t, 2, r.code, "--plain with --to is a usage mistake")
+}

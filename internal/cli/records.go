@@ -444,7 +444,11 @@ func (r *run) demoCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	err = svc.FillDemo(r.ctx, *n, *items, *seed, r.progress("cli.demo.progress"))
+	done, err := svc.FillDemo(r.ctx, *n, *items, *seed, r.progress("cli.demo.progress"))
+	if r.ctx.Err() != nil && done > 0 {
+		// The batches written are kept; the same seed would make them again.
+		return &service.Error{Key: "cli.demo.stopped", Args: []any{"count", done, "path", dir}, Err: r.ctx.Err()}
+	}
 	if err != nil {
 		return err
 	}
@@ -521,7 +525,7 @@ func (r *run) reportCmd(args []string) error {
 	}
 	warnings, err := svc.WriteProtocol(r.ctx, id, *out, service.Overwrite(*force), tr, tr2)
 	if err != nil {
-		return err
+		return forceHint(err)
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(r.env.Stderr, "kordon: "+w)
@@ -543,8 +547,10 @@ func langArg(cat *i18n.Catalog, code string, def *i18n.Translator) (*i18n.Transl
 	return cat.For(m), nil
 }
 
-// short cuts s to at most n letters, marking the cut.
+// short puts s on one line and cuts it to at most n letters, marking the
+// cut.
 func short(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}

@@ -73,13 +73,6 @@ func (t *Translator) lookup(key string) (message, string, bool) {
 // with the integer given as "count", so that no count escapes the plural
 // rules; without one it uses the "other" form.
 func (t *Translator) T(key string, args ...any) string {
-	for i := 0; i+1 < len(args); i += 2 {
-		if argName(args[i]) == "count" {
-			if n, ok := asInt(args[i+1]); ok {
-				return t.render(key, n, true, args, 0)
-			}
-		}
-	}
 	return t.render(key, 0, false, args, 0)
 }
 
@@ -112,6 +105,13 @@ func (t *Translator) N(key string, n int, args ...any) string {
 // render implements T and N; depth counts the errors being localized
 // around this message.
 func (t *Translator) render(key string, n int, counted bool, args []any, depth int) string {
+	for i := 0; !counted && i+1 < len(args); i += 2 {
+		// A count given as an argument is worded by the plural rule, in
+		// messages and errors alike.
+		if argName(args[i]) == "count" {
+			n, counted = asInt(args[i+1])
+		}
+	}
 	m, lang, ok := t.lookup(key)
 	if !ok {
 		return key

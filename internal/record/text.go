@@ -195,3 +195,16 @@ func (v *validator) serialTexts(path string, ss []Serial) {
 		v.text(fmt.Sprintf("%s[%d].number", path, i), s.Number, identifier)
 	}
 }
+
+// CheckName checks a name kept outside records that records and protocols
+// show (a post's name, its agency, its crossing points): one line of at
+// most MaxName characters without control or direction-override
+// characters. path names the setting in the problem reported.
+func CheckName(path, s string) error {
+	v := &validator{}
+	v.text(path, s, name)
+	if len(v.errs) > 0 {
+		return v.errs
+	}
+	return nil
+}

@@ -47,11 +47,11 @@ type BackupResult struct {
 // Backup writes a backup of the data folder to path, a new file.
 func (s *Service) Backup(ctx context.Context, path string) (*BackupResult, error) {
 	if _, err := os.Lstat(path); err == nil {
-		return nil, &Error{Kind: bundle.ErrExists, Key: "bundle.err.exists", Args: []any{"path", path}}
+		return nil, &Error{Key: ErrFileExists.Key, Args: []any{"path", path}}
 	}
-	abs, err := filepath.Abs(path)
+	abs, err := s.checkTarget(path)
 	if err != nil {
-		return nil, fmt.Errorf("backup %s: %w", path, err)
+		return nil, err
 	}
 	work, err := os.MkdirTemp(filepath.Dir(abs), ".kordon-backup-")
 	if err != nil {

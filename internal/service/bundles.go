@@ -125,9 +125,15 @@ func (s *Service) Export(ctx context.Context, opts ExportOptions, progress Progr
 		return nil, err
 	}
 	defer lock.Unlock()
+	if _, err := s.checkTarget(out); err != nil {
+		return nil, err
+	}
 	folder := false
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		folder = true
+	} else if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
+		// Said before the bundle is reserved: nothing to finish later.
+		return nil, &Error{Key: "service.err.no_folder", Args: []any{"path", filepath.Dir(out)}}
 	}
 	pending, err := s.pendingBundle(ctx)
 	if err != nil {
@@ -380,6 +386,9 @@ type Bundle struct {
 // signature against the keys this folder trusts, the destination. It
 // changes nothing. Close the result.
 func (s *Service) OpenBundle(ctx context.Context, path string) (*Bundle, error) {
+	if err := RegularFile(path); err != nil {
+		return nil, err
+	}
 	post, err := s.Post(ctx)
 	if err != nil {
 		return nil, err

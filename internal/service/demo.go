@@ -13,11 +13,12 @@ const demoBatch = 1000
 // FillDemo adds n synthetic training records of about itemsPer items each
 // (at a post, all of that post; at an office, of several posts), in
 // batches, reporting progress (if not nil) after each batch. The records are
-// marked as training data. Stopped, it keeps the batches written.
-func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, progress Progress) error {
+// marked as training data. Stopped, it keeps the batches written and says
+// how many records they hold.
+func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, progress Progress) (int, error) {
 	post, err := s.Post(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	opts := demo.Options{Seed: seed}
 	if post.Role == RolePost {
@@ -26,7 +27,8 @@ func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, pr
 	}
 	g := demo.New(opts)
 	batch := make([]*record.Interdiction, 0, demoBatch)
-	for done := 0; done < n; {
+	done := 0
+	for done < n {
 		batch = batch[:0]
 		for len(batch) < demoBatch && done+len(batch) < n {
 			in := g.Record(itemsPer)
@@ -34,12 +36,12 @@ func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, pr
 			batch = append(batch, in)
 		}
 		if err := s.st.Add(ctx, batch, "demo"); err != nil {
-			return err
+			return done, err
 		}
 		done += len(batch)
 		if progress != nil {
 			progress(done, n)
 		}
 	}
-	return nil
+	return done, nil
 }

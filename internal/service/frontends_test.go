@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,14 +123,13 @@ func TestFilesAreWrittenWholeAndReplacedOnlyWhenAsked(t *testing.T) {
 			require.NoError(t, write(path, true))
 			assert.NotEqual(t, "an officer's own file", string(bytesOf(t, path)))
 
-			fresh := filepath.Join(dir, "sub", name+"-new")
+			fresh := filepath.Join(dir, name+"-new")
 			require.NoError(t, write(fresh, false))
 			assert.NotEmpty(t, bytesOf(t, fresh))
 		})
 	}
-	partial, _ := filepath.Glob(filepath.Join(dir, "*", "*.partial"))
-	partial2, _ := filepath.Glob(filepath.Join(dir, "*.partial"))
-	assert.Empty(t, append(partial, partial2...))
+	partial, _ := filepath.Glob(filepath.Join(dir, "*.partial"))
+	assert.Empty(t, partial)
 
 	// A protocol that cannot be made leaves no file at all.
 	bad := filepath.Join(dir, "none.pdf")
@@ -212,4 +212,96 @@ func TestStoppedWorkLeavesNothingHalfDone(t *testing.T) {
 	assert.NoFileExists(t, backup)
 	partial, _ := filepath.Glob(backup + "*")
 	assert.Empty(t, partial)
+}
+
+func TestNamesThatGoOntoRecordsAreCheckedAtSetUp(t *testing.T) {
+	for _, c := range []service.Setup{
+		{PostCode: "KZ-DOS", PostName: "Достык", CrossingPoints: []string{"A\u202eB"}},
+		{PostCode: "KZ-DOS", PostName: "D\x1b[2J"},
+		{PostCode: "KZ-DOS", PostName: "Достык", Agency: "КГД\a"},
+		{PostCode: "KZ-DOS", PostName: strings.Repeat("Д", 201)},
+	} {
+		dir := t.TempDir()
+		_, err := service.Init(context.Background(), dir, c)
+		var fe *service.Error
+		require.True(t, errors.As(err, &fe), "%+v: %v", c, err)
+		assert.Equal(t, "service.err.bad_name", fe.Key)
+		left, _ := os.ReadDir(dir)
+		assert.Empty(t, left, "a refused set-up leaves nothing")
+	}
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	err := post.SaveSettings(context.Background(), service.Settings{PostName: "Достык", OfficerName: "Иванов\u202e"})
+	assert.Error(t, err)
+}
+
+func TestAPostChangesOfficeOnlyByRevokingTheFirst(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	first, second := initFolder(t, "KZ-ALM", "Алматы", true), initFolder(t, "KZ-AST", "Астана", true)
+	trustEachOther(t, post, first)
+	opk, err := second.PublicKey(ctx)
+	require.NoError(t, err)
+	var fe *service.Error
+	require.True(t, errors.As(post.Trust(ctx, opk, ""), &fe))
+	assert.Equal(t, "service.err.office_trusted", fe.Key)
+	k, err := post.OfficeKey(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "KZ-ALM", k.Post, "bundles still go to the first office")
+
+	fpk, err := first.PublicKey(ctx)
+	require.NoError(t, err)
+	require.NoError(t, post.RevokeKey(ctx, fpk.Fingerprint()))
+	require.NoError(t, post.Trust(ctx, opk, ""))
+	k, err = post.OfficeKey(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "KZ-AST", k.Post)
+}
+
+// No use case writes over Kordon's own files, whatever the path or --force
+// says; a folder that does not exist is said so, and is never made.
+func TestFilesAreNeverWrittenAmongKordonsOwn(t *testing.T) {
+	ctx := context.Background()
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	id := withRecord(t, post)
+	cat, err := i18n.Load(translations.FS)
+	require.NoError(t, err)
+	link := filepath.Join(t.TempDir(), "link")
+	require.NoError(t, os.Symlink(post.Dir, link))
+	before := storetest.Dump(t, post.Dir)
+	key := bytesOf(t, filepath.Join(post.Dir, "keys", "device.key"))
+	for _, path := range []string{
+		filepath.Join(post.Dir, "kordon.db"),
+		filepath.Join(post.Dir, "keys", "device.key"),
+		filepath.Join(post.Dir, "new.pdf"),
+		filepath.Join(link, "kordon.db"),
+		filepath.Join(post.Dir, service.ProtocolsDir, "..", "kordon.db"),
+	} {
+		_, err := post.WriteProtocol(ctx, id, path, true, cat.For("ru"), nil)
+		assert.ErrorIs(t, err, service.ErrInDataFolder, path)
+		_, err = post.WritePublicKey(ctx, path, true)
+		assert.ErrorIs(t, err, service.ErrInDataFolder, path)
+		_, err = post.Export(ctx, service.ExportOptions{Out: path}, nil)
+		assert.ErrorIs(t, err, service.ErrInDataFolder, path)
+	}
+	assert.Equal(t, before, storetest.Dump(t, post.Dir))
+	assert.Equal(t, key, bytesOf(t, filepath.Join(post.Dir, "keys", "device.key")))
+
+	// The desktop's own protocols folder is the exception, made if missing.
+	inside := filepath.Join(post.Dir, service.ProtocolsDir, "p.pdf")
+	_, err = post.WriteProtocol(ctx, id, inside, true, cat.For("ru"), nil)
+	require.NoError(t, err)
+
+	missing := filepath.Join(t.TempDir(), "usbb", "b.kordon")
+	_, err = post.Export(ctx, service.ExportOptions{Out: missing}, nil)
+	var fe *service.Error
+	require.True(t, errors.As(err, &fe), "%v", err)
+	assert.Equal(t, "service.err.no_folder", fe.Key)
+	assert.NoDirExists(t, filepath.Dir(missing))
+	res, err := post.Export(ctx, service.ExportOptions{Out: t.TempDir()}, nil)
+	require.NoError(t, err)
+	assert.False(t, res.Resumed, "a refused export reserved nothing")
+	_, err = post.WritePublicKey(ctx, filepath.Join(t.TempDir(), "a", "b", "k.pub"), false)
+	require.True(t, errors.As(err, &fe))
+	assert.Equal(t, "service.err.no_folder", fe.Key)
 }

@@ -119,6 +119,9 @@ func (s *Service) PublicKey(ctx context.Context) (*bundle.PublicKey, error) {
 
 // ReadKeyFile reads and checks a public key file.
 func ReadKeyFile(path string) (*bundle.PublicKey, error) {
+	if err := RegularFile(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
@@ -151,6 +154,18 @@ func (s *Service) Trust(ctx context.Context, pk *bundle.PublicKey, name string) 
 	if post.Role == RolePost && role != RoleOffice {
 		return &Error{Key: "service.err.post_trusts_office", Args: []any{"fingerprint", pk.Fingerprint()}}
 	}
+	if post.Role == RolePost {
+		// A post sends its bundles to one office: another is trusted only
+		// once that one is revoked, never in passing, or the first office
+		// would see a gap it cannot explain.
+		current, err := s.OfficeKey(ctx)
+		if err != nil {
+			return err
+		}
+		if current != nil && current.KeyID() != pk.KeyID() {
+			return &Error{Key: "service.err.office_trusted", Args: []any{"office", current.Post + " " + current.Name, "fingerprint", current.Fingerprint()}}
+		}
+	}
 	if err := s.st.Trust(ctx, store.TrustedKey{
 		KeyID: pk.KeyID(), PublicKey: string(data), PostCode: pk.Post, Name: name, Fingerprint: pk.Fingerprint(),
 	}, s.Actor); err != nil {
@@ -173,7 +188,7 @@ func (s *Service) RevokeKey(ctx context.Context, ref string) error {
 		if err != nil {
 			continue
 		}
-		if k.KeyID == ref || bundle.MatchFingerprint(pk.Key, ref) {
+		if k.KeyID == ref || pk.MatchFingerprint(ref) {
 			return s.st.Revoke(ctx, k.KeyID, s.Actor)
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
@@ -79,7 +78,7 @@ func TestABundleIsEncryptedOnlyToItsOffice(t *testing.T) {
 	_, err = office.Import(ctx, res.Path, nil)
 	require.NoError(t, err)
 
-	require.NoError(t, post.RevokeKey(ctx, bundle.Fingerprint(own.Key)))
+	require.NoError(t, post.RevokeKey(ctx, own.Fingerprint()))
 	addRecord(t, post, uuid.Nil)
 	_, err = post.Export(ctx, service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
 	assert.ErrorIs(t, err, service.ErrOfficeRevoked)

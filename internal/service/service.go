@@ -100,6 +100,11 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 	if setup.PostName == "" {
 		return nil, ErrPostNameEmpty
 	}
+	setup.Agency = strings.TrimSpace(setup.Agency)
+	setup.CrossingPoints = ParseCrossingPoints(strings.Join(setup.CrossingPoints, "\n"))
+	if err := checkNames(setup.PostName, setup.Agency, setup.CrossingPoints); err != nil {
+		return nil, err
+	}
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
@@ -130,8 +135,8 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 		store.MetaPostName: setup.PostName,
 		MetaRole:           role,
 		MetaPlatform:       runtime.GOOS,
-		MetaAgency:         strings.TrimSpace(setup.Agency),
-		MetaCrossingPoints: strings.Join(ParseCrossingPoints(strings.Join(setup.CrossingPoints, "\n")), "\n"),
+		MetaAgency:         setup.Agency,
+		MetaCrossingPoints: strings.Join(setup.CrossingPoints, "\n"),
 	})
 	if cerr := st.Close(); err == nil {
 		err = cerr

@@ -2,10 +2,12 @@ package service
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
 )
 
@@ -61,25 +63,52 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 // SaveSettings keeps the post's settings; the post's name must not be
 // empty.
 func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
-	set.PostName = plainLine(set.PostName)
+	set.PostName = strings.TrimSpace(set.PostName)
 	if set.PostName == "" {
 		return ErrPostNameEmpty
 	}
-	set.OfficerName, set.OfficerRank = plainLine(set.OfficerName), plainLine(set.OfficerRank)
+	set.CrossingPoints = ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n"))
+	set.OfficerName, set.OfficerRank = strings.TrimSpace(set.OfficerName), strings.TrimSpace(set.OfficerRank)
+	if err := checkNames(set.PostName, set.OfficerName, set.OfficerRank, set.CrossingPoints); err != nil {
+		return err
+	}
 	return s.st.SetMeta(ctx, map[string]string{
 		store.MetaPostName: set.PostName,
-		MetaCrossingPoints: strings.Join(ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n")), "\n"),
+		MetaCrossingPoints: strings.Join(set.CrossingPoints, "\n"),
 		MetaOfficerName:    strings.TrimSpace(set.OfficerName),
 		MetaOfficerRank:    strings.TrimSpace(set.OfficerRank),
 	})
+}
+
+// checkNames checks names that go onto records, protocols and into the
+// audit log, as records' own names are checked: one line, no control or
+// direction-override characters, at most record.MaxName characters. Each
+// name is a string or a list of them.
+func checkNames(names ...any) error {
+	for _, n := range names {
+		list, ok := n.([]string)
+		if !ok {
+			list = []string{n.(string)}
+		}
+		for _, s := range list {
+			if err := record.CheckName("", s); err != nil {
+				if len([]rune(s)) > 40 {
+					s = string([]rune(s)[:40]) + "…"
+				}
+				return &Error{Key: "service.err.bad_name", Args: []any{"value", strconv.QuoteToGraphic(s)}, Err: err}
+			}
+		}
+	}
+	return nil
 }
 
 // plainLine is s on one line, trimmed, without control characters: a name
 // also goes into the audit log and onto protocols.
 func plainLine(s string) string {
 	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
+		switch {
+		case unicode.IsControl(r), r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff, r == 0x2028, r == 0x2029:
+			return -1 // controls and direction overrides
 		}
 		return r
 	}, s))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // separable reports whether none of an entry's text fields holds the zero
@@ -17,6 +18,27 @@ func separable(e *AuditEntry) bool {
 	for _, f := range []string{e.At, e.Actor, e.Action, e.RecordID, e.ContentHash, e.Prev} {
 		if strings.IndexByte(f, 0) >= 0 {
 			return false
+		}
+	}
+	return true
+}
+
+// importable reports whether an audit entry from another device is one
+// Kordon writes: fields apart (see separable), its time in the store's
+// form, and no control or text-direction characters, which would make the
+// trail read otherwise on screen than it is.
+func importable(e *AuditEntry) bool {
+	if !separable(e) {
+		return false
+	}
+	if _, err := time.Parse(timeLayout, e.At); err != nil {
+		return false
+	}
+	for _, f := range []string{e.Actor, e.Action, e.RecordID, e.ContentHash, e.Prev} {
+		for _, r := range f {
+			if r < 0x20 || r >= 0x7f && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0xfeff {
+				return false
+			}
 		}
 	}
 	return true

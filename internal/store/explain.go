@@ -96,9 +96,17 @@ func searchFields(in *record.Interdiction, fn func(kind fieldKind, path, value s
 // explain says which fields of in a search for query matched, with their
 // values, identifiers first; each field is named once.
 func explain(in *record.Interdiction, query string) []view.Match {
-	serial := textkey.Serial(query)
+	// Identifiers match the whole query as one serial ("XA 1234567") or
+	// any word of it ("777 TGHU"), whole or any part of three or more.
+	var serials []string
+	if k := textkey.Serial(query); k != "" {
+		serials = append(serials, k)
+	}
 	var words []string // every spelling of every word, as the index folds it
 	for _, w := range strings.Fields(textkey.Fold(query)) {
+		if k := textkey.Serial(w); len([]rune(k)) >= 3 {
+			serials = append(serials, k)
+		}
 		for _, v := range []string{w, textkey.Latin(w), textkey.Serial(w)} {
 			if len([]rune(v)) >= 3 {
 				words = append(words, v)
@@ -117,8 +125,11 @@ func explain(in *record.Interdiction, query string) []view.Match {
 		switch kind {
 		case fieldKey:
 			k := textkey.Serial(value)
-			if serial != "" && (k == serial || len([]rune(serial)) >= 3 && strings.Contains(k, serial)) {
-				add(&keys, path, value)
+			for _, s := range serials {
+				if k == s || len([]rune(s)) >= 3 && strings.Contains(k, s) {
+					add(&keys, path, value)
+					break
+				}
 			}
 		case fieldName:
 			if containsAny(textkey.Fold(value)+" "+textkey.Latin(value), words) {

@@ -440,7 +440,7 @@ func (im *Importer) Audit(ctx context.Context, origin string, entry []byte, keys
 	var e AuditEntry
 	dec := json.NewDecoder(bytes.NewReader(entry))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil || e.Seq < 1 || !separable(&e) || entryHash(&e) != e.Hash {
+	if err := dec.Decode(&e); err != nil || e.Seq < 1 || !importable(&e) || entryHash(&e) != e.Hash {
 		return newError(ErrConflict, err, "what", fmt.Sprintf("audit %d", e.Seq))
 	}
 	held := func(seq int64) (*AuditEntry, error) {

@@ -440,7 +440,8 @@ func renumber(t *testing.T, db *sql.DB) {
 
 // The fields of an audit entry are hashed one after the other, each ended
 // by a zero byte; fields holding that byte could pass text from one to the
-// next and keep the hash, so such an entry is refused.
+// next and keep the hash, so such an entry is refused, as is one with a time
+// not in the store's form or a name that turns the text around.
 func TestAnAuditEntryWithAZeroByteIsRefused(t *testing.T) {
 	office, dir := open(t)
 	require.NoError(t, office.SetMeta(ctx, map[string]string{store.MetaDeviceID: "office"}))
@@ -450,7 +451,13 @@ func TestAnAuditEntryWithAZeroByteIsRefused(t *testing.T) {
 	one.Hash, other.Hash = store.EntryHash(one), store.EntryHash(other)
 	require.Equal(t, one.Hash, other.Hash, "two different entries hash alike")
 	before := storetest.Dump(t, dir)
-	for _, e := range []store.AuditEntry{one, other} {
+	late := one
+	late.Actor, late.At = "officer", "garbage"
+	late.Hash = store.EntryHash(late)
+	turned := one
+	turned.Actor = "officer\u202eHTIMS"
+	turned.Hash = store.EntryHash(turned)
+	for _, e := range []store.AuditEntry{one, other, late, turned} {
 		line, _ := json.Marshal(e)
 		err := office.Import(ctx, "analyst", func(im *store.Importer) error { return im.Audit(ctx, "device-A", line, nil) })
 		assert.ErrorIs(t, err, store.ErrConflict, "%q", e.Actor)

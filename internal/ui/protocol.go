@@ -14,10 +14,8 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 )
-
-// protocolsDir is the data folder's subfolder for printed protocols.
-const protocolsDir = "protocols"
 
 // protocolFile is where the protocol of in is written by default: the data
 // folder's protocols/<number>.pdf, the number made safe as a file name.
@@ -32,7 +30,7 @@ func (a *App) protocolFile(in *record.Interdiction) string {
 		}
 		return '_'
 	}, name)
-	return filepath.Join(a.svc.Dir, protocolsDir, name+".pdf")
+	return filepath.Join(a.svc.Dir, service.ProtocolsDir, name+".pdf")
 }
 
 // printProtocol asks for the protocol's language and an optional second
