@@ -3,6 +3,7 @@ package record
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -207,4 +208,25 @@ func CheckName(path, s string) error {
 		return v.errs
 	}
 	return nil
+}
+
+// TextCap is the cap, in characters, of the text field at path (a JSON
+// path such as "people[0].document_number"), by the field's own name:
+// identifiers, names, texts and narratives each have theirs.
+func TextCap(path string) int {
+	last := path[strings.LastIndexAny(path, ".")+1:]
+	if i := strings.IndexByte(last, '['); i >= 0 {
+		last = last[:i]
+	}
+	switch last {
+	case "number", "origin", "plate", "vin", "container", "voyage", "document_number", "registration",
+		"seal_number", "stamped", "headstamp_factory", "headstamp_year", "lot", "media_type":
+		return MaxIdentifier
+	case "crossing_point", "name", "name_latin", "rank", "position", "document_issuer", "make", "model",
+		"taken_by", "from", "to", "place":
+		return MaxName
+	case "narrative", "remarks", "concealment_note":
+		return MaxNarrative
+	}
+	return MaxText
 }

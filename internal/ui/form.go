@@ -27,6 +27,7 @@ func isWitness(p record.Person) bool { return p.Role == "witness" || p.Role == "
 func (f *formScreen) build() fyne.CanvasObject {
 	a := f.a
 	f.rows = map[string]*fieldRow{}
+	f.unread = map[string]unreadField{}
 	f.summary = newFieldRow("", widget.NewLabel(""))
 	f.state = widget.NewLabel("")
 
@@ -96,7 +97,29 @@ func (f *formScreen) field(path, key string, obj fyne.CanvasObject) *fieldRow {
 }
 
 func (f *formScreen) text(path, key string, p *string) *fieldRow {
-	return f.field(path, key, entry(*p, func(s string) { *p = s; f.touch() }))
+	e := entry(*p, func(s string) { *p = s; f.touch() })
+	return f.capped(path, key, e)
+}
+
+// capped registers a text field at its cap (record.TextCap): a paste cut
+// to fit says so beside the field.
+func (f *formScreen) capped(path, key string, e *cappedEntry) *fieldRow {
+	e.max = record.TextCap(path)
+	if e.MultiLine {
+		e.PlaceHolder = f.a.T("ui.form.cap", "max", f.a.tr.Number(int64(e.max)))
+	}
+	r := f.field(path, key, e)
+	e.onCut = func() { r.setError(f.a.T("ui.form.cut", "max", f.a.tr.Number(int64(e.max)))) }
+	return r
+}
+
+// multiline is a text field of several lines bound to a string.
+func (f *formScreen) multiline(path, key string, p *string, rows int) *fieldRow {
+	e := newCappedEntry(record.TextCap(path), true)
+	e.SetMinRowsVisible(rows)
+	e.SetText(cut(*p, e.max))
+	e.OnChanged = func(s string) { *p = s; f.touch() }
+	return f.capped(path, key, e)
 }
 
 func (f *formScreen) code(path, key string, voc record.Vocabulary, p *string) *fieldRow {
@@ -109,18 +132,54 @@ func (f *formScreen) country(path, key string, p *string) *fieldRow {
 
 func (f *formScreen) count(path, key string, p *int) *fieldRow {
 	var r *fieldRow
-	e := entry(itoa(*p), func(s string) {
+	// read takes the number typed into the record, or keeps the text as
+	// typed and marks the field: a value that does not read is never
+	// replaced by the last one that did.
+	read := func(s string) bool {
 		n, ok := parseCount(s)
 		if !ok {
-			r.setError(f.a.T("ui.err.number"))
-			return
+			f.typed[path] = s
+			f.mark(path, r, "ui.err.number")
+			return false
 		}
-		r.setError("")
+		delete(f.typed, path)
+		f.mark(path, r, "")
 		*p = n
+		return true
+	}
+	text, kept := f.typed[path]
+	if !kept {
+		text = itoa(*p)
+	}
+	e := entry(text, func(s string) {
+		read(s)
 		f.touch()
 	})
 	r = f.field(path, key, e)
+	if kept {
+		read(text)
+	}
 	return r
+}
+
+// unreadField is a field whose text does not read as its kind of value.
+type unreadField struct {
+	row *fieldRow
+	msg string // catalog key of the problem
+}
+
+// mark notes that the field at key does not read right (msg, a catalog
+// key), or with msg "" that it reads again; Save waits until none is left.
+func (f *formScreen) mark(key string, r *fieldRow, msg string) {
+	if msg == "" {
+		if _, ok := f.unread[key]; ok {
+			delete(f.unread, key)
+			r.setError("")
+		}
+		return
+	}
+	f.unread[key] = unreadField{row: r, msg: msg}
+	r.setError(f.a.T(msg))
 }
 
 func (f *formScreen) calibre(path, key string, p *record.Calibre) *fieldRow {
@@ -136,16 +195,15 @@ func (f *formScreen) whenWhere() fyne.CanvasObject {
 	in := f.rec
 	var dateRow, timeRow *fieldRow
 	when := func() {
-		dateRow.setError("")
-		timeRow.setError("")
+		f.mark("occurred_at", dateRow, "")
+		f.mark("occurred_at.time", timeRow, "")
 		switch f.setWhen() {
 		case "ui.err.date":
-			dateRow.setError(f.a.T("ui.err.date"))
+			f.mark("occurred_at", dateRow, "ui.err.date")
 		case "ui.err.time":
-			timeRow.setError(f.a.T("ui.err.time"))
-		default:
-			f.touch()
+			f.mark("occurred_at.time", timeRow, "ui.err.time")
 		}
+		f.touch()
 	}
 	de := entry(f.dateText, func(s string) { f.dateText = s; when() })
 	de.PlaceHolder = "2026-01-31"
@@ -153,6 +211,11 @@ func (f *formScreen) whenWhere() fyne.CanvasObject {
 	te.PlaceHolder = "14:30"
 	dateRow = f.field("occurred_at", "ui.f.date", de)
 	timeRow = f.newRow("ui.f.time", te)
+	if _, ok := parseDate(f.dateText); !ok {
+		f.mark("occurred_at", dateRow, "ui.err.date")
+	} else if _, err := time.Parse("15:04", strings.TrimSpace(f.timeText)); err != nil {
+		f.mark("occurred_at.time", timeRow, "ui.err.time")
+	}
 
 	cp := widget.NewSelectEntry(f.a.crossingPoints())
 	cp.SetText(in.CrossingPoint)
@@ -249,25 +312,29 @@ func (f *formScreen) endedGPS() fyne.CanvasObject {
 		func() *time.Time { return f.rec.EndedAt },
 		func(t *time.Time) { f.rec.EndedAt = t })
 	var lat, lon *fieldRow
-	gps := func() {
-		lat.setError("")
-		lon.setError("")
+	// check marks what does not read; it reports the position when all does.
+	check := func() (*record.GPS, bool) {
+		f.mark("gps.lat", lat, "")
+		f.mark("gps.lon", lon, "")
 		g, bad := parseGPS(f.typed["gps.lat"], f.typed["gps.lon"])
 		switch bad {
 		case "gps.lat":
-			lat.setError(f.a.T("ui.err.number"))
-			return
+			f.mark("gps.lat", lat, "ui.err.number")
 		case "gps.lon":
-			lon.setError(f.a.T("ui.err.number"))
-			return
+			f.mark("gps.lon", lon, "ui.err.number")
 		case "pair":
 			if strings.TrimSpace(f.typed["gps.lat"]) == "" {
-				lat.setError(f.a.T("ui.err.gps_pair"))
+				f.mark("gps.lat", lat, "ui.err.gps_pair")
 			} else {
-				lon.setError(f.a.T("ui.err.gps_pair"))
+				f.mark("gps.lon", lon, "ui.err.gps_pair")
 			}
 		}
-		f.rec.GPS = g
+		return g, bad == ""
+	}
+	gps := func() {
+		if g, ok := check(); ok {
+			f.rec.GPS = g
+		}
 		f.touch()
 	}
 	if _, ok := f.typed["gps.lat"]; !ok && f.rec.GPS != nil {
@@ -278,6 +345,7 @@ func (f *formScreen) endedGPS() fyne.CanvasObject {
 	oe := entry(f.typed["gps.lon"], func(s string) { f.typed["gps.lon"] = s; gps() })
 	lat = f.field("gps.lat", "ui.f.gps_lat", le)
 	lon = f.field("gps.lon", "ui.f.gps_lon", oe)
+	check()
 	return grid(4, date, clock, lat, lon)
 }
 
@@ -320,19 +388,23 @@ func (f *formScreen) moment(path, key, dateKey, timeKey string, get func() *time
 			f.typed[key+".date"], f.typed[key+".time"] = f.a.tr.Date(*t), t.Format("15:04")
 		}
 	}
-	changed := func() {
-		date.setError("")
-		clock.setError("")
+	// check marks what does not read; it reports the time when all does.
+	check := func() (*time.Time, bool) {
+		f.mark(key+".date", date, "")
+		f.mark(key+".time", clock, "")
 		t, bad := parseMoment(f.typed[key+".date"], f.typed[key+".time"], f.zone())
 		switch bad {
 		case "ui.err.date":
-			date.setError(f.a.T(bad))
-			return
+			f.mark(key+".date", date, bad)
 		case "ui.err.time":
-			clock.setError(f.a.T(bad))
-			return
+			f.mark(key+".time", clock, bad)
 		}
-		set(t)
+		return t, bad == ""
+	}
+	changed := func() {
+		if t, ok := check(); ok {
+			set(t)
+		}
 		f.touch()
 	}
 	// No sample date or time: in an empty optional field it reads as data.
@@ -340,6 +412,7 @@ func (f *formScreen) moment(path, key, dateKey, timeKey string, get func() *time
 	te := entry(f.typed[key+".time"], func(s string) { f.typed[key+".time"] = s; changed() })
 	date = f.field(path, dateKey, de)
 	clock = f.newRow(timeKey, te)
+	check()
 	return date, clock
 }
 
@@ -428,6 +501,7 @@ func (a *App) addCustody(in *record.Interdiction) {
 func (a *App) custodyDialog(f *formScreen, err error) {
 	i := len(f.rec.Custody) - 1
 	f.rows = map[string]*fieldRow{}
+	f.unread = map[string]unreadField{}
 	f.summary = newFieldRow("", widget.NewLabel(""))
 	body := f.custodyEvent(i, nil)
 	f.showErrors(err)
@@ -558,20 +632,30 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 		ex := it.Explosive
 		p := path + ".explosive"
 		var wr *fieldRow
-		we := entry(formatGrams(ex.WeightGrams), func(s string) {
+		wpath := p + ".weight_grams"
+		read := func(s string) {
 			g, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
 			if strings.TrimSpace(s) == "" {
 				g, err = 0, nil
 			}
-			if err != nil {
-				wr.setError(f.a.T("ui.err.number"))
+			if err != nil || math.IsNaN(g) || math.IsInf(g, 0) {
+				f.typed[wpath] = s
+				f.mark(wpath, wr, "ui.err.number")
 				return
 			}
-			wr.setError("")
+			delete(f.typed, wpath)
+			f.mark(wpath, wr, "")
 			ex.WeightGrams = g
-			f.touch()
-		})
-		wr = f.field(p+".weight_grams", "ui.f.weight_grams", we)
+		}
+		text, kept := f.typed[wpath]
+		if !kept {
+			text = formatGrams(ex.WeightGrams)
+		}
+		we := entry(text, func(s string) { read(s); f.touch() })
+		wr = f.field(wpath, "ui.f.weight_grams", we)
+		if kept {
+			read(text)
+		}
 		eod := widget.NewCheck(f.a.T("ui.f.eod_safe"), nil)
 		eod.SetChecked(ex.EODSafe)
 		eod.OnChanged = func(b bool) { ex.EODSafe = b; f.touch() }
@@ -624,20 +708,10 @@ func (f *formScreen) serials(path string, ss *[]record.Serial) fyne.CanvasObject
 
 func (f *formScreen) circumstances() fyne.CanvasObject {
 	in := f.rec
-	narrative := widget.NewMultiLineEntry()
-	narrative.Wrapping = fyne.TextWrapWord
-	narrative.SetMinRowsVisible(5)
-	narrative.SetText(in.Narrative)
-	narrative.OnChanged = func(s string) { in.Narrative = s; f.touch() }
-	remarks := widget.NewMultiLineEntry()
-	remarks.Wrapping = fyne.TextWrapWord
-	remarks.SetMinRowsVisible(2)
-	remarks.SetText(in.Remarks)
-	remarks.OnChanged = func(s string) { in.Remarks = s; f.touch() }
 	return container.NewVBox(
-		grid(1, f.field("narrative", "field.narrative", narrative)),
+		grid(1, f.multiline("narrative", "field.narrative", &in.Narrative, 5)),
 		f.checks("linked_contraband", "ui.f.linked_contraband", record.ContrabandTypes, &in.LinkedContraband),
-		grid(1, f.field("remarks", "ui.f.remarks", remarks)),
+		grid(1, f.multiline("remarks", "ui.f.remarks", &in.Remarks, 2)),
 	)
 }
 

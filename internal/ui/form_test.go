@@ -22,7 +22,7 @@ func overlayEntries(w fyne.Window) []*widget.Entry {
 	var out []*widget.Entry
 	if top := w.Canvas().Overlays().Top(); top != nil {
 		walk(top, func(o fyne.CanvasObject) {
-			if e, ok := o.(*widget.Entry); ok {
+			if e, ok := entryOf(o); ok {
 				out = append(out, e)
 			}
 		})
@@ -45,25 +45,25 @@ func TestFormOrganisationsGPSEndAndCustody(t *testing.T) {
 	a := newApp(t)
 	w := a.Window()
 	f := openForm(t, a)
-	f.widget(t, "occurred_at").(*widget.Entry).SetText(f.rec.OccurredAt.AddDate(0, 0, -1).Format("2006-01-02"))
+	f.widget(t, "occurred_at").(*cappedEntry).SetText(f.rec.OccurredAt.AddDate(0, 0, -1).Format("2006-01-02"))
 	start := f.rec.OccurredAt
 
 	test.Tap(button(t, w, "Add organisation"))
-	test.Type(f.widget(t, "organisations[0].name_latin").(*widget.Entry), "Vostok Trans")
+	test.Type(f.widget(t, "organisations[0].name_latin").(*cappedEntry), "Vostok Trans")
 	test.Type(f.widget(t, "organisations[0].country").(*widget.SelectEntry), "kg")
-	test.Type(f.widget(t, "organisations[0].registration").(*widget.Entry), "REG-77")
-	test.Type(f.widget(t, "gps.lat").(*widget.Entry), "45,2")
-	test.Type(f.widget(t, "gps.lon").(*widget.Entry), "200")
+	test.Type(f.widget(t, "organisations[0].registration").(*cappedEntry), "REG-77")
+	test.Type(f.widget(t, "gps.lat").(*cappedEntry), "45,2")
+	test.Type(f.widget(t, "gps.lon").(*cappedEntry), "200")
 	before := start.Add(-24 * time.Hour)
-	f.widget(t, "ended_at").(*widget.Entry).SetText(before.Format("2006-01-02"))
+	f.widget(t, "ended_at").(*cappedEntry).SetText(before.Format("2006-01-02"))
 	f.timeField(t, "ui.f.ended_time").SetText(before.Format("15:04"))
 	test.Tap(button(t, w, "Add custody event"))
-	test.Type(f.widget(t, "custody[0].from").(*widget.Entry), "A. Serikbayev")
-	f.widget(t, "custody[0].at").(*widget.Entry).SetText("31.02.2026")
+	test.Type(f.widget(t, "custody[0].from").(*cappedEntry), "A. Serikbayev")
+	f.widget(t, "custody[0].at").(*cappedEntry).SetText("31.02.2026")
 	if m := f.rows["custody[0].at"].err; !m.Visible() || m.Text != "Enter the date as 2026-01-31 or 31.01.2026." {
 		t.Errorf("a date that does not exist: visible %v, %q", m.Visible(), m.Text)
 	}
-	f.widget(t, "custody[0].at").(*widget.Entry).SetText(start.Format("2006-01-02"))
+	f.widget(t, "custody[0].at").(*cappedEntry).SetText(start.Format("2006-01-02"))
 	test.Tap(button(t, w, "Save"))
 
 	for path, want := range map[string]string{
@@ -81,22 +81,22 @@ func TestFormOrganisationsGPSEndAndCustody(t *testing.T) {
 	}
 
 	// The fields survive a rebuild, half-typed or not.
-	f.widget(t, "gps.lon").(*widget.Entry).SetText("200x")
+	f.widget(t, "gps.lon").(*cappedEntry).SetText("200x")
 	if m := f.rows["gps.lon"].err; !m.Visible() || m.Text != "Enter a number." {
 		t.Errorf("gps.lon %q: %q", "200x", m.Text)
 	}
 	a.rebuild()
-	if e := f.widget(t, "gps.lon").(*widget.Entry); e.Text != "200x" {
+	if e := f.widget(t, "gps.lon").(*cappedEntry); e.Text != "200x" {
 		t.Errorf("after a rebuild the longitude reads %q", e.Text)
 	}
 
-	test.Type(f.widget(t, "organisations[0].name").(*widget.Entry), "ОсОО Восток-Транс")
-	f.widget(t, "gps.lon").(*widget.Entry).SetText("80.25")
+	test.Type(f.widget(t, "organisations[0].name").(*cappedEntry), "ОсОО Восток-Транс")
+	f.widget(t, "gps.lon").(*cappedEntry).SetText("80.25")
 	end := start.Add(2 * time.Hour)
-	f.widget(t, "ended_at").(*widget.Entry).SetText(end.Format("2006-01-02"))
+	f.widget(t, "ended_at").(*cappedEntry).SetText(end.Format("2006-01-02"))
 	f.timeField(t, "ui.f.ended_time").SetText(end.Format("15:04"))
-	test.Type(f.widget(t, "custody[0].to").(*widget.Entry), "Dostyk storage")
-	test.Type(f.widget(t, "custody[0].seal_number").(*widget.Entry), "S-001")
+	test.Type(f.widget(t, "custody[0].to").(*cappedEntry), "Dostyk storage")
+	test.Type(f.widget(t, "custody[0].seal_number").(*cappedEntry), "S-001")
 	test.Tap(button(t, w, "Save"))
 	for path, r := range f.rows {
 		if r.err.Visible() {
@@ -135,7 +135,7 @@ func (f *formScreen) timeField(t *testing.T, key string) *widget.Entry {
 			return
 		}
 		if l, ok := box.Objects[0].(*widget.Label); ok && l.Text == label {
-			found, _ = box.Objects[1].(*widget.Entry)
+			found, _ = entryOf(box.Objects[1])
 		}
 	})
 	if found == nil {
@@ -269,7 +269,7 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 	}
 
 	// The first pause stores the new draft, so it is listed at once.
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "01 KG 123")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "01 KG 123")
 	f.autosave(false)
 	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 1 {
 		t.Fatalf("%d records after the first pause, want the draft", n)
@@ -277,7 +277,7 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 
 	// Later pauses within the interval keep the typing in the slot only.
 	for _, vin := range []string{"XTA2109", "XTA210990", "XTA21099012"} {
-		f.widget(t, "conveyance.vin").(*widget.Entry).SetText(vin)
+		f.widget(t, "conveyance.vin").(*cappedEntry).SetText(vin)
 		f.autosave(false)
 		if in := slot(); in == nil || in.Conveyance == nil || in.Conveyance.VIN != vin {
 			t.Errorf("the unsaved slot lacks %q", vin)
@@ -294,14 +294,14 @@ func TestAutosaveKeepsTypingAsideAndStoresOncePerInterval(t *testing.T) {
 	f.mu.Lock()
 	f.stored = time.Now().Add(-StoreInterval)
 	f.mu.Unlock()
-	f.widget(t, "conveyance.container").(*widget.Entry).SetText("TGHU 123456 7")
+	f.widget(t, "conveyance.container").(*cappedEntry).SetText("TGHU 123456 7")
 	f.autosave(false)
 	if got := len(actions()); got != 2 {
 		t.Errorf("%d audit entries once the interval passed, want 2", got)
 	}
 
 	// Leaving the form stores what was typed since, and empties the slot.
-	f.widget(t, "conveyance.voyage").(*widget.Entry).SetText("KZ-812")
+	f.widget(t, "conveyance.voyage").(*cappedEntry).SetText("KZ-812")
 	a.navigate(navDashboard)
 	if got := len(actions()); got != 3 {
 		t.Errorf("%d audit entries after leaving the form, want 3", got)
@@ -325,9 +325,9 @@ func TestSaveWritesTheStoreAtOnce(t *testing.T) {
 	t.Cleanup(func() { StoreInterval = oldInterval })
 	a := newApp(t)
 	f := openForm(t, a)
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "B 777")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "B 777")
 	test.Tap(button(t, a.Window(), "Save"))
-	f.widget(t, "conveyance.plate").(*widget.Entry).SetText("B 778")
+	f.widget(t, "conveyance.plate").(*cappedEntry).SetText("B 778")
 	test.Tap(button(t, a.Window(), "Save"))
 	cur, err := a.svc.Get(a.ctx, f.rec.ID.String())
 	if err != nil || cur.Record.Conveyance == nil || cur.Record.Conveyance.Plate != "B 778" {

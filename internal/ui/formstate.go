@@ -50,7 +50,11 @@ type formScreen struct {
 	// rebuild keeps what does not read right yet.
 	typed map[string]string
 
-	rows    map[string]*fieldRow
+	rows map[string]*fieldRow
+	// unread are the fields whose text does not read as their kind of
+	// value (a count, a date), by key: while any is left, nothing is
+	// stored, so the store never holds other values than the form shows.
+	unread  map[string]unreadField
 	summary *fieldRow
 	state   *widget.Label
 	offset  fyne.Position
@@ -164,6 +168,10 @@ func (f *formScreen) autosave(now bool) {
 		f.setState(f.a.T("ui.form.unsaved_version"))
 		return
 	}
+	if n := len(f.unread); n > 0 {
+		f.setState(f.a.T("ui.form.unread", "count", n))
+		return
+	}
 	if !due {
 		f.setState(f.a.T("ui.form.kept", "time", time.Now().Format("15:04:05")))
 		return
@@ -203,6 +211,13 @@ func (f *formScreen) save() bool {
 	pending := f.pending
 	f.dirty = false
 	f.mu.Unlock()
+	if n := len(f.unread); n > 0 {
+		// What the form shows is not what the store would get.
+		f.stash()
+		f.showErrors(nil)
+		f.setState(f.a.T("ui.form.unread", "count", n))
+		return false
+	}
 	if !pending {
 		f.setState(f.a.T("ui.form.nothing_changed"))
 		return true
@@ -242,6 +257,9 @@ func (f *formScreen) finalise() bool {
 func (f *formScreen) showErrors(err error) {
 	for _, r := range f.rows {
 		r.setError("")
+	}
+	for _, u := range f.unread {
+		u.row.setError(f.a.T(u.msg))
 	}
 	var general []string
 	var fes record.Errors

@@ -35,7 +35,7 @@ func TestLanguageSwitchRelabelsTheOpenWindowInEveryLanguage(t *testing.T) {
 	a := newApp(t)
 	w := a.Window()
 	f := openForm(t, a)
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "777 ABC 02")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "777 ABC 02")
 	test.Tap(button(t, w, "Firearm"))
 
 	groups := []string{"ui.group.when", "ui.group.conveyance", "ui.group.items", "ui.group.photos",
@@ -81,7 +81,7 @@ func TestLanguageSwitchRelabelsTheOpenWindowInEveryLanguage(t *testing.T) {
 				}
 			}
 			before = append(want, wantTitles...)
-			if e := f.widget(t, "conveyance.plate").(*widget.Entry); e.Text != "777 ABC 02" {
+			if e := f.widget(t, "conveyance.plate").(*cappedEntry); e.Text != "777 ABC 02" {
 				t.Errorf("the plate reads %q", e.Text)
 			}
 			if l, _ := a.svc.Lang(a.ctx); l != lang {

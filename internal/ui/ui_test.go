@@ -85,6 +85,17 @@ func newApp(t *testing.T) *App {
 	return openApp(t, fa, cat, dir)
 }
 
+// entryOf is the text field o is, a capped one or not.
+func entryOf(o fyne.CanvasObject) (*widget.Entry, bool) {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return e, true
+	case *cappedEntry:
+		return &e.Entry, true
+	}
+	return nil, false
+}
+
 // walk visits o and everything drawn inside it.
 func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	if o == nil {
@@ -160,16 +171,16 @@ func TestFormSaveStoresValues(t *testing.T) {
 	f := openForm(t, a)
 	f.widget(t, "crossing_point").(*widget.SelectEntry).SetText("Dostyk rail")
 	f.widget(t, "direction").(*widget.Select).SetSelected("Entry")
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "777 ABC 02")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "777 ABC 02")
 	test.Type(f.widget(t, "conveyance.country").(*widget.SelectEntry), "kz")
-	test.Type(f.widget(t, "route.transit").(*widget.Entry), "kg, uz")
+	test.Type(f.widget(t, "route.transit").(*cappedEntry), "kg, uz")
 
 	test.Tap(button(t, w, "Firearm"))
 	f.widget(t, "items[0].firearm.category").(*widget.Select).SetSelected("Assault rifle")
 	test.Type(f.widget(t, "items[0].firearm.calibre").(*widget.SelectEntry), "7.62x39")
-	test.Type(f.widget(t, "items[0].firearm.serials[0].number").(*widget.Entry), "AK-1001")
+	test.Type(f.widget(t, "items[0].firearm.serials[0].number").(*cappedEntry), "AK-1001")
 	test.Tap(button(t, w, "Duplicate"))
-	test.Type(f.widget(t, "items[1].firearm.serials[0].number").(*widget.Entry), "AK-1002")
+	test.Type(f.widget(t, "items[1].firearm.serials[0].number").(*cappedEntry), "AK-1002")
 	test.Tap(button(t, w, "Save"))
 
 	page, err := a.svc.List(a.ctx, view.Filter{})
@@ -244,7 +255,7 @@ func TestAutosaveSurvivesClosingTheWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := openForm(t, a)
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "01 KG 123")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "01 KG 123")
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		if n, _ := a.svc.Count(a.ctx, view.Filter{Status: record.StatusDraft}); n == 1 {
@@ -255,7 +266,7 @@ func TestAutosaveSurvivesClosingTheWindow(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	test.Type(f.widget(t, "conveyance.vin").(*widget.Entry), "XTA210990")
+	test.Type(f.widget(t, "conveyance.vin").(*cappedEntry), "XTA210990")
 	w.Close() // before the autosave is due: closing saves it
 
 	b := openApp(t, fa, cat, dir)
@@ -275,7 +286,7 @@ func TestAutosaveSurvivesClosingTheWindow(t *testing.T) {
 	}
 	test.Tap(button(t, b.Window(), "Continue editing"))
 	g, ok := b.screen.(*formScreen)
-	if !ok || g.rec.ID.String() != page.Records[0].ID || g.widget(t, "conveyance.plate").(*widget.Entry).Text != "01 KG 123" {
+	if !ok || g.rec.ID.String() != page.Records[0].ID || g.widget(t, "conveyance.plate").(*cappedEntry).Text != "01 KG 123" {
 		t.Fatalf("resumed screen %T", b.screen)
 	}
 }
@@ -356,7 +367,7 @@ func TestRecordsListPagesAndFilters(t *testing.T) {
 
 	var from *widget.Entry
 	walk(a.Window().Content(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == "From (date)" {
+		if e, ok := entryOf(o); ok && e.PlaceHolder == "From (date)" {
 			from = e
 		}
 	})
@@ -377,7 +388,7 @@ func TestLanguageSwitchRelabelsTheOpenWindow(t *testing.T) {
 	a := newApp(t)
 	w := a.Window()
 	f := openForm(t, a)
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "777 ABC 02")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "777 ABC 02")
 	if !slices.Contains(texts(w), "New interdiction") {
 		t.Fatalf("English labels missing: %q", texts(w))
 	}
@@ -393,7 +404,7 @@ func TestLanguageSwitchRelabelsTheOpenWindow(t *testing.T) {
 	if slices.Contains(got, "Records") {
 		t.Error("English 'Records' is still shown")
 	}
-	if e := f.widget(t, "conveyance.plate").(*widget.Entry); e.Text != "777 ABC 02" {
+	if e := f.widget(t, "conveyance.plate").(*cappedEntry); e.Text != "777 ABC 02" {
 		t.Errorf("the plate typed before the switch became %q", e.Text)
 	}
 	if !strings.Contains(w.Title(), "Dostyk") {
@@ -431,7 +442,7 @@ func TestFirstRunSetup(t *testing.T) {
 	defer w.Close()
 	var entries []*widget.Entry
 	walk(w.Content(), func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := entryOf(o); ok {
 			entries = append(entries, e)
 		}
 	})
@@ -486,7 +497,7 @@ func TestRecordViewEditFinalMakesNewVersion(t *testing.T) {
 	}
 	test.Tap(button(t, a.Window(), "Edit"))
 	f := a.screen.(*formScreen)
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "A 123 BC")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "A 123 BC")
 	f.flush() // autosave of a final record keeps the change aside only
 	if h, _ := a.svc.History(a.ctx, id); len(h) != 1 {
 		t.Fatalf("autosave made %d versions of a final record", len(h))
@@ -590,7 +601,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 	if !ok {
 		t.Fatalf("Ctrl+N shows %T", a.screen)
 	}
-	test.Type(f.widget(t, "conveyance.plate").(*widget.Entry), "B 777")
+	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "B 777")
 	ctrl(fyne.KeyS)
 	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 1 {
 		t.Errorf("Ctrl+S stored %d records", n)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"unicode/utf8"
+
 	"slices"
 	"strings"
 
@@ -142,12 +144,84 @@ func calibreEntry(value record.Calibre, changed func(record.Calibre)) *widget.Se
 	return e
 }
 
-// entry is a one-line text field bound to a string.
-func entry(value string, changed func(string)) *widget.Entry {
-	e := widget.NewEntry()
-	e.SetText(value)
+// entry is a one-line text field bound to a string, holding at most
+// record.MaxText characters (see cappedEntry).
+func entry(value string, changed func(string)) *cappedEntry {
+	e := newCappedEntry(record.MaxText, false)
+	e.SetText(cut(value, e.max))
 	e.OnChanged = changed
 	return e
+}
+
+// cappedEntry is an Entry that holds at most max characters: typing stops
+// at the cap and a paste is cut to fit, before Fyne lays the text out (a
+// paste of 200,000 characters kept it busy for minutes), and onCut, if
+// set, is told.
+type cappedEntry struct {
+	widget.Entry
+	max   int
+	onCut func()
+}
+
+func newCappedEntry(max int, multiline bool) *cappedEntry {
+	e := &cappedEntry{max: max}
+	e.MultiLine = multiline
+	if multiline {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// room is how many characters may still be typed or pasted, the selection
+// being replaced.
+func (e *cappedEntry) room() int {
+	return e.max - utf8.RuneCountInString(e.Text) + utf8.RuneCountInString(e.SelectedText())
+}
+
+func (e *cappedEntry) warnCut() {
+	if e.onCut != nil {
+		e.onCut()
+	}
+}
+
+// TypedRune types r unless the field is full.
+func (e *cappedEntry) TypedRune(r rune) {
+	if e.room() <= 0 {
+		e.warnCut()
+		return
+	}
+	e.Entry.TypedRune(r)
+}
+
+// TypedShortcut pastes no more than fits; other shortcuts are the Entry's.
+func (e *cappedEntry) TypedShortcut(s fyne.Shortcut) {
+	p, ok := s.(*fyne.ShortcutPaste)
+	if !ok || p.Clipboard == nil {
+		e.Entry.TypedShortcut(s)
+		return
+	}
+	text := p.Clipboard.Content()
+	if room := max(e.room(), 0); utf8.RuneCountInString(text) > room {
+		e.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: fixedClipboard(cut(text, room))})
+		e.warnCut()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// fixedClipboard hands the Entry the part of a paste that fits.
+type fixedClipboard string
+
+func (c fixedClipboard) Content() string   { return string(c) }
+func (c fixedClipboard) SetContent(string) {}
+
+// cut is s without what lies beyond its first n characters.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }
 
 // fieldRow is a labelled field with room for its validation message.

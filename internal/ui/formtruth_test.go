@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/view"
+)
+
+// A paste far over a field's cap is cut to fit before Fyne lays it out,
+// and the officer is told; typing stops at the cap. (200,000 characters
+// pasted into the narrative kept the application busy for minutes.)
+func TestAHugePasteIsCutToTheFieldsCap(t *testing.T) {
+	a := newApp(t)
+	f := openForm(t, a)
+	narrative := f.widget(t, "narrative").(*cappedEntry)
+	clip := a.Window().Clipboard()
+	clip.SetContent(strings.Repeat("Обстоятельства дела. ", 10_000)) // 210,000 characters
+	a.Window().Canvas().Focus(narrative)
+	narrative.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	if n := utf8.RuneCountInString(f.rec.Narrative); n != record.MaxNarrative {
+		t.Fatalf("the narrative holds %d characters, want the cap %d", n, record.MaxNarrative)
+	}
+	if got := f.rows["narrative"].err.Text; !strings.Contains(got, "20,000") {
+		t.Errorf("no word beside the field that the paste was cut: %q", got)
+	}
+	test.Type(narrative, "ещё")
+	if n := utf8.RuneCountInString(f.rec.Narrative); n != record.MaxNarrative {
+		t.Errorf("typing went past the cap: %d characters", n)
+	}
+	if narrative.PlaceHolder == "" {
+		t.Error("the field does not say its cap")
+	}
+
+	plate := f.widget(t, "conveyance.plate").(*cappedEntry)
+	a.Window().Canvas().Focus(plate)
+	clip.SetContent(strings.Repeat("A", 500))
+	plate.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	if n := len(f.rec.Conveyance.Plate); n != record.MaxIdentifier {
+		t.Errorf("the plate holds %d characters, want %d", n, record.MaxIdentifier)
+	}
+	if !f.save() {
+		t.Errorf("a record cut to its caps does not save: %q", f.summary.err.Text)
+	}
+}
+
+// A value that does not read (abc in Quantity, пятьсот in Rounds) blocks
+// Save with the message beside the field: the store never holds 1 and 0
+// while the form shows the text. The text survives a rebuild of the form.
+func TestAValueThatDoesNotReadBlocksSave(t *testing.T) {
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Tap(button(t, a.Window(), "Ammunition"))
+	f = a.screen.(*formScreen)
+	var quantity, rounds string
+	for path := range f.rows {
+		switch {
+		case strings.HasSuffix(path, ".quantity"):
+			quantity = path
+		case strings.HasSuffix(path, ".rounds"):
+			rounds = path
+		}
+	}
+	if quantity == "" || rounds == "" {
+		t.Fatal("no ammunition item in the form")
+	}
+	f.widget(t, quantity).(*cappedEntry).SetText("abc")
+	f.widget(t, rounds).(*cappedEntry).SetText("пятьсот")
+	if f.save() {
+		t.Fatal("Save stored a record whose quantity and rounds do not read")
+	}
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 0 {
+		t.Errorf("%d records stored", n)
+	}
+	for _, p := range []string{quantity, rounds} {
+		if f.rows[p].err.Text == "" {
+			t.Errorf("%s is not marked", p)
+		}
+	}
+	if !strings.Contains(f.state.Text, "2 fields do not read right") {
+		t.Errorf("the form says %q", f.state.Text)
+	}
+	f.rebuildForm() // adding an item, switching the language…
+	f = a.screen.(*formScreen)
+	if got := f.widget(t, rounds).(*cappedEntry).Text; got != "пятьсот" {
+		t.Errorf("after a rebuild the rounds show %q", got)
+	}
+	if f.save() {
+		t.Fatal("after a rebuild, Save stored the record")
+	}
+	f.widget(t, quantity).(*cappedEntry).SetText("2")
+	f.widget(t, rounds).(*cappedEntry).SetText("500")
+	if !f.save() {
+		t.Fatalf("not saved once the values read: %q %q", f.state.Text, f.summary.err.Text)
+	}
+	cur, err := a.svc.Get(a.ctx, f.rec.Ref())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range cur.Record.Items {
+		if it.Ammunition != nil && (it.Quantity != 2 || it.Ammunition.Rounds != 500) {
+			t.Errorf("stored %d × %d rounds", it.Quantity, it.Ammunition.Rounds)
+		}
+	}
+}
