@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store/storetest"
 	"github.com/kordon/kordon/translations"
@@ -304,4 +306,33 @@ func TestFilesAreNeverWrittenAmongKordonsOwn(t *testing.T) {
 	_, err = post.WritePublicKey(ctx, filepath.Join(t.TempDir(), "a", "b", "k.pub"), false)
 	require.True(t, errors.As(err, &fe))
 	assert.Equal(t, "service.err.no_folder", fe.Key)
+}
+
+func TestEachOpenRecordHasItsOwnUnsavedSlot(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	p, _ := post.Post(ctx)
+	one := &record.Interdiction{ID: record.NewID(p.DeviceID), Status: record.StatusDraft, Narrative: "первая"}
+	two := &record.Interdiction{ID: record.NewID(p.DeviceID), Status: record.StatusDraft, Narrative: "вторая"}
+	require.NoError(t, post.KeepUnsaved(ctx, one))
+	require.NoError(t, post.KeepUnsaved(ctx, two))
+	one.Narrative = "первая, дополнена"
+	require.NoError(t, post.KeepUnsaved(ctx, one))
+	got, err := post.Unsaved(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 2, "no form overwrites another's slot")
+	texts := []string{got[0].Narrative, got[1].Narrative}
+	assert.ElementsMatch(t, []string{"первая, дополнена", "вторая"}, texts)
+
+	// The single slot of earlier versions is still offered, and dropped.
+	legacy := &record.Interdiction{ID: record.NewID(p.DeviceID), Status: record.StatusDraft, Narrative: "старая"}
+	raw, _ := json.Marshal(legacy)
+	require.NoError(t, service.StoreOf(post).SetMeta(ctx, map[string]string{"ui_unsaved": string(raw)}))
+	got, _ = post.Unsaved(ctx)
+	assert.Len(t, got, 3)
+	for _, in := range []*record.Interdiction{one, two, legacy} {
+		require.NoError(t, post.DropUnsaved(ctx, in.ID))
+	}
+	got, _ = post.Unsaved(ctx)
+	assert.Empty(t, got)
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+
+	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
@@ -115,31 +118,64 @@ func (s *Service) Delete(ctx context.Context, ref string) error {
 	return s.st.Delete(ctx, ref, s.Actor)
 }
 
-// metaUnsaved holds the JSON of a form whose changes are not yet stored.
-const metaUnsaved = "ui_unsaved"
+// Unsaved slots hold the JSON of forms whose changes are not yet stored,
+// one slot per record (by its id), so that a crash or power cut loses
+// none of them and no form overwrites another's. metaUnsaved is the single
+// slot of earlier versions, still read.
+const (
+	unsavedPrefix = "ui_unsaved:"
+	metaUnsaved   = "ui_unsaved"
+)
 
-// KeepUnsaved keeps a form's record, as typed, in the data folder's unsaved
-// slot, so that a crash or power cut does not lose it; nil empties the slot.
+// KeepUnsaved keeps a form's record, as typed, in its own unsaved slot.
 func (s *Service) KeepUnsaved(ctx context.Context, in *record.Interdiction) error {
-	var raw []byte
-	if in != nil {
-		var err error
-		if raw, err = json.Marshal(in); err != nil {
-			return fmt.Errorf("keep unsaved form: %w", err)
-		}
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("keep unsaved form: %w", err)
 	}
-	return s.st.SetMeta(ctx, map[string]string{metaUnsaved: string(raw)})
+	return s.st.SetMeta(ctx, map[string]string{unsavedPrefix + in.ID.String(): string(raw)})
 }
 
-// Unsaved is the record in the unsaved slot, or nil when it is empty.
-func (s *Service) Unsaved(ctx context.Context) (*record.Interdiction, error) {
+// DropUnsaved empties the unsaved slot of the record with the given id:
+// the store holds what it kept, or the officer gave it up.
+func (s *Service) DropUnsaved(ctx context.Context, id uuid.UUID) error {
+	keys := []string{unsavedPrefix + id.String()}
+	if old, err := s.legacyUnsaved(ctx); err == nil && old != nil && old.ID == id {
+		keys = append(keys, metaUnsaved)
+	}
+	return s.st.DeleteMeta(ctx, keys...)
+}
+
+// Unsaved are the records of the unsaved slots, oldest change first by
+// record time; a slot that does not decode is left alone.
+func (s *Service) Unsaved(ctx context.Context) ([]*record.Interdiction, error) {
+	slots, err := s.st.MetaPrefix(ctx, unsavedPrefix)
+	if err != nil {
+		return nil, err
+	}
+	var out []*record.Interdiction
+	for _, raw := range slots {
+		var in record.Interdiction
+		if json.Unmarshal([]byte(raw), &in) == nil {
+			out = append(out, &in)
+		}
+	}
+	if old, err := s.legacyUnsaved(ctx); err == nil && old != nil && slots[unsavedPrefix+old.ID.String()] == "" {
+		out = append(out, old)
+	}
+	slices.SortFunc(out, func(a, b *record.Interdiction) int { return a.OccurredAt.Compare(b.OccurredAt) })
+	return out, nil
+}
+
+// legacyUnsaved is the record of the single slot of earlier versions.
+func (s *Service) legacyUnsaved(ctx context.Context) (*record.Interdiction, error) {
 	raw, err := s.st.Meta(ctx, metaUnsaved)
 	if err != nil || raw == "" {
 		return nil, err
 	}
 	var in record.Interdiction
 	if err := json.Unmarshal([]byte(raw), &in); err != nil {
-		return nil, fmt.Errorf("unsaved form: %w", err)
+		return nil, nil
 	}
 	return &in, nil
 }

@@ -542,6 +542,42 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 }
 
 // SetMeta stores settings of this data folder, all in one transaction.
+// MetaPrefix returns the settings whose keys start with prefix.
+func (s *Store) MetaPrefix(ctx context.Context, prefix string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", len(prefix), prefix)
+	if err != nil {
+		return nil, fmt.Errorf("read settings %s…: %w", prefix, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, fmt.Errorf("read settings %s…: %w", prefix, err)
+		}
+		out[k] = v
+	}
+	return out, rows.Err()
+}
+
+// DeleteMeta removes settings.
+func (s *Store) DeleteMeta(ctx context.Context, keys ...string) error {
+	tx, err := s.beginOn(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", k); err != nil {
+			return fmt.Errorf("remove setting %s: %w", k, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return classify(err, s.path)
+	}
+	return nil
+}
+
 func (s *Store) SetMeta(ctx context.Context, kv map[string]string) error {
 	tx, err := s.beginOn(ctx, nil)
 	if err != nil {

@@ -148,10 +148,8 @@ func (a *App) opened(svc *service.Service) {
 	svc.Actor = a.actor()
 	a.addShortcuts()
 	a.show(newDashboard(a))
-	if in, err := svc.Unsaved(a.ctx); err != nil {
-		svc.KeepUnsaved(a.ctx, nil) // not a record: nothing to offer
-	} else if in != nil {
-		a.offerUnsaved(in)
+	if forms, err := svc.Unsaved(a.ctx); err == nil {
+		a.offerUnsaved(forms)
 	}
 }
 

@@ -94,7 +94,23 @@ func (d *dashboard) build() fyne.CanvasObject {
 		a.showError(err)
 	}
 	latest := newSummaryList(a, func() int { return len(page.Records) }, func(i int) view.Summary { return page.Records[i] })
-	return container.NewBorder(container.NewVBox(top, tiles, heading(a.T("ui.dash.latest"))), nil, nil, nil, latest)
+	head := container.NewVBox(top, tiles)
+	if forms, _ := a.svc.Unsaved(a.ctx); len(forms) > 0 {
+		// Forms left with changes the store does not hold yet: one click
+		// away, never only at the next start.
+		box := container.NewVBox()
+		for _, in := range forms {
+			label := in.Number
+			if label == "" {
+				label = a.tr.DateTime(in.OccurredAt)
+			}
+			resume := widget.NewButtonWithIcon(a.T("ui.unsaved.resume"), theme.DocumentCreateIcon(), func() { a.resume(in) })
+			box.Add(container.NewBorder(nil, nil, nil, resume, widget.NewLabel(label)))
+		}
+		head.Add(widget.NewCard(a.T("ui.dash.unsaved"), "", box))
+	}
+	head.Add(heading(a.T("ui.dash.latest")))
+	return container.NewBorder(head, nil, nil, nil, latest)
 }
 
 // newSummaryList is a virtualised list of record summaries that opens a
@@ -137,21 +153,40 @@ func (a *App) crossingPoints() []string {
 	return pts
 }
 
-// offerUnsaved offers back a form that was open when Kordon last stopped.
-func (a *App) offerUnsaved(in *record.Interdiction) {
+// offerUnsaved offers back, one after the other, the forms that were open
+// with changes not yet stored when Kordon last stopped (or were left so).
+func (a *App) offerUnsaved(forms []*record.Interdiction) {
+	if len(forms) == 0 {
+		return
+	}
+	in, rest := forms[0], forms[1:]
 	label := in.Number
 	if label == "" {
 		label = a.tr.DateTime(in.OccurredAt)
 	}
 	a.confirm(a.T("ui.unsaved.title"), a.T("ui.unsaved.question", "record", label), a.T("ui.unsaved.resume"), func() {
-		f := newForm(a, in)
-		if cur, err := a.svc.Get(a.ctx, in.Ref()); err == nil {
-			f.final = cur.Record.Status == record.StatusFinal
-			in.Version = cur.Record.Version
+		a.resume(in)
+	}, func() {
+		a.svc.DropUnsaved(a.ctx, in.ID)
+		a.offerUnsaved(rest)
+	})
+}
+
+// resume opens the form on a record of an unsaved slot. It is always
+// savable: a final record stored as such gets its next version; anything
+// else — a record the store never had, a draft whose Finalise failed —
+// opens as the draft it is.
+func (a *App) resume(in *record.Interdiction) {
+	in.Status = record.StatusDraft
+	if cur, err := a.svc.Get(a.ctx, in.Ref()); err == nil {
+		in.Version = cur.Record.Version
+		if cur.Record.Status == record.StatusFinal {
+			in.Status = record.StatusFinal
 		}
-		f.dirty, f.pending = true, true
-		a.show(f)
-	}, func() { a.svc.KeepUnsaved(a.ctx, nil) })
+	}
+	f := newForm(a, in)
+	f.dirty, f.pending = true, true
+	a.show(f)
 }
 
 // matchLabels name the fields a search finds records by, by the last part

@@ -135,7 +135,15 @@ func (f *formScreen) leave() {
 	f.mu.Unlock()
 	if !pending {
 		f.clearStash()
+		return
 	}
+	// The store could not take it: say so, where the officer looks next.
+	label := f.rec.Number
+	if label == "" {
+		label = f.a.tr.DateTime(f.rec.OccurredAt)
+	}
+	rec := f.rec
+	f.a.confirm(f.a.T("ui.unsaved.title"), f.a.T("ui.form.left_unsaved", "record", label), f.a.T("ui.unsaved.resume"), func() { f.a.resume(rec) })
 }
 
 // flush keeps everything the form holds now, as the form is left or the
@@ -197,7 +205,7 @@ func (f *formScreen) stash() {
 
 // clearStash empties the unsaved slot: what the form held is in the store.
 func (f *formScreen) clearStash() {
-	f.a.svc.KeepUnsaved(f.a.ctx, nil)
+	f.a.svc.DropUnsaved(f.a.ctx, f.rec.ID)
 }
 
 // save stores the record now (Ctrl+S): a draft is updated, a final record
@@ -245,7 +253,10 @@ func (f *formScreen) finalise() bool {
 	f.pending = true
 	f.mu.Unlock()
 	if !f.save() {
+		// Still the draft it was: so the slot keeps it, and so it opens
+		// after a restart, with its Finalise button.
 		f.rec.Status = prev
+		f.stash()
 		return false
 	}
 	f.final = true

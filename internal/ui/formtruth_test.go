@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -106,5 +107,69 @@ func TestAValueThatDoesNotReadBlocksSave(t *testing.T) {
 		if it.Ammunition != nil && (it.Quantity != 2 || it.Ammunition.Rounds != 500) {
 			t.Errorf("stored %d × %d rounds", it.Quantity, it.Ammunition.Rounds)
 		}
+	}
+}
+
+// A failed Finalise leaves a draft that is kept, each open record in a
+// slot of its own that no other form overwrites; after a crash the record
+// is offered back as a draft that saves.
+func TestAnUnsavedRecordIsNeverLostOrTrapped(t *testing.T) {
+	noAutosave(t)
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	setUpFolder(t, dir)
+	a := openApp(t, fa, cat, dir)
+	f := openForm(t, a)
+	first := f.rec.ID
+	// A plate the store refuses even in a draft (a character that turns
+	// the text around): the form cannot be stored as it is.
+	f.widget(t, "conveyance.plate").(*cappedEntry).SetText("777 \u202eABC")
+	if f.finalise() {
+		t.Fatal("a record with missing fields was finalised")
+	}
+	slots, err := a.svc.Unsaved(a.ctx)
+	if err != nil || len(slots) != 1 || slots[0].Status != record.StatusDraft {
+		t.Fatalf("after a failed Finalise the slot holds %+v (%v), want the draft", slots, err)
+	}
+
+	a.navigate(navNew) // by the sidebar: the officer is told, nothing is lost
+	if got := overlayTexts(a.Window()); !strings.Contains(got, "could not be stored yet") {
+		t.Errorf("leaving an unstorable form says nothing: %q", got)
+	}
+	test.Tap(button(t, a.Window(), "Cancel"))
+	g := a.screen.(*formScreen)
+	g.widget(t, "conveyance.plate").(*cappedEntry).SetText("01 KG 555")
+	g.stash() // a pause in typing
+	slots, _ = a.svc.Unsaved(a.ctx)
+	if len(slots) != 2 {
+		t.Fatalf("%d slots after a second form's autosave, want 2: the first was overwritten", len(slots))
+	}
+	a.show(newDashboard(a))
+	if !slices.Contains(texts(a.Window()), "Continue editing") {
+		t.Error("the dashboard does not offer the unsaved form")
+	}
+
+	// Kordon is killed; the next start offers the first record back.
+	b := openApp(t, fa, cat, dir)
+	test.Tap(button(t, b.Window(), "Continue editing"))
+	h, ok := b.screen.(*formScreen)
+	if !ok || h.rec.ID != first {
+		t.Fatalf("the resumed screen is %T", b.screen)
+	}
+	if h.final || h.rec.Status != record.StatusDraft {
+		t.Fatal("the resumed record is trapped as final")
+	}
+	button(t, b.Window(), "Finalise") // it has its Finalise button
+	h.widget(t, "conveyance.plate").(*cappedEntry).SetText("777 ABC")
+	if !h.save() {
+		t.Fatalf("the resumed draft does not save: %q", h.summary.err.Text)
+	}
+	if _, err := b.svc.Get(b.ctx, first.String()); err != nil {
+		t.Errorf("the record never reached the store: %v", err)
+	}
+	// The second form went to the store as the dashboard opened; the
+	// first now too: no slot is left.
+	if slots, _ = b.svc.Unsaved(b.ctx); len(slots) != 0 {
+		t.Errorf("%d slots left after both records were stored", len(slots))
 	}
 }

@@ -507,7 +507,7 @@ func TestRecordViewEditFinalMakesNewVersion(t *testing.T) {
 	if err != nil || len(h) != 2 || h[1].Record.Conveyance == nil || h[1].Record.Conveyance.Plate != "A 123 BC" {
 		t.Fatalf("History after saving an edit: %d versions, %v", len(h), err)
 	}
-	if in, _ := a.svc.Unsaved(a.ctx); in != nil {
+	if in, _ := a.svc.Unsaved(a.ctx); len(in) > 0 {
 		t.Error("the unsaved slot still holds the saved change")
 	}
 }
@@ -546,7 +546,7 @@ func TestClosingAnUntouchedFormStoresNothing(t *testing.T) {
 	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 0 {
 		t.Errorf("an untouched form stored %d records", n)
 	}
-	if in, _ := a.svc.Unsaved(a.ctx); in != nil {
+	if in, _ := a.svc.Unsaved(a.ctx); len(in) > 0 {
 		t.Error("an untouched form left something in the unsaved slot")
 	}
 }
