@@ -14,6 +14,9 @@ import (
 // Settings are the post's details the officers may change after set-up.
 type Settings struct {
 	PostName string
+	// Agency names the service the post belongs to, at the head of every
+	// protocol.
+	Agency string
 	// CrossingPoints are offered in the form; see ParseCrossingPoints.
 	CrossingPoints []string
 	// OfficerName and OfficerRank fill the first officer of a new record
@@ -49,7 +52,7 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	for _, f := range []struct {
 		key string
 		dst *string
-	}{{store.MetaPostName, &set.PostName}, {MetaCrossingPoints, &points}, {MetaOfficerName, &set.OfficerName}, {MetaOfficerRank, &set.OfficerRank}} {
+	}{{store.MetaPostName, &set.PostName}, {MetaAgency, &set.Agency}, {MetaCrossingPoints, &points}, {MetaOfficerName, &set.OfficerName}, {MetaOfficerRank, &set.OfficerRank}} {
 		v, err := s.st.Meta(ctx, f.key)
 		if err != nil {
 			return set, err
@@ -69,11 +72,13 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
 	}
 	set.CrossingPoints = ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n"))
 	set.OfficerName, set.OfficerRank = strings.TrimSpace(set.OfficerName), strings.TrimSpace(set.OfficerRank)
-	if err := checkNames(set.PostName, set.OfficerName, set.OfficerRank, set.CrossingPoints); err != nil {
+	set.Agency = strings.TrimSpace(set.Agency)
+	if err := checkNames(set.PostName, set.Agency, set.OfficerName, set.OfficerRank, set.CrossingPoints); err != nil {
 		return err
 	}
 	return s.st.SetMeta(ctx, map[string]string{
 		store.MetaPostName: set.PostName,
+		MetaAgency:         set.Agency,
 		MetaCrossingPoints: strings.Join(set.CrossingPoints, "\n"),
 		MetaOfficerName:    strings.TrimSpace(set.OfficerName),
 		MetaOfficerRank:    strings.TrimSpace(set.OfficerRank),

@@ -43,13 +43,14 @@ func languageSelect(cat *i18n.Catalog, tr *i18n.Translator, value string, change
 // postSettings are the post's details the officer can change, as typed:
 // the crossing points are one a line.
 type postSettings struct {
-	PostName, CrossingPoints, OfficerName, OfficerRank string
+	PostName, Agency, CrossingPoints, OfficerName, OfficerRank string
 }
 
 // settings are the typed settings as the service keeps them.
 func (p postSettings) settings() service.Settings {
 	return service.Settings{
 		PostName:       p.PostName,
+		Agency:         p.Agency,
 		CrossingPoints: service.ParseCrossingPoints(p.CrossingPoints),
 		OfficerName:    p.OfficerName,
 		OfficerRank:    p.OfficerRank,
@@ -60,6 +61,7 @@ func readSettings(ctx context.Context, svc *service.Service) postSettings {
 	set, _ := svc.Settings(ctx)
 	return postSettings{
 		PostName:       set.PostName,
+		Agency:         set.Agency,
 		CrossingPoints: strings.Join(set.CrossingPoints, "\n"),
 		OfficerName:    set.OfficerName,
 		OfficerRank:    set.OfficerRank,
@@ -97,6 +99,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		}
 	})
 	name := entry(s.p.PostName, func(v string) { s.p.PostName = v })
+	agency := entry(s.p.Agency, func(v string) { s.p.Agency = v })
+	agency.PlaceHolder = a.T("ui.settings.agency_hint")
 	points := widget.NewMultiLineEntry()
 	points.SetMinRowsVisible(4)
 	points.SetText(s.p.CrossingPoints)
@@ -131,6 +135,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewCard(a.T("ui.settings.language"), "", grid(2, newFieldRow(a.T("ui.settings.language"), lang))),
 		widget.NewCard(a.T("ui.settings.post"), "", container.NewVBox(
 			grid(2, newFieldRow(a.T("field.post_code"), code), nameRow),
+			grid(1, newFieldRow(a.T("ui.settings.agency"), agency)),
 			grid(1, newFieldRow(a.T("ui.settings.crossing_points"), points)),
 			grid(2, newFieldRow(a.T("ui.settings.officer_name"), officer), newFieldRow(a.T("ui.settings.officer_rank"), rank)),
 			container.NewHBox(save, state),

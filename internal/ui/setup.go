@@ -23,7 +23,7 @@ func newSetup(a *App) *setupScreen { return &setupScreen{a: a} }
 // submit sets the data folder up and opens the main window.
 func (s *setupScreen) submit() error {
 	a := s.a
-	svc, err := service.Init(a.ctx, a.dir, service.Setup{PostCode: s.code, PostName: s.settings.PostName})
+	svc, err := service.Init(a.ctx, a.dir, service.Setup{PostCode: s.code, PostName: s.settings.PostName, Agency: s.settings.Agency})
 	if err != nil {
 		return err
 	}
@@ -48,6 +48,8 @@ func (s *setupScreen) build() fyne.CanvasObject {
 	code := entry(s.code, func(v string) { s.code = v })
 	code.PlaceHolder = "KZ-DOS"
 	name := entry(s.settings.PostName, func(v string) { s.settings.PostName = v })
+	agency := entry(s.settings.Agency, func(v string) { s.settings.Agency = v })
+	agency.PlaceHolder = a.T("ui.settings.agency_hint")
 	points := widget.NewMultiLineEntry()
 	points.SetMinRowsVisible(3)
 	points.SetText(s.settings.CrossingPoints)
@@ -81,6 +83,7 @@ func (s *setupScreen) build() fyne.CanvasObject {
 		intro,
 		grid(1, newFieldRow(a.T("ui.settings.language"), lang)),
 		grid(2, codeRow, nameRow),
+		grid(1, newFieldRow(a.T("ui.settings.agency"), agency)),
 		grid(1, newFieldRow(a.T("ui.settings.crossing_points"), points)),
 		grid(2, newFieldRow(a.T("ui.settings.officer_name"), officer), newFieldRow(a.T("ui.settings.officer_rank"), rank)),
 		general.err,

@@ -446,8 +446,8 @@ func TestFirstRunSetup(t *testing.T) {
 			entries = append(entries, e)
 		}
 	})
-	if len(entries) != 5 {
-		t.Fatalf("%d entries in the setup form, want 5", len(entries))
+	if len(entries) != 6 {
+		t.Fatalf("%d entries in the setup form, want 6", len(entries))
 	}
 	// The form is seen whole, not through a sliver of a scroll: the
 	// scroll fills the window.
@@ -461,8 +461,9 @@ func TestFirstRunSetup(t *testing.T) {
 	}
 	entries[0].SetText("KZ-DOS")
 	test.Type(entries[1], "Dostyk")
-	entries[2].SetText("Dostyk road\nDostyk rail\n")
-	test.Type(entries[3], "A. Serikbayev")
+	test.Type(entries[2], "State Revenue Committee")
+	entries[3].SetText("Dostyk road\nDostyk rail\n")
+	test.Type(entries[4], "A. Serikbayev")
 	test.Tap(button(t, w, "Set up and start"))
 	if a.svc == nil {
 		t.Fatalf("not set up: %q", texts(w))
@@ -475,6 +476,9 @@ func TestFirstRunSetup(t *testing.T) {
 	}
 	if a.svc.Actor != "A. Serikbayev" {
 		t.Errorf("actor %q", a.svc.Actor)
+	}
+	if set, _ := a.svc.Settings(a.ctx); set.Agency != "State Revenue Committee" {
+		t.Errorf("agency %q: the protocol's head would lack it", set.Agency)
 	}
 }
 
