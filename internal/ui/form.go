@@ -48,10 +48,26 @@ func (f *formScreen) build() fyne.CanvasObject {
 	scroll := container.NewVScroll(groups)
 	scroll.OnScrolled = func(p fyne.Position) { f.offset = p }
 	scroll.Offset = f.offset
+	f.scroll, f.groups = scroll, groups
+	f.jump = widget.NewButtonWithIcon("", theme.ErrorIcon(), f.toFirstProblem)
+	f.jump.Importance = widget.DangerImportance
+	f.jump.Hide()
 
 	save := widget.NewButtonWithIcon(a.T("ui.form.save"), theme.DocumentSaveIcon(), func() { f.save() })
 	save.Importance = widget.HighImportance
 	fin := widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
+		// Check first: the question is asked of a record that can be
+		// finalised, never of one that will be refused after it.
+		if n := len(f.unread); n > 0 {
+			f.showErrors(nil)
+			f.setState(f.a.T("ui.form.unread", "count", n))
+			return
+		}
+		if err := f.checkFinal(); err != nil {
+			f.showErrors(err)
+			f.setState(f.a.T("ui.form.not_saved"))
+			return
+		}
 		a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
 			if f.finalise() {
 				a.show(newRecordView(a, f.rec.Ref()))
@@ -75,7 +91,7 @@ func (f *formScreen) build() fyne.CanvasObject {
 	})
 	buttons = append(buttons, close)
 	f.state.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewBorder(nil, nil, heading(title), container.NewHBox(buttons...), f.state)
+	top := container.NewBorder(nil, nil, heading(title), container.NewHBox(buttons...), container.NewBorder(nil, nil, f.jump, nil, f.state))
 	return container.NewBorder(top, nil, nil, nil, scroll)
 }
 

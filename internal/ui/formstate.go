@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
@@ -51,6 +54,11 @@ type formScreen struct {
 	typed map[string]string
 
 	rows map[string]*fieldRow
+	// scroll and groups hold the form; jump, in the top bar, counts the
+	// problems shown and scrolls to the first.
+	scroll *container.Scroll
+	groups *fyne.Container
+	jump   *widget.Button
 	// unread are the fields whose text does not read as their kind of
 	// value (a count, a date), by key: while any is left, nothing is
 	// stored, so the store never holds other values than the form shows.
@@ -245,6 +253,17 @@ func (f *formScreen) save() bool {
 	return true
 }
 
+// checkFinal reports what the record lacks to be final, as the store would
+// find it; nil when it may be finalised.
+func (f *formScreen) checkFinal() error {
+	c, err := cleaned(f.rec)
+	if err != nil {
+		return err
+	}
+	c.Status = record.StatusFinal
+	return c.Validate(time.Now())
+}
+
 // finalise applies the rules for final records and locks the record.
 func (f *formScreen) finalise() bool {
 	prev := f.rec.Status
@@ -289,8 +308,83 @@ func (f *formScreen) showErrors(err error) {
 	} else if err != nil {
 		general = append(general, f.a.tr.Error(err))
 	}
+	f.showProblems(general)
+}
+
+// maxListed is how many problems the list above the form names.
+const maxListed = 5
+
+// showProblems counts the problems in the top bar, with a button to the
+// first, and lists the first few above the form.
+func (f *formScreen) showProblems(general []string) {
+	rows := f.problemRows()
+	lines := general
+	for _, r := range rows {
+		if len(lines) >= maxListed {
+			lines = append(lines, "…")
+			break
+		}
+		msg, _, _ := strings.Cut(r.err.Text, "\n")
+		if r.label != "" {
+			msg = r.label + ": " + msg
+		}
+		lines = append(lines, "• "+msg)
+	}
 	if f.summary != nil {
-		f.summary.setError(strings.Join(general, "\n"))
+		f.summary.setError(strings.Join(lines, "\n"))
+	}
+	if f.jump == nil {
+		return
+	}
+	if n := len(rows) + len(general); n > 0 {
+		f.jump.SetText(f.a.T("ui.form.problems", "count", n))
+		f.jump.Show()
+	} else {
+		f.jump.Hide()
+	}
+}
+
+// problemRows are the fields showing a problem, from the top of the form.
+func (f *formScreen) problemRows() []*fieldRow {
+	seen := map[*fieldRow]bool{}
+	var out []*fieldRow
+	add := func(r *fieldRow) {
+		if r != nil && r.err.Visible() && r.err.Text != "" && !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	for _, r := range f.rows {
+		add(r)
+	}
+	for _, u := range f.unread {
+		add(u.row)
+	}
+	d := fyne.CurrentApp().Driver()
+	sort.SliceStable(out, func(i, j int) bool {
+		return d.AbsolutePositionForObject(out[i].err).Y < d.AbsolutePositionForObject(out[j].err).Y
+	})
+	return out
+}
+
+// toFirstProblem scrolls the form to its first problem and puts the cursor
+// in that field; problems of no field are listed at the top.
+func (f *formScreen) toFirstProblem() {
+	if f.scroll == nil {
+		return
+	}
+	rows := f.problemRows()
+	if len(rows) == 0 {
+		f.scroll.ScrollToTop()
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	r := rows[0]
+	y := d.AbsolutePositionForObject(r.err).Y - d.AbsolutePositionForObject(f.groups).Y
+	f.scroll.Offset.Y = max(0, y-3*theme.Padding()-r.obj.MinSize().Height-40)
+	f.scroll.Refresh()
+	if fo, ok := r.obj.(fyne.Focusable); ok {
+		f.a.win.Canvas().Focus(fo)
 	}
 }
 

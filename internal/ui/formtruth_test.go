@@ -173,3 +173,52 @@ func TestAnUnsavedRecordIsNeverLostOrTrapped(t *testing.T) {
 		t.Errorf("%d slots left after both records were stored", len(slots))
 	}
 }
+
+// The top bar counts the problems and takes the officer to the first; the
+// list above the form names a few.
+func TestProblemsAreCountedAndTheFirstIsOneClickAway(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Tap(button(t, a.Window(), "Firearm"))
+	f = a.screen.(*formScreen)
+	f.scroll.ScrollToBottom()
+	if f.finalise() {
+		t.Fatal("an empty record was finalised")
+	}
+	if !f.jump.Visible() || !strings.Contains(f.jump.Text, "problems: show the first") {
+		t.Fatalf("the top bar says %q (visible %v)", f.jump.Text, f.jump.Visible())
+	}
+	rows := f.problemRows()
+	if len(rows) < 2 {
+		t.Fatalf("%d fields marked", len(rows))
+	}
+	if lines := strings.Split(f.summary.err.Text, "\n"); len(lines) > maxListed+1 {
+		t.Errorf("the list names %d problems, at most %d and a mark", len(lines), maxListed)
+	}
+	test.Tap(f.jump)
+	if fo, ok := rows[0].obj.(fyne.Focusable); ok && a.Window().Canvas().Focused() != fo {
+		t.Errorf("the first problem's field (%s) has no cursor", rows[0].label)
+	}
+	d := fyne.CurrentApp().Driver()
+	top, bottom := d.AbsolutePositionForObject(f.scroll).Y, d.AbsolutePositionForObject(f.scroll).Y+f.scroll.Size().Height
+	if y := d.AbsolutePositionForObject(rows[0].err).Y; y < top || y > bottom {
+		t.Errorf("the first problem (at %v) is not in view (%v–%v)", y, top, bottom)
+	}
+}
+
+// Finalise checks the record before it asks: no question is asked of a
+// record that would be refused after the answer.
+func TestFinaliseChecksBeforeItAsks(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	openForm(t, a)
+	test.Tap(button(t, a.Window(), "Finalise"))
+	if top := a.Window().Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Finalise asked about a record that lacks what a final one needs: %q", overlayTexts(a.Window()))
+	}
+	f := a.screen.(*formScreen)
+	if !f.jump.Visible() {
+		t.Error("the problems are not shown")
+	}
+}
