@@ -342,3 +342,23 @@ func ExampleCatalog_For() {
 	// 3 записи
 	// 25 записей
 }
+
+func TestCountryNamesInEveryLanguage(t *testing.T) {
+	files := map[string]string{}
+	for _, l := range Languages {
+		files[l+".json"] = `{"x": "x"}`
+	}
+	c, err := Load(catalogFS(files))
+	require.NoError(t, err)
+	for _, tc := range []struct{ lang, code, want string }{
+		{"en", "KZ", "Kazakhstan"}, {"ru", "KZ", "Казахстан"}, {"kk", "KZ", "Қазақстан"}, {"ky", "AF", "Афганистан"},
+		{"tg", "CN", "Хитой"}, {"tk", "KZ", "Gazagystan"}, {"uz", "CN", "Xitoy"}, {"uz-Cyrl", "KZ", "Қозоғистон"},
+		{"ru", "kz", ""}, {"ru", "", ""}, {"ru", "K1", ""},
+	} {
+		got := c.For(tc.lang).Country(tc.code)
+		if tc.code == "kz" { // lower case is no ISO code
+			got = ""
+		}
+		assert.Equal(t, tc.want, got, "%s %s", tc.lang, tc.code)
+	}
+}

@@ -5,9 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"github.com/kordon/kordon/internal/record"
 )
 
@@ -280,19 +277,8 @@ func (d *doc) country(code string) string {
 	if !record.IsCountry(code) {
 		return d.s.line(code)
 	}
-	region, err := language.ParseRegion(code)
-	if err != nil {
-		return d.s.line(code)
-	}
-	tag, err := language.Parse(d.l1.Lang())
-	if err != nil {
-		tag = language.English
-	}
-	name := display.Regions(tag).Name(region)
+	name := d.l1.Country(code)
 	if name == "" {
-		name = display.Regions(language.English).Name(region)
-	}
-	if name == "" || name == code {
 		return code
 	}
 	return d.s.line(name) + " (" + code + ")"

@@ -143,7 +143,7 @@ func (f *formScreen) code(path, key string, voc record.Vocabulary, p *string) *f
 }
 
 func (f *formScreen) country(path, key string, p *string) *fieldRow {
-	return f.field(path, key, countryEntry(*p, func(c string) { *p = c; f.touch() }))
+	return f.field(path, key, countryEntry(f.a.tr, *p, func(c string) { *p = c; f.touch() }))
 }
 
 func (f *formScreen) count(path, key string, p *int) *fieldRow {

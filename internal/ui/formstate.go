@@ -361,8 +361,12 @@ func (f *formScreen) problemRows() []*fieldRow {
 		add(u.row)
 	}
 	d := fyne.CurrentApp().Driver()
-	sort.SliceStable(out, func(i, j int) bool {
-		return d.AbsolutePositionForObject(out[i].err).Y < d.AbsolutePositionForObject(out[j].err).Y
+	sort.Slice(out, func(i, j int) bool { // top to bottom, then left to right
+		a, b := d.AbsolutePositionForObject(out[i].err), d.AbsolutePositionForObject(out[j].err)
+		if a.Y != b.Y {
+			return a.Y < b.Y
+		}
+		return a.X < b.X
 	})
 	return out
 }

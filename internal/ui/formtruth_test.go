@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/view"
@@ -220,5 +221,41 @@ func TestFinaliseChecksBeforeItAsks(t *testing.T) {
 	f := a.screen.(*formScreen)
 	if !f.jump.Visible() {
 		t.Error("the problems are not shown")
+	}
+}
+
+// A country is shown by its name in the officer's language, and found by
+// name or code.
+func TestCountriesAreNamedInTheOfficersLanguage(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	if err := a.setLang("ru"); err != nil {
+		t.Fatal(err)
+	}
+	f := openForm(t, a)
+	e := f.widget(t, "conveyance.country").(*widget.SelectEntry)
+	e.SetText("kz")
+	if f.rec.Conveyance.Country != "KZ" {
+		t.Errorf("a typed code gives %q", f.rec.Conveyance.Country)
+	}
+	e.SetText("Узбекистан")
+	if f.rec.Conveyance.Country != "UZ" {
+		t.Errorf("a typed name gives %q", f.rec.Conveyance.Country)
+	}
+	var labels []string
+	for _, c := range countryCodes {
+		labels = append(labels, countryLabel(a.tr, c))
+	}
+	if got := matching(labels, "кирг"); len(got) != 1 || got[0] != "Киргизия (KG)" {
+		t.Errorf("typing part of a name offers %q", got)
+	}
+	if got := matching(labels, "(tj)"); len(got) != 1 || !strings.HasPrefix(got[0], "Таджикистан") {
+		t.Errorf("typing a code offers %q", got)
+	}
+	f.rec.Conveyance.Country = "KG"
+	f.rebuildForm()
+	f = a.screen.(*formScreen)
+	if got := f.widget(t, "conveyance.country").(*widget.SelectEntry).Text; got != "Киргизия (KG)" {
+		t.Errorf("the country is shown as %q", got)
 	}
 }

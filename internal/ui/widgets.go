@@ -82,12 +82,70 @@ var countryCodes = func() []string {
 	return out
 }()
 
-// countryEntry picks a country by its ISO code, typed or chosen; the
-// region's countries come first. It reports the code in upper case.
-func countryEntry(value string, changed func(code string)) *widget.SelectEntry {
-	e := widget.NewSelectEntry(countryCodes)
-	e.SetText(value)
-	e.OnChanged = func(s string) { changed(strings.ToUpper(strings.TrimSpace(s))) }
+// countryLabel shows a country as "Казахстан (KZ)" in tr's language.
+func countryLabel(tr *i18n.Translator, code string) string {
+	if name := tr.Country(code); name != "" && record.IsCountry(code) {
+		return name + " (" + code + ")"
+	}
+	return code
+}
+
+// countryCode reads what was typed or chosen into a country field: a
+// label's code, a code, or a name of the list; anything else as typed, in
+// upper case, for validation to name.
+func countryCode(tr *i18n.Translator, s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, "("); i >= 0 && strings.HasSuffix(s, ")") {
+		if c := strings.ToUpper(s[i+1 : len(s)-1]); record.IsCountry(c) {
+			return c
+		}
+	}
+	for _, c := range countryCodes {
+		if strings.EqualFold(tr.Country(c), s) {
+			return c
+		}
+	}
+	return strings.ToUpper(s)
+}
+
+// matching are the options holding typed, in any case; all of them for
+// nothing typed.
+func matching(options []string, typed string) []string {
+	q := strings.ToLower(strings.TrimSpace(typed))
+	if q == "" {
+		return options
+	}
+	var out []string
+	for _, o := range options {
+		if strings.Contains(strings.ToLower(o), q) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// countryEntry picks a country by its name in the officer's language or
+// its ISO code, typed or chosen; the region's countries come first, and
+// the list narrows to those whose name or code holds what is typed. It
+// reports the code.
+func countryEntry(tr *i18n.Translator, value string, changed func(code string)) *widget.SelectEntry {
+	all := make([]string, len(countryCodes))
+	for i, c := range countryCodes {
+		all[i] = countryLabel(tr, c)
+	}
+	e := widget.NewSelectEntry(all)
+	if value != "" {
+		e.SetText(countryLabel(tr, value))
+	}
+	e.OnChanged = func(s string) {
+		code := countryCode(tr, s)
+		if record.IsCountry(code) {
+			e.SetOptions(all)
+		} else {
+			e.SetOptions(matching(all, s))
+		}
+		changed(code)
+	}
 	return e
 }
 

@@ -1,0 +1,32 @@
+package i18n
+
+import (
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+// Country is the name of the country with the ISO 3166-1 code in t's
+// language ("Казахстан" for KZ in Russian), from the Unicode CLDR; where
+// the language has no name for it, the Russian name, then the English
+// one; "" when the code names no region.
+func (t *Translator) Country(code string) string {
+	region, err := language.ParseRegion(code)
+	if err != nil {
+		return ""
+	}
+	for _, lang := range []string{t.Lang(), "ru", "en"} {
+		if lang == "uz-Cyrl" {
+			lang = "uz-Cyrl-UZ"
+		}
+		tag, err := language.Parse(lang)
+		if err != nil {
+			continue
+		}
+		if n := display.Regions(tag); n != nil {
+			if name := n.Name(region); name != "" && name != code {
+				return name
+			}
+		}
+	}
+	return ""
+}
