@@ -336,3 +336,30 @@ func TestEachOpenRecordHasItsOwnUnsavedSlot(t *testing.T) {
 	got, _ = post.Unsaved(ctx)
 	assert.Empty(t, got)
 }
+
+// At the office a post's version says who saved it at the post and when,
+// from the post's own audit trail; the import is told apart.
+func TestTheOfficeSeesWhoMadeAVersionAtThePost(t *testing.T) {
+	ctx := context.Background()
+	post, office := initFolder(t, "KZ-DOS", "Достык", false), initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	post.Actor, office.Actor = "Серикбаев А.", "Аналитик Б."
+	id := withRecord(t, post)
+	at, err := post.History(ctx, id)
+	require.NoError(t, err)
+	res, err := post.Export(ctx, service.ExportOptions{Out: t.TempDir()}, nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, res.Path, nil)
+	require.NoError(t, err)
+
+	got, err := office.History(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	v := got[0]
+	assert.Equal(t, "Серикбаев А.", v.MadeBy, "who saved it at the post")
+	assert.WithinDuration(t, at[0].SavedAt, v.MadeAt, time.Second, "when it was saved at the post")
+	assert.Equal(t, "Аналитик Б.", v.Actor, "who imported it")
+	mine, err := post.History(ctx, id)
+	require.NoError(t, err)
+	assert.Empty(t, mine[0].MadeBy, "the post's own versions need no other maker")
+}

@@ -113,7 +113,54 @@ func (s *Store) History(ctx context.Context, ref string) ([]Version, error) {
 	if len(out) == 0 {
 		return nil, newError(ErrNotFound, nil, "id", ref)
 	}
+	if err := s.madeBy(ctx, rid, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// madeBy fills in, for versions imported from another device, who saved
+// each one there and when: the entry of its content in that device's audit
+// trail, as its bundles carried it.
+func (s *Store) madeBy(ctx context.Context, rid int64, versions []Version) error {
+	var origin, id string
+	if err := s.db.QueryRowContext(ctx, "SELECT origin, id FROM records WHERE rid = ?", rid).Scan(&origin, &id); err != nil {
+		return fmt.Errorf("read record: %w", classify(err, s.path))
+	}
+	own, err := s.Meta(ctx, MetaDeviceID)
+	if err != nil {
+		return err
+	}
+	if origin == "" || origin == own {
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT entry FROM remote_audit WHERE origin = ? AND json_extract(entry, '$.record_id') IN (?, ?)", origin, id, Ref(origin, id))
+	if err != nil {
+		return fmt.Errorf("read audit of %s: %w", id, classify(err, s.path))
+	}
+	defer rows.Close()
+	byHash := map[string]AuditEntry{}
+	for rows.Next() {
+		var raw []byte
+		var e AuditEntry
+		if err := rows.Scan(&raw); err != nil {
+			return fmt.Errorf("read audit of %s: %w", id, err)
+		}
+		if json.Unmarshal(raw, &e) == nil && e.ContentHash != "" {
+			if _, seen := byHash[e.ContentHash]; !seen { // the first saving of that content
+				byHash[e.ContentHash] = e
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read audit of %s: %w", id, err)
+	}
+	for i := range versions {
+		if e, ok := byHash[versions[i].Hash]; ok {
+			versions[i].MadeBy, versions[i].MadeAt = e.Actor, e.Time()
+		}
+	}
+	return nil
 }
 
 func decode(content []byte) (*record.Interdiction, error) {

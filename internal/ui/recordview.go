@@ -304,6 +304,15 @@ func (v *recordView) serials(ss []record.Serial) string {
 	return strings.Join(out, "\n")
 }
 
+// actorName shows who made a change; the program's "unknown", for a
+// computer that named no one, in the officer's language.
+func (a *App) actorName(actor string) string {
+	if actor == "" || actor == "unknown" {
+		return a.T("ui.record.unknown_actor")
+	}
+	return actor
+}
+
 // history lists the record's versions and its audit trail: who, when, what.
 func (v *recordView) history() fyne.CanvasObject {
 	a := v.a
@@ -313,8 +322,16 @@ func (v *recordView) history() fyne.CanvasObject {
 		return widget.NewLabel(a.tr.Error(err))
 	}
 	for _, ver := range versions {
+		status := a.T(record.Statuses.LabelKey(ver.Record.Status))
+		if ver.MadeBy != "" {
+			// Imported: who saved it at the post, and when, come first.
+			box.Add(widget.NewLabel(a.T("ui.record.version_line_post", "version", strconv.Itoa(ver.Record.Version),
+				"status", status, "made", a.tr.DateTime(ver.MadeAt.In(ver.Record.OccurredAt.Location())), "maker", a.actorName(ver.MadeBy),
+				"when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
+			continue
+		}
 		box.Add(widget.NewLabel(a.T("ui.record.version_line", "version", strconv.Itoa(ver.Record.Version),
-			"status", a.T(record.Statuses.LabelKey(ver.Record.Status)), "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", ver.Actor)))
+			"status", status, "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
 	}
 	audit, err := a.svc.Audit(a.ctx, v.id)
 	if err != nil {
@@ -322,7 +339,7 @@ func (v *recordView) history() fyne.CanvasObject {
 	}
 	box.Add(bold(a.T("ui.record.audit")))
 	for _, e := range audit {
-		box.Add(widget.NewLabel(a.T("ui.record.audit_line", "when", a.tr.DateTime(e.Time().Local()), "actor", e.Actor,
+		box.Add(widget.NewLabel(a.T("ui.record.audit_line", "when", a.tr.DateTime(e.Time().Local()), "actor", a.actorName(e.Actor),
 			"action", a.T("audit.action."+e.Action), "version", strconv.Itoa(e.Version))))
 	}
 	return box
