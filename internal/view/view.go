@@ -17,8 +17,8 @@ type Version struct {
 	// MadeBy and MadeAt are, for a version imported from a post, who saved
 	// it there and when, from the post's own audit trail; SavedAt and Actor
 	// are then the import's. Both are empty for the folder's own versions.
-	MadeBy string
-	MadeAt time.Time
+	MadeBy  string
+	MadeAt  time.Time
 	Record  *record.Interdiction
 	Hash    string // hex SHA-256 of the stored content
 	SavedAt time.Time
