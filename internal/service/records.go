@@ -99,6 +99,14 @@ func (s *Service) AddPhoto(ctx context.Context, data []byte) (string, error) {
 	return s.st.PutMedia(ctx, data)
 }
 
+// Editable reports whether this data folder may change the record: only
+// the device that made a record changes it; an office reads its posts'
+// records and adds to them only its own notes.
+func (s *Service) Editable(ctx context.Context, in *record.Interdiction) bool {
+	p, err := s.Post(ctx)
+	return err == nil && (in.Origin == "" || in.Origin == p.DeviceID)
+}
+
 // SaveRecord stores a record as it is: a new record is created, a draft is
 // updated in place, and a final record gets its next version. A record
 // whose status is final must pass the rules for final records. The store

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,6 +163,24 @@ func TestImportScreenShowsTheSummaryAndTheRecordsAppear(t *testing.T) {
 	test.Tap(button(t, w, "Show records"))
 	if _, ok := office.screen.(*recordsScreen); !ok {
 		t.Errorf("Show records shows %T", office.screen)
+	}
+	// A post's record opens read-only at the office: no editor, no custody.
+	page, err := office.svc.List(office.ctx, view.Filter{})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("List: %v", err)
+	}
+	office.show(newRecordView(office, page.Records[0].Ref()))
+	got := shown(w)
+	for _, forbidden := range []string{"Edit", "Finalise", "Add custody event"} {
+		if slices.Contains(texts(w), forbidden) {
+			t.Errorf("the office is offered %q on a post's record", forbidden)
+		}
+	}
+	if !strings.Contains(got, "it is changed only at that post") {
+		t.Errorf("the record does not say it is the post's: %s", got)
+	}
+	if !slices.Contains(texts(w), "Print protocol") {
+		t.Error("the office cannot print a post's record")
 	}
 
 	// The posts view.

@@ -78,10 +78,14 @@ func (v *recordView) build() fyne.CanvasObject {
 	in := cur.Record
 	title := heading(a.T("ui.record.title", "number", in.Number, "version", strconv.Itoa(in.Version),
 		"status", a.T(record.Statuses.LabelKey(in.Status))))
-	edit := widget.NewButtonWithIcon(a.T("ui.record.edit"), theme.DocumentCreateIcon(), func() { a.show(newForm(a, in)) })
-	edit.Importance = widget.HighImportance
-	buttons := container.NewHBox(edit)
-	if in.Status == record.StatusDraft {
+	editable := a.svc.Editable(a.ctx, in)
+	buttons := container.NewHBox()
+	if editable {
+		edit := widget.NewButtonWithIcon(a.T("ui.record.edit"), theme.DocumentCreateIcon(), func() { a.show(newForm(a, in)) })
+		edit.Importance = widget.HighImportance
+		buttons.Add(edit)
+	}
+	if editable && in.Status == record.StatusDraft {
 		buttons.Add(widget.NewButtonWithIcon(a.T("ui.form.finalise"), theme.ConfirmIcon(), func() {
 			a.confirm(a.T("ui.form.finalise"), a.T("ui.form.finalise_question"), a.T("ui.form.finalise"), func() {
 				if err := a.svc.Finalise(a.ctx, v.id); err != nil {
@@ -102,6 +106,10 @@ func (v *recordView) build() fyne.CanvasObject {
 	// rather than widen the window past a 1024-pixel screen.
 	title.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewBorder(nil, nil, nil, buttons, title)
+	if !editable {
+		// A post's record at the office: read, printed, never changed here.
+		top = container.NewVBox(top, message(a.T("ui.record.read_only", "post", in.PostCode), widget.MediumImportance))
+	}
 
 	d := &details{a: a}
 	d.add("ui.f.when", a.tr.DateTime(in.OccurredAt))
@@ -214,7 +222,9 @@ func (v *recordView) build() fyne.CanvasObject {
 		cd.add("ui.f.note", c.Note)
 		custody.Add(widget.NewCard("", "", cd.object()))
 	}
-	custody.Add(container.NewHBox(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) })))
+	if editable {
+		custody.Add(container.NewHBox(widget.NewButtonWithIcon(a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() { a.addCustody(in) })))
+	}
 	body.Add(widget.NewCard(a.T("ui.group.custody"), "", custody))
 	body.Add(widget.NewCard(a.T("ui.record.history"), "", v.history()))
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
