@@ -278,6 +278,20 @@ type CustodyEvent struct {
 }
 
 // ItemCount is the number of seized pieces: the sum of item quantities.
+// Counts are what the record seized, counted as a protocol counts it: the
+// pieces of every item but ammunition, and the rounds of ammunition (its
+// Quantity counts packages, not rounds).
+func (in *Interdiction) Counts() (pieces, rounds int) {
+	for _, it := range in.Items {
+		if it.Ammunition != nil {
+			rounds += it.Ammunition.Rounds
+			continue
+		}
+		pieces += it.Quantity
+	}
+	return pieces, rounds
+}
+
 func (in *Interdiction) ItemCount() int {
 	n := 0
 	for _, it := range in.Items {

@@ -37,7 +37,8 @@ func (d *doc) items() {
 	}
 	d.tableHeader = nil
 	d.gap(1)
-	d.paragraph(d.val("pdf.items_total", "items", d.number(len(d.in.Items)), "pieces", d.number(d.in.ItemCount())), sizeBody, true, "L")
+	pieces, rounds := d.in.Counts()
+	d.paragraph(d.val("pdf.items_total", "items", d.number(len(d.in.Items)), "pieces", d.number(pieces), "rounds", d.number(rounds)), sizeBody, true, "L")
 }
 
 // itemRow is the table row of item i.
@@ -217,13 +218,18 @@ func (d *doc) itemMarks(it *record.Item) []para {
 	return ps
 }
 
-// itemQuantity is the number of pieces, and the rounds, count or weight.
+// itemQuantity is the number of pieces, with the count or weight of an
+// explosive; of ammunition, the rounds (its packages are told under
+// packaging).
 func (d *doc) itemQuantity(it *record.Item) []para {
+	if it.Ammunition != nil {
+		// The number on a line of its own: a narrow column must not break it.
+		n := it.Ammunition.Rounds
+		return []para{{text: d.number(n), bold: true}, {text: d.val("pdf.rounds_unit", "count", n), bold: false}}
+	}
 	ps := []para{{text: d.number(it.Quantity), bold: true}}
 	var lines []string
 	switch {
-	case it.Ammunition != nil && it.Ammunition.Rounds != 0:
-		lines = append(lines, d.val("pdf.rounds", "rounds", d.number(it.Ammunition.Rounds)))
 	case it.Explosive != nil:
 		if it.Explosive.Count != 0 {
 			lines = append(lines, d.val("pdf.count", "count", d.number(it.Explosive.Count)))
@@ -238,9 +244,13 @@ func (d *doc) itemQuantity(it *record.Item) []para {
 	return ps
 }
 
-// itemPackaging is the packaging and the seal number.
+// itemPackaging is the packaging and the seal number; for ammunition the
+// number of packages (boxes, zinc cases) first.
 func (d *doc) itemPackaging(it *record.Item) []para {
 	var ps []para
+	if it.Ammunition != nil && it.Quantity > 0 {
+		ps = append(ps, para{text: d.val("pdf.packages", "count", d.number(it.Quantity)), bold: false})
+	}
 	if p := d.s.text(it.Packaging); p != "" {
 		ps = append(ps, para{text: p, bold: false})
 	}

@@ -573,3 +573,36 @@ func TestProtocolWriteError(t *testing.T) {
 	assert.Contains(t, err.Error(), "disk full")
 	assert.Contains(t, err.Error(), recordID.String())
 }
+
+// Ammunition is counted in rounds, its boxes told as packaging, and the
+// totals count rounds apart from pieces.
+func TestProtocolCountsAmmunitionInRounds(t *testing.T) {
+	needPoppler(t, "pdftotext")
+	in := fullRecord()
+	var ammo *record.Item
+	for i := range in.Items {
+		if in.Items[i].Ammunition != nil {
+			ammo = &in.Items[i]
+		}
+	}
+	if ammo == nil {
+		t.Fatal("the full record has no ammunition")
+	}
+	ammo.Quantity, ammo.Ammunition.Rounds = 2, 500
+	pieces, rounds := in.Counts()
+	ru := catalog(t).For("ru")
+	path, _ := render(t, in, Options{Lang: ru, Hash: hashOf(t, in)})
+	text := squash(pdfText(t, path))
+	for _, want := range []string{
+		ru.Number(500) + " " + ru.T("pdf.rounds_unit", "count", 500),
+		ru.T("pdf.packages", "count", ru.Number(2)),
+		ru.T("pdf.items_total", "items", ru.Number(int64(len(in.Items))), "pieces", ru.Number(int64(pieces)), "rounds", ru.Number(int64(rounds))),
+	} {
+		if !strings.Contains(text, squash(want)) {
+			t.Errorf("the protocol lacks %q", want)
+		}
+	}
+	if rounds < 500 || pieces == in.ItemCount() {
+		t.Errorf("counts %d pieces, %d rounds: the ammunition's boxes are counted as pieces", pieces, rounds)
+	}
+}
