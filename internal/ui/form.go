@@ -35,6 +35,7 @@ func (f *formScreen) build() fyne.CanvasObject {
 	if f.rec.Number != "" {
 		title = a.T("ui.form.edit_title", "number", f.rec.Number)
 	}
+	f.sections = nil
 	groups := container.NewVBox(
 		f.summary.err,
 		f.group("ui.group.when", f.whenWhere()),
@@ -45,6 +46,11 @@ func (f *formScreen) build() fyne.CanvasObject {
 		f.group("ui.group.circumstances", f.circumstances()),
 		f.group("ui.group.witnesses", f.witnesses()),
 	)
+	// The sections, one click away each, with the number of their problems.
+	bar := container.NewHBox()
+	for _, s := range f.sections {
+		bar.Add(s.button)
+	}
 	scroll := container.NewVScroll(groups)
 	scroll.OnScrolled = func(p fyne.Position) { f.offset = p }
 	scroll.Offset = f.offset
@@ -91,7 +97,9 @@ func (f *formScreen) build() fyne.CanvasObject {
 	})
 	buttons = append(buttons, close)
 	f.state.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewBorder(nil, nil, heading(title), container.NewHBox(buttons...), container.NewBorder(nil, nil, f.jump, nil, f.state))
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, heading(title), container.NewHBox(buttons...), container.NewBorder(nil, nil, f.jump, nil, f.state)),
+		container.NewHScroll(bar))
 	return container.NewBorder(top, nil, nil, nil, scroll)
 }
 
@@ -102,7 +110,34 @@ func (f *formScreen) rebuildForm() {
 }
 
 func (f *formScreen) group(key string, body fyne.CanvasObject) fyne.CanvasObject {
-	return widget.NewCard(f.a.T(key), "", body)
+	card := widget.NewCard(f.a.T(key), "", body)
+	s := &section{key: key, card: card}
+	s.button = widget.NewButton(f.a.T(key), func() { f.scrollTo(card, nil) })
+	f.sections = append(f.sections, s)
+	return card
+}
+
+// section is a group of the form and its button in the sections bar.
+type section struct {
+	key    string
+	card   *widget.Card
+	button *widget.Button
+}
+
+// scrollTo scrolls the form so that obj is at the top of the view, and puts
+// the cursor in focus if it is not nil.
+func (f *formScreen) scrollTo(obj fyne.CanvasObject, focus fyne.Focusable) {
+	if f.scroll == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(f.groups).Y
+	// A little above it, so that a field's label shows too.
+	f.scroll.Offset.Y = min(max(0, y-40), max(0, f.groups.MinSize().Height-f.scroll.Size().Height))
+	f.scroll.Refresh()
+	if focus != nil {
+		f.a.win.Canvas().Focus(focus)
+	}
 }
 
 // field registers obj as the widget of the record path, for errors.

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
@@ -56,9 +55,10 @@ type formScreen struct {
 	rows map[string]*fieldRow
 	// scroll and groups hold the form; jump, in the top bar, counts the
 	// problems shown and scrolls to the first.
-	scroll *container.Scroll
-	groups *fyne.Container
-	jump   *widget.Button
+	scroll   *container.Scroll
+	groups   *fyne.Container
+	jump     *widget.Button
+	sections []*section
 	// unread are the fields whose text does not read as their kind of
 	// value (a count, a date), by key: while any is left, nothing is
 	// stored, so the store never holds other values than the form shows.
@@ -333,6 +333,7 @@ func (f *formScreen) showProblems(general []string) {
 	if f.summary != nil {
 		f.summary.setError(strings.Join(lines, "\n"))
 	}
+	f.markSections(rows)
 	if f.jump == nil {
 		return
 	}
@@ -341,6 +342,31 @@ func (f *formScreen) showProblems(general []string) {
 		f.jump.Show()
 	} else {
 		f.jump.Hide()
+	}
+}
+
+// markSections puts on each section's button the number of its problems.
+func (f *formScreen) markSections(rows []*fieldRow) {
+	d := fyne.CurrentApp().Driver()
+	for i, s := range f.sections {
+		top := d.AbsolutePositionForObject(s.card).Y
+		bottom := top + s.card.Size().Height
+		if i+1 < len(f.sections) {
+			bottom = d.AbsolutePositionForObject(f.sections[i+1].card).Y
+		}
+		n := 0
+		for _, r := range rows {
+			if y := d.AbsolutePositionForObject(r.err).Y; y >= top && y < bottom {
+				n++
+			}
+		}
+		label := f.a.T(s.key)
+		s.button.Importance = widget.MediumImportance
+		if n > 0 {
+			label += " (" + f.a.tr.Number(int64(n)) + ")"
+			s.button.Importance = widget.DangerImportance
+		}
+		s.button.SetText(label)
 	}
 }
 
@@ -382,14 +408,9 @@ func (f *formScreen) toFirstProblem() {
 		f.scroll.ScrollToTop()
 		return
 	}
-	d := fyne.CurrentApp().Driver()
 	r := rows[0]
-	y := d.AbsolutePositionForObject(r.err).Y - d.AbsolutePositionForObject(f.groups).Y
-	f.scroll.Offset.Y = max(0, y-3*theme.Padding()-r.obj.MinSize().Height-40)
-	f.scroll.Refresh()
-	if fo, ok := r.obj.(fyne.Focusable); ok {
-		f.a.win.Canvas().Focus(fo)
-	}
+	fo, _ := r.obj.(fyne.Focusable)
+	f.scrollTo(r.obj, fo)
 }
 
 var lastSegment = regexp.MustCompile(`(\.[a-z_0-9]+|\[\d+\])$`)

@@ -259,3 +259,36 @@ func TestCountriesAreNamedInTheOfficersLanguage(t *testing.T) {
 		t.Errorf("the country is shown as %q", got)
 	}
 }
+
+// The form's sections are one click away, each marked with the number of
+// its problems.
+func TestSectionsAreOneClickAwayAndMarked(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	f := openForm(t, a)
+	if len(f.sections) < 6 {
+		t.Fatalf("%d sections", len(f.sections))
+	}
+	last := f.sections[len(f.sections)-1]
+	test.Tap(last.button)
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(f.scroll).Y
+	if y := d.AbsolutePositionForObject(last.card).Y; y < top || y > top+f.scroll.Size().Height {
+		t.Errorf("the last section (at %v) is not in view after its button", y)
+	}
+	test.Tap(f.sections[0].button)
+	if f.scroll.Offset.Y != 0 {
+		t.Errorf("the first section's button leaves the form at %v", f.scroll.Offset.Y)
+	}
+	if err := f.checkFinal(); err != nil {
+		f.showErrors(err)
+	}
+	if s := f.sections[0]; !strings.Contains(s.button.Text, "(") || s.button.Importance != widget.DangerImportance {
+		t.Errorf("the first section has problems, its button says %q", s.button.Text)
+	}
+	for _, s := range f.sections {
+		if s.key == "ui.group.photos" && strings.Contains(s.button.Text, "(") {
+			t.Errorf("photos are marked with problems: %q", s.button.Text)
+		}
+	}
+}
