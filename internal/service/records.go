@@ -64,7 +64,8 @@ func (s *Service) Stats(ctx context.Context, training bool) (view.Stats, error) 
 	return s.st.Stats(ctx, training)
 }
 
-// PendingCount is how many final versions wait for the next bundle.
+// PendingCount is how many records have a final version waiting for the next
+// bundle.
 func (s *Service) PendingCount(ctx context.Context) (int, error) {
 	return s.st.PendingCount(ctx)
 }

@@ -251,8 +251,8 @@ func (s *Store) PendingVersions(ctx context.Context, fn func(ref VersionRef, con
 	return rows.Err()
 }
 
-// PendingCount is how many final versions of this device's records no
-// bundle carried or reserved yet (training records left out, as
+// PendingCount is how many of this device's records have a final version
+// no bundle carried or reserved yet (training records left out, as
 // PendingVersions does).
 func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	device, err := s.Meta(ctx, MetaDeviceID)
@@ -260,7 +260,9 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var n int
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM versions v WHERE `+unexported, device).Scan(&n)
+	// Records, not versions: a record edited twice since the last bundle
+	// is one record waiting.
+	err = s.db.QueryRowContext(ctx, `SELECT count(DISTINCT v.rid) FROM versions v WHERE `+unexported, device).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count versions to export: %w", classify(err, s.path))
 	}

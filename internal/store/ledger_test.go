@@ -85,8 +85,13 @@ func TestExportCarriesEachFinalVersionOnce(t *testing.T) {
 
 	a.Remarks = "version 2"
 	require.NoError(t, s.Save(ctx, a, "officer"))
+	a.Remarks = "version 3"
+	require.NoError(t, s.Save(ctx, a, "officer"))
+	pending, err = s.PendingCount(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, pending, "one record waits, however many of its versions")
 	second := exportAll(t, s)
-	require.Len(t, second, 1)
+	require.Len(t, second, 2, "each final version goes, once")
 	var v2 record.Interdiction
 	require.NoError(t, json.Unmarshal(second[0], &v2))
 	assert.Equal(t, 2, v2.Version)
