@@ -199,13 +199,22 @@ var matchLabels = map[string]string{
 	"seal_number": "ui.f.seal_number", "description": "ui.f.description", "packaging": "ui.f.packaging",
 	"make": "ui.f.make", "model": "ui.f.model", "other_markings": "ui.f.other_markings", "stamped": "pdf.stamped",
 	"markings": "ui.f.markings", "headstamp_factory": "ui.f.headstamp_factory", "lot": "ui.f.lot",
-	"packaging_marks": "ui.f.packaging_marks",
+	"packaging_marks": "ui.f.packaging_marks", "status": "field.status", "quantity": "ui.f.quantity",
+	"rounds": "ui.f.rounds", "occurred_at": "field.occurred_at",
 }
 
 // matchText says in the officer's words where a search found a record:
 // "Serial number: ХА 1234-56".
 func (a *App) matchText(m view.Match) string {
-	path := m.Field
+	if l := a.fieldLabel(m.Field); l != "" {
+		return l + ": " + m.Value
+	}
+	return m.Value
+}
+
+// fieldLabel names the field at a record's JSON path in the officer's
+// words, "" when it has no name of its own.
+func (a *App) fieldLabel(path string) string {
 	last := path[strings.LastIndexAny(path, ".]")+1:]
 	key := matchLabels[last]
 	switch {
@@ -221,7 +230,7 @@ func (a *App) matchText(m view.Match) string {
 		key = "ui.f.conveyance_description"
 	}
 	if key == "" {
-		return m.Value
+		return ""
 	}
-	return a.T(key) + ": " + m.Value
+	return a.T(key)
 }

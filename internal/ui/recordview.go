@@ -314,6 +314,50 @@ func (v *recordView) serials(ss []record.Serial) string {
 	return strings.Join(out, "\n")
 }
 
+// maxChanges is how many changed fields a version's line lists.
+const maxChanges = 12
+
+// changes says, field by field, what a version changed from the one
+// before: "Registration plate: 777 ABC 02 → 01 KG 555".
+func (a *App) changes(before, after *record.Interdiction) string {
+	diff, err := record.Diff(before, after)
+	if err != nil || len(diff) == 0 {
+		return ""
+	}
+	var lines []string
+	for i, c := range diff {
+		if i == maxChanges {
+			lines = append(lines, a.T("ui.record.more_changes", "count", len(diff)-maxChanges))
+			break
+		}
+		label := a.fieldLabel(c.Path)
+		if label == "" {
+			label = c.Path
+		}
+		old, new := short(c.Old), short(c.New)
+		if c.Path == "status" {
+			old, new = a.T(record.Statuses.LabelKey(c.Old)), a.T(record.Statuses.LabelKey(c.New))
+		}
+		if old == "" {
+			old = "—"
+		}
+		if new == "" {
+			new = "—"
+		}
+		lines = append(lines, "    "+label+": "+old+" → "+new)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// short puts a value on one line of at most 60 characters.
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return s
+}
+
 // actorName shows who made a change; the program's "unknown", for a
 // computer that named no one, in the officer's language.
 func (a *App) actorName(actor string) string {
@@ -331,17 +375,25 @@ func (v *recordView) history() fyne.CanvasObject {
 	if err != nil {
 		return widget.NewLabel(a.tr.Error(err))
 	}
-	for _, ver := range versions {
+	for i, ver := range versions {
 		status := a.T(record.Statuses.LabelKey(ver.Record.Status))
 		if ver.MadeBy != "" {
 			// Imported: who saved it at the post, and when, come first.
 			box.Add(widget.NewLabel(a.T("ui.record.version_line_post", "version", strconv.Itoa(ver.Record.Version),
 				"status", status, "made", a.tr.DateTime(ver.MadeAt.In(ver.Record.OccurredAt.Location())), "maker", a.actorName(ver.MadeBy),
 				"when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
-			continue
+		} else {
+			box.Add(widget.NewLabel(a.T("ui.record.version_line", "version", strconv.Itoa(ver.Record.Version),
+				"status", status, "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
 		}
-		box.Add(widget.NewLabel(a.T("ui.record.version_line", "version", strconv.Itoa(ver.Record.Version),
-			"status", status, "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
+		if i > 0 {
+			if changes := a.changes(versions[i-1].Record, ver.Record); changes != "" {
+				l := widget.NewLabel(changes)
+				l.Wrapping = fyne.TextWrapWord
+				l.Importance = widget.LowImportance
+				box.Add(l)
+			}
+		}
 	}
 	audit, err := a.svc.Audit(a.ctx, v.id)
 	if err != nil {

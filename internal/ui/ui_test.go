@@ -514,6 +514,11 @@ func TestRecordViewEditFinalMakesNewVersion(t *testing.T) {
 	if in, _ := a.svc.Unsaved(a.ctx); len(in) > 0 {
 		t.Error("the unsaved slot still holds the saved change")
 	}
+	// The history says what the new version changed.
+	a.show(newRecordView(a, id))
+	if got := strings.Join(texts(a.Window()), "\n"); !strings.Contains(got, "Registration plate: — → A 123 BC") {
+		t.Errorf("the history does not say what changed:\n%s", got)
+	}
 }
 
 func TestRecordViewFinalisesADraft(t *testing.T) {
