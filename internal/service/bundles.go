@@ -23,6 +23,7 @@ import (
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // MaxMedia caps one attachment taken from a bundle; an import holds one at a
@@ -719,6 +720,8 @@ type PostView struct {
 	LastImport   time.Time
 	Bundles      int
 	Gaps         string
+	// Records counts the live records of the post held here.
+	Records int
 }
 
 // Posts lists every key this folder trusts with its import history.
@@ -749,6 +752,9 @@ func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
 			}
 		}
 		v.Gaps = ranges(missing)
+		if v.Records, err = s.st.Count(ctx, view.Filter{PostCode: k.PostCode}); err != nil {
+			return nil, err
+		}
 		out = append(out, v)
 	}
 	return out, nil

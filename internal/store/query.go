@@ -212,6 +212,10 @@ func where(f *Filter) (string, []any) {
 		conds = append(conds, "r.crossing_point = ?")
 		args = append(args, f.CrossingPoint)
 	}
+	if f.PostCode != "" {
+		conds = append(conds, "r.post_code = ?")
+		args = append(args, f.PostCode)
+	}
 	if f.Category != "" {
 		conds = append(conds, "EXISTS (SELECT 1 FROM items i WHERE i.rid = r.rid AND i.category = ?)")
 		args = append(args, f.Category)

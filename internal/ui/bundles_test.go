@@ -183,10 +183,24 @@ func TestImportScreenShowsTheSummaryAndTheRecordsAppear(t *testing.T) {
 		t.Error("the office cannot print a post's record")
 	}
 
-	// The posts view.
+	// The posts view, and a post's records one click away.
 	test.Tap(button(t, w, "Posts"))
 	ppk, _ := post.svc.PublicKey(post.ctx)
 	wantShown(t, w, "KZ-DOS Dostyk", ppk.Fingerprint(), "Trusted")
+	test.Tap(button(t, w, "1 record"))
+	rs, ok := office.screen.(*recordsScreen)
+	if !ok || rs.filter.PostCode != "KZ-DOS" || rs.total != 1 {
+		t.Errorf("the post's records: %T %+v", office.screen, rs)
+	}
+	var postFilter *widget.Select
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && len(s.Options) > 0 && s.Options[0] == "Any post" {
+			postFilter = s
+		}
+	})
+	if postFilter == nil || postFilter.Selected != "KZ-DOS Dostyk" {
+		t.Errorf("the office's records list has no post filter set to the post: %+v", postFilter)
+	}
 
 	// A receipt from the office marks the bundle acknowledged at the post.
 	test.Tap(button(t, w, "Import"))

@@ -28,7 +28,7 @@ func (s *postsScreen) build() fyne.CanvasObject {
 	if len(views) == 0 {
 		return container.NewBorder(top, nil, nil, nil, container.NewVBox(message(a.T("ui.posts.none"), widget.MediumImportance)))
 	}
-	widths := []float32{0.15, 0.25, 0.09, 0.16, 0.09, 0.12, 0.14}
+	widths := []float32{0.15, 0.2, 0.08, 0.14, 0.08, 0.1, 0.1, 0.15}
 	row := func(texts ...string) *fyne.Container {
 		cells := make([]fyne.CanvasObject, len(texts))
 		for i, t := range texts {
@@ -39,7 +39,7 @@ func (s *postsScreen) build() fyne.CanvasObject {
 		return container.New(&tableRow{widths: widths}, cells...)
 	}
 	head := row(a.T("ui.keys.post"), a.T("ui.keys.fingerprint"), a.T("ui.posts.last_seq"), a.T("ui.posts.last_import"),
-		a.T("ui.posts.bundles"), a.T("ui.posts.gaps"), a.T("ui.posts.state"))
+		a.T("ui.posts.bundles"), a.T("ui.posts.gaps"), a.T("ui.posts.state"), a.T("ui.nav.records"))
 	for _, c := range head.Objects {
 		c.(*widget.Label).TextStyle.Bold = true
 	}
@@ -54,7 +54,14 @@ func (s *postsScreen) build() fyne.CanvasObject {
 			state = a.T("ui.keys.revoked", "date", a.tr.DateTime(v.Key.Revoked.Local()))
 		}
 		r := row(v.Key.PostCode+" "+v.Key.Name, v.Key.Fingerprint, strconv.FormatInt(v.LastSequence, 10), last,
-			a.tr.Number(int64(v.Bundles)), v.Gaps, state)
+			a.tr.Number(int64(v.Bundles)), v.Gaps, state, "")
+		code := v.Key.PostCode
+		// The post's records, one click away.
+		r.Objects[7] = widget.NewButtonWithIcon(a.tr.N("ui.records.count", v.Records), theme.ListIcon(), func() {
+			rs := newRecords(a)
+			rs.filter.PostCode = code
+			a.show(rs)
+		})
 		r.Objects[1].(*widget.Label).TextStyle.Monospace = true
 		if v.Gaps != "" {
 			r.Objects[5].(*widget.Label).Importance = widget.WarningImportance

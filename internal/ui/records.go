@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/view"
 )
 
@@ -218,6 +219,20 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 		pts = append(pts, r.filter.CrossingPoint)
 	}
 	point := optionSelect(a.T("ui.records.any_point"), pts, pts, r.filter.CrossingPoint, func(s string) { r.filter.CrossingPoint = s; r.reload() })
+	filterRow := []fyne.CanvasObject{from, to, status, category, point}
+	if p, _ := a.svc.Post(a.ctx); p.Role == service.RoleOffice {
+		// An office holds many posts' records: one post at a time.
+		var codes, names []string
+		if posts, err := a.svc.Posts(a.ctx); err == nil {
+			for _, v := range posts {
+				if !contains(codes, v.Key.PostCode) {
+					codes = append(codes, v.Key.PostCode)
+					names = append(names, v.Key.PostCode+" "+v.Key.Name)
+				}
+			}
+		}
+		filterRow = append(filterRow, optionSelect(a.T("ui.records.any_post"), codes, names, r.filter.PostCode, func(s string) { r.filter.PostCode = s; r.reload() }))
+	}
 
 	r.list = newSummaryList(a, r.len, func(i int) view.Summary {
 		if r.nearEnd(i) {
@@ -236,7 +251,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 	r.showCount()
 
 	searchRow := container.NewBorder(nil, nil, heading(a.T("ui.nav.records")), searchBtn, r.search)
-	filters := container.New(&columns{n: 5}, from, to, status, category, point)
+	filters := container.New(&columns{n: len(filterRow)}, filterRow...)
 	head := container.NewGridWithColumns(5, bold(a.T("field.number")), bold(a.T("ui.records.when")), r.where,
 		bold(a.T("field.status")), bold(a.T("ui.records.pieces")))
 	oldest := widget.NewCheck(a.T("ui.records.oldest_first"), func(on bool) { r.filter.Oldest = on; r.reload() })

@@ -62,7 +62,8 @@ type Filter struct {
 	Status        string
 	Category      string // an item category: see record.Item.Category
 	CrossingPoint string
-	Deleted       bool // list deleted records instead of live ones
+	PostCode      string // records of one post (at an office)
+	Deleted       bool   // list deleted records instead of live ones
 	// Oldest lists oldest first; the default is newest first.
 	Oldest bool
 	// After continues a listing after the given row (keyset paging).
