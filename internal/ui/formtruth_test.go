@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -290,5 +291,27 @@ func TestSectionsAreOneClickAwayAndMarked(t *testing.T) {
 		if s.key == "ui.group.photos" && strings.Contains(s.button.Text, "(") {
 			t.Errorf("photos are marked with problems: %q", s.button.Text)
 		}
+	}
+}
+
+// The window's shortcuts work while the cursor is in a text field: Ctrl+N
+// from the search box, Ctrl+S from a field of the form.
+func TestShortcutsWorkFromTextFields(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	a.navigate(navRecords)
+	r := a.screen.(*recordsScreen)
+	a.Window().Canvas().Focus(r.search)
+	r.search.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	f, ok := a.screen.(*formScreen)
+	if !ok {
+		t.Fatalf("Ctrl+N in the search box left %T", a.screen)
+	}
+	plate := f.widget(t, "conveyance.plate").(*cappedEntry)
+	plate.SetText("777 ABC 02")
+	a.Window().Canvas().Focus(plate)
+	plate.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 1 {
+		t.Errorf("Ctrl+S in a field stored %d records", n)
 	}
 }

@@ -113,7 +113,7 @@ func (m *recordRows) nearEnd(i int) bool {
 // recordsScreen lists records with filters and search.
 type recordsScreen struct {
 	*recordRows
-	search *widget.Entry
+	search *cappedEntry
 	list   *widget.List
 	count  *widget.Label
 	// where heads the third column: the crossing point, or for search hits
@@ -174,7 +174,7 @@ func optionSelect(anyLabel string, values, labels []string, value string, change
 func (r *recordsScreen) build() fyne.CanvasObject {
 	a := r.a
 	r.count = widget.NewLabel("")
-	r.search = widget.NewEntry()
+	r.search = newCappedEntry(record.MaxText, false)
 	r.search.SetPlaceHolder(a.T("ui.records.search_hint"))
 	r.search.SetText(r.query)
 	r.search.OnSubmitted = func(s string) { r.query = s; r.reload() }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -252,8 +253,16 @@ func (e *cappedEntry) TypedRune(r rune) {
 	e.Entry.TypedRune(r)
 }
 
-// TypedShortcut pastes no more than fits; other shortcuts are the Entry's.
+// TypedShortcut pastes no more than fits, and passes the window's own
+// shortcuts (Ctrl+S, Ctrl+N, Ctrl+F) on to it instead of swallowing them;
+// other shortcuts are the Entry's.
 func (e *cappedEntry) TypedShortcut(s fyne.Shortcut) {
+	if windowShortcut(s) {
+		if c, ok := fyne.CurrentApp().Driver().CanvasForObject(e).(fyne.Shortcutable); ok {
+			c.TypedShortcut(s)
+			return
+		}
+	}
 	p, ok := s.(*fyne.ShortcutPaste)
 	if !ok || p.Clipboard == nil {
 		e.Entry.TypedShortcut(s)
@@ -266,6 +275,13 @@ func (e *cappedEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// windowShortcut reports whether s is one of the window's own shortcuts.
+func windowShortcut(s fyne.Shortcut) bool {
+	cs, ok := s.(*desktop.CustomShortcut)
+	return ok && cs.Modifier == fyne.KeyModifierShortcutDefault &&
+		(cs.KeyName == fyne.KeyS || cs.KeyName == fyne.KeyN || cs.KeyName == fyne.KeyF)
 }
 
 // fixedClipboard hands the Entry the part of a paste that fits.
