@@ -559,6 +559,17 @@ func cleaned(in *record.Interdiction) (*record.Interdiction, error) {
 		}
 	}
 	c.Officers = officers
+	// A person row just added, nothing typed in it yet, is not a person:
+	// it waits in the form, unmarked, until the officer fills it in.
+	var people []record.Person
+	for _, p := range c.People {
+		blank := p
+		blank.ID, blank.Role = uuid.Nil, ""
+		if blank != (record.Person{}) {
+			people = append(people, p)
+		}
+	}
+	c.People = people
 	if c.Conveyance != nil && *c.Conveyance == (record.Conveyance{}) {
 		c.Conveyance = nil
 	}

@@ -315,3 +315,22 @@ func TestShortcutsWorkFromTextFields(t *testing.T) {
 		t.Errorf("Ctrl+S in a field stored %d records", n)
 	}
 }
+
+// A witness row just added is not marked as missing its name: it is not a
+// person until something is typed in it.
+func TestANewWitnessRowIsNotAnError(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Tap(button(t, a.Window(), "Add witness"))
+	f = a.screen.(*formScreen)
+	f.flush() // the autosave stores the draft
+	for path, r := range f.rows {
+		if strings.HasPrefix(path, "people[") && r.err.Text != "" {
+			t.Errorf("%s is marked at once: %q", path, r.err.Text)
+		}
+	}
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 1 {
+		t.Errorf("the draft was not stored beside the empty witness row (%d records)", n)
+	}
+}
