@@ -5,13 +5,14 @@
 #
 # Fills a fresh training data folder (kordon demo), starts the application
 # in Russian on a private X server (Xvfb, 1366×768), drives it with xdotool
-# and writes dashboard.png, records.png, record.png, form.png and search.png
-# to OUTDIR.
+# and writes dashboard.png, records.png, record.png, form.png, search.png and
+# problems.png to OUTDIR.
 # Then it sets up a post (KZ-DOS) that trusts that office, writes a bundle
 # from the post's Export screen to a folder standing for a USB stick
 # (export.png), and imports the stick's bundles, a damaged one among them, on
-# the office's Import screen (import.png), and the post's Settings with its
-# backup (settings.png).
+# the office's Import screen (import.png) and one of the post's records there,
+# read-only (office-record.png), and the post's Settings with its backup
+# (settings.png).
 # Needs Xvfb, xdotool, ImageMagick's import and sqlite3. Safe to run again:
 # everything it makes lives in a temporary folder, and OUTDIR's files are
 # replaced.
@@ -106,6 +107,12 @@ xdotool type --delay 60 "${serial:2:5}"
 xdotool key Return
 sleep 2
 shot search
+# A new record finalised too early: the problems are counted in the top
+# bar, the sections marked, the first few listed.
+xdotool key ctrl+n
+sleep 2
+click 1196 25 3  # Finalise
+shot problems
 stop
 
 # A post that trusts the office and the office that trusts it, with two
@@ -158,6 +165,9 @@ click 568 73     # Import every bundle in a folder…
 click 548 240 1  # USB
 click 1067 642 5 # Open
 shot import
+click 50 100     # Records
+click 400 184 3  # the newest: a record of the post, read-only here
+shot office-record
 stop
 
 # The new-record form with a firearm in the languages whose labels run long

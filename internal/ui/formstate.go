@@ -324,10 +324,7 @@ func (f *formScreen) showProblems(general []string) {
 			lines = append(lines, "…")
 			break
 		}
-		msg, _, _ := strings.Cut(r.err.Text, "\n")
-		if r.label != "" {
-			msg = r.label + ": " + msg
-		}
+		msg, _, _ := strings.Cut(r.err.Text, "\n") // it names its field itself
 		lines = append(lines, "• "+msg)
 	}
 	if f.summary != nil {
@@ -356,7 +353,7 @@ func (f *formScreen) markSections(rows []*fieldRow) {
 		}
 		n := 0
 		for _, r := range rows {
-			if y := d.AbsolutePositionForObject(r.err).Y; y >= top && y < bottom {
+			if y := d.AbsolutePositionForObject(r.obj).Y; y >= top && y < bottom {
 				n++
 			}
 		}
@@ -388,7 +385,8 @@ func (f *formScreen) problemRows() []*fieldRow {
 	}
 	d := fyne.CurrentApp().Driver()
 	sort.Slice(out, func(i, j int) bool { // top to bottom, then left to right
-		a, b := d.AbsolutePositionForObject(out[i].err), d.AbsolutePositionForObject(out[j].err)
+		// By the field, always laid out: a message just shown is not yet.
+		a, b := d.AbsolutePositionForObject(out[i].obj), d.AbsolutePositionForObject(out[j].obj)
 		if a.Y != b.Y {
 			return a.Y < b.Y
 		}

@@ -135,15 +135,15 @@ func (v *recordView) build() fyne.CanvasObject {
 	d.code("field.transport", record.TransportModes, in.Transport)
 	if c := in.Conveyance; c != nil {
 		d.add("ui.f.plate", c.Plate)
-		d.add("ui.f.registration_country", c.Country)
+		d.add("ui.f.registration_country", a.country(c.Country))
 		d.add("ui.f.vin", c.VIN)
 		d.add("ui.f.container", c.Container)
 		d.add("ui.f.voyage", c.Voyage)
 		d.add("ui.f.conveyance_description", c.Description)
 	}
-	d.add("ui.f.departure", in.Route.Departure)
-	d.add("ui.f.transit", strings.Join(in.Route.Transit, ", "))
-	d.add("ui.f.destination", in.Route.Destination)
+	d.add("ui.f.departure", a.country(in.Route.Departure))
+	d.add("ui.f.transit", a.countries(in.Route.Transit))
+	d.add("ui.f.destination", a.country(in.Route.Destination))
 	d.codes("field.concealment", record.ConcealmentMethods, in.Concealment)
 	d.add("ui.f.concealment_note", in.ConcealmentNote)
 	d.codes("ui.f.linked_contraband", record.ContrabandTypes, in.LinkedContraband)
@@ -164,7 +164,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		pd.add("ui.f.person_name", p.Name)
 		pd.add("ui.f.name_latin", p.NameLatin)
 		pd.add("ui.f.birth_date", p.BirthDate)
-		pd.add("ui.f.nationality", p.Nationality)
+		pd.add("ui.f.nationality", a.country(p.Nationality))
 		pd.code("ui.f.document_type", record.DocumentTypes, p.DocumentType)
 		pd.add("ui.f.document_number", p.DocumentNumber)
 		pd.add("ui.f.document_issuer", p.DocumentIssuer)
@@ -182,7 +182,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		od.code("ui.f.org_role", record.OrganisationRoles, o.Role)
 		od.add("ui.f.org_name", o.Name)
 		od.add("ui.f.name_latin", o.NameLatin)
-		od.add("ui.f.org_country", o.Country)
+		od.add("ui.f.org_country", a.country(o.Country))
 		od.add("ui.f.registration", o.Registration)
 		orgs.Add(widget.NewCard("", "", od.object()))
 	}
@@ -243,8 +243,8 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 		d.add("ui.f.model", f.Model)
 		d.add("ui.f.calibre", calibreText(f.Calibre))
 		d.code("ui.f.condition", record.FirearmConditions, f.Condition)
-		d.add("ui.f.country_marked", f.CountryMarked)
-		d.add("ui.f.country_assessed", f.CountryAssessed)
+		d.add("ui.f.country_marked", a.country(f.CountryMarked))
+		d.add("ui.f.country_assessed", a.country(f.CountryAssessed))
 		if f.Year != 0 {
 			d.add("ui.f.year", strconv.Itoa(f.Year))
 		}
@@ -356,6 +356,24 @@ func short(s string) string {
 		return string(r[:59]) + "…"
 	}
 	return s
+}
+
+// country names a country by its code in the officer's language, "" for
+// none.
+func (a *App) country(code string) string {
+	if code == "" {
+		return ""
+	}
+	return countryLabel(a.tr, code)
+}
+
+// countries names several countries.
+func (a *App) countries(codes []string) string {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = a.country(c)
+	}
+	return strings.Join(names, ", ")
 }
 
 // actorName shows who made a change; the program's "unknown", for a
