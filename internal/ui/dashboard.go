@@ -105,7 +105,13 @@ func (d *dashboard) build() fyne.CanvasObject {
 				label = a.tr.DateTime(in.OccurredAt)
 			}
 			resume := widget.NewButtonWithIcon(a.T("ui.unsaved.resume"), theme.DocumentCreateIcon(), func() { a.resume(in) })
-			box.Add(container.NewBorder(nil, nil, nil, resume, widget.NewLabel(label)))
+			discard := widget.NewButtonWithIcon(a.T("ui.unsaved.discard"), theme.DeleteIcon(), func() {
+				a.confirm(a.T("ui.unsaved.discard"), a.T("ui.unsaved.discard_question", "record", label), a.T("ui.unsaved.discard"), func() {
+					a.svc.DropUnsaved(a.ctx, in.ID)
+					a.rebuild()
+				})
+			})
+			box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(resume, discard), widget.NewLabel(label)))
 		}
 		head.Add(widget.NewCard(a.T("ui.dash.unsaved"), "", box))
 	}
@@ -167,7 +173,8 @@ func (a *App) offerUnsaved(forms []*record.Interdiction) {
 	a.confirm(a.T("ui.unsaved.title"), a.T("ui.unsaved.question", "record", label), a.T("ui.unsaved.resume"), func() {
 		a.resume(in)
 	}, func() {
-		a.svc.DropUnsaved(a.ctx, in.ID)
+		// Not now: the form stays kept, listed on the dashboard, until the
+		// officer continues it or gives it up there.
 		a.offerUnsaved(rest)
 	})
 }

@@ -334,3 +334,45 @@ func TestANewWitnessRowIsNotAnError(t *testing.T) {
 		t.Errorf("the draft was not stored beside the empty witness row (%d records)", n)
 	}
 }
+
+// "Not now" at the start keeps the form: it waits on the dashboard, where
+// it can be continued or, asked twice, given up.
+func TestAnOfferedFormIsGivenUpOnlyOnPurpose(t *testing.T) {
+	noAutosave(t)
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	setUpFolder(t, dir)
+	a := openApp(t, fa, cat, dir)
+	p, _ := a.svc.Post(a.ctx)
+	in := &record.Interdiction{ID: record.NewID(p.DeviceID), Status: record.StatusDraft, PostCode: "KZ-DOS", Narrative: "важное"}
+	if err := a.svc.KeepUnsaved(a.ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	b := openApp(t, fa, cat, dir)
+	test.Tap(button(t, b.Window(), "Cancel"))
+	if slots, _ := b.svc.Unsaved(b.ctx); len(slots) != 1 {
+		t.Fatalf("Cancel on the offer gave the form up: %d slots", len(slots))
+	}
+	b.show(newDashboard(b))
+	test.Tap(button(t, b.Window(), "Discard"))
+	test.Tap(button(t, b.Window(), "Cancel"))
+	if slots, _ := b.svc.Unsaved(b.ctx); len(slots) != 1 {
+		t.Fatal("one tap of Discard gave the form up")
+	}
+	test.Tap(button(t, b.Window(), "Discard"))
+	var confirm *widget.Button
+	for _, o := range b.Window().Canvas().Overlays().List() {
+		walk(o, func(c fyne.CanvasObject) {
+			if x, ok := c.(*widget.Button); ok && x.Text == "Discard" {
+				confirm = x
+			}
+		})
+	}
+	if confirm == nil {
+		t.Fatal("no question before giving the form up")
+	}
+	test.Tap(confirm)
+	if slots, _ := b.svc.Unsaved(b.ctx); len(slots) != 0 {
+		t.Errorf("%d slots after Discard was confirmed", len(slots))
+	}
+}
