@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"regexp"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -29,4 +31,18 @@ func (t *Translator) Country(code string) string {
 		}
 	}
 	return ""
+}
+
+var (
+	millimetres = regexp.MustCompile(`(\d)mm`)
+	gauge       = regexp.MustCompile(`^(\d+) gauge$`)
+)
+
+// Calibre is a calibre's designation ("7.62×39mm", "12 gauge") with its
+// units in t's language: "7.62×39 мм", "12 калибр".
+func (t *Translator) Calibre(label string) string {
+	if m := gauge.FindStringSubmatch(label); m != nil {
+		return t.T("unit.gauge", "n", m[1])
+	}
+	return millimetres.ReplaceAllString(label, "${1} "+t.T("unit.mm"))
 }

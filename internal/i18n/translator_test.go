@@ -362,3 +362,22 @@ func TestCountryNamesInEveryLanguage(t *testing.T) {
 		assert.Equal(t, tc.want, got, "%s %s", tc.lang, tc.code)
 	}
 }
+
+func TestCalibreUnitsInTheLanguage(t *testing.T) {
+	c, err := Load(catalogFS(map[string]string{
+		"en.json": `{"unit.mm": "mm", "unit.gauge": "{n} gauge"}`,
+		"kk.json": `{"unit.mm": "мм", "unit.gauge": "{n} калибр"}`,
+	}))
+	require.NoError(t, err)
+	kk := c.For("kk")
+	for _, tc := range []struct{ in, want string }{
+		{"7.62×39mm", "7.62×39 мм"},
+		{"7.62×54mmR", "7.62×54 ммR"},
+		{"82mm mortar bomb", "82 мм mortar bomb"},
+		{"12 gauge", "12 калибр"},
+		{".45 ACP", ".45 ACP"},
+	} {
+		assert.Equal(t, tc.want, kk.Calibre(tc.in), tc.in)
+	}
+	assert.Equal(t, "12 gauge", c.For("en").Calibre("12 gauge"))
+}

@@ -93,8 +93,9 @@ func (d *doc) calibre(c record.Calibre) string {
 		}
 		return stamped
 	}
-	s := d.s.line(info.Label)
-	if stamped != "" && stamped != info.Label {
+	local := d.l1.Calibre(info.Label)
+	s := d.s.line(local)
+	if stamped != "" && stamped != info.Label && stamped != local {
 		s += " (" + d.label("pdf.stamped") + ": " + stamped + ")"
 	}
 	return s

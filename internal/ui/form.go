@@ -234,7 +234,7 @@ func (f *formScreen) mark(key string, r *fieldRow, msg string) {
 }
 
 func (f *formScreen) calibre(path, key string, p *record.Calibre) *fieldRow {
-	return f.field(path, key, calibreEntry(*p, func(c record.Calibre) { *p = c; f.touch() }))
+	return f.field(path, key, calibreEntry(f.a.tr, *p, func(c record.Calibre) { *p = c; f.touch() }))
 }
 
 func (f *formScreen) checks(path, key string, voc record.Vocabulary, p *[]string) fyne.CanvasObject {

@@ -376,3 +376,22 @@ func TestAnOfferedFormIsGivenUpOnlyOnPurpose(t *testing.T) {
 		t.Errorf("%d slots after Discard was confirmed", len(slots))
 	}
 }
+
+// Calibres read in the officer's language: "мм", "калибр".
+func TestCalibresReadInTheOfficersLanguage(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	if err := a.setLang("kk"); err != nil {
+		t.Fatal(err)
+	}
+	labels := calibreLabels(a.tr)
+	if !slices.Contains(labels, "7.62×39 мм") || !slices.Contains(labels, "12 калибр") {
+		t.Errorf("the calibres in Kazakh: %q", labels[:5])
+	}
+	if c := calibreOf(a.tr, "7.62×39 мм"); c.Code != "7.62x39" {
+		t.Errorf("a calibre picked in Kazakh reads as %+v", c)
+	}
+	if c := calibreOf(a.tr, "12 gauge"); c.Code != "12ga" {
+		t.Errorf("the English designation no longer reads: %+v", c)
+	}
+}

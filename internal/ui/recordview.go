@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
 )
 
@@ -241,7 +242,7 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 		d.code("ui.f.firearm_category", record.FirearmCategories, f.Category)
 		d.add("ui.f.make", f.Make)
 		d.add("ui.f.model", f.Model)
-		d.add("ui.f.calibre", calibreText(f.Calibre))
+		d.add("ui.f.calibre", calibreText(a.tr, f.Calibre))
 		d.code("ui.f.condition", record.FirearmConditions, f.Condition)
 		d.add("ui.f.country_marked", a.country(f.CountryMarked))
 		d.add("ui.f.country_assessed", a.country(f.CountryAssessed))
@@ -255,12 +256,12 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 		d.code("ui.f.part_type", record.PartTypes, p.Type)
 		d.add("ui.f.make", p.Make)
 		d.add("ui.f.model", p.Model)
-		d.add("ui.f.calibre", calibreText(p.Calibre))
+		d.add("ui.f.calibre", calibreText(a.tr, p.Calibre))
 		d.add("ui.f.markings", p.Markings)
 		d.add("ui.f.serials", v.serials(p.Serials))
 	case it.Ammunition != nil:
 		am := it.Ammunition
-		d.add("ui.f.calibre", calibreText(am.Calibre))
+		d.add("ui.f.calibre", calibreText(a.tr, am.Calibre))
 		d.add("ui.f.rounds", a.tr.Number(int64(am.Rounds)))
 		d.code("ui.f.ammunition_type", record.AmmunitionTypes, am.Type)
 		d.add("ui.f.headstamp_factory", am.HeadstampFactory)
@@ -287,9 +288,9 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 
 // calibreText shows the controlled calibre and, when it differs, the
 // stamped text.
-func calibreText(c record.Calibre) string {
-	l := c.Label()
-	if c.Stamped != "" && c.Stamped != l {
+func calibreText(tr *i18n.Translator, c record.Calibre) string {
+	l := tr.Calibre(c.Label())
+	if c.Stamped != "" && c.Stamped != l && c.Stamped != c.Label() {
 		return fmt.Sprintf("%s (%s)", l, c.Stamped)
 	}
 	return l

@@ -150,26 +150,27 @@ func countryEntry(tr *i18n.Translator, value string, changed func(code string)) 
 	return e
 }
 
-// calibreLabels are the controlled calibres' designations, for type-ahead.
-var calibreLabels = func() []string {
+// calibreLabels are the controlled calibres' designations in tr's
+// language, for type-ahead.
+func calibreLabels(tr *i18n.Translator) []string {
 	out := make([]string, len(record.Calibres))
 	for i, c := range record.Calibres {
-		out[i] = c.Label
+		out[i] = tr.Calibre(c.Label)
 	}
 	return out
-}()
+}
 
 // calibreOf reads what the officer typed or picked: a controlled calibre
-// when it matches one by label, code or alias, and always the text itself as
-// stamped.
-func calibreOf(text string) record.Calibre {
+// when it matches one by its label (in English or tr's language), code or
+// alias, and always the text itself as stamped.
+func calibreOf(tr *i18n.Translator, text string) record.Calibre {
 	t := strings.TrimSpace(text)
 	if t == "" {
 		return record.Calibre{}
 	}
 	key := strings.ToLower(t)
 	for _, c := range record.Calibres {
-		if strings.ToLower(c.Label) == key || strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
+		if strings.ToLower(c.Label) == key || strings.ToLower(tr.Calibre(c.Label)) == key || strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
 			return record.Calibre{Code: c.Code, Stamped: t}
 		}
 	}
@@ -179,26 +180,27 @@ func calibreOf(text string) record.Calibre {
 // calibreEntry is a type-ahead calibre field: the drop-down narrows to the
 // controlled calibres containing what was typed, and any stamped text is
 // accepted.
-func calibreEntry(value record.Calibre, changed func(record.Calibre)) *widget.SelectEntry {
-	e := widget.NewSelectEntry(calibreLabels)
+func calibreEntry(tr *i18n.Translator, value record.Calibre, changed func(record.Calibre)) *widget.SelectEntry {
+	labels := calibreLabels(tr)
+	e := widget.NewSelectEntry(labels)
 	text := value.Stamped
 	if text == "" {
-		text = value.Label()
+		text = tr.Calibre(value.Label())
 	}
 	e.SetText(text)
 	e.OnChanged = func(s string) {
 		key := strings.ToLower(strings.TrimSpace(s))
 		var opts []string
-		for _, l := range calibreLabels {
+		for _, l := range labels {
 			if key == "" || strings.Contains(strings.ToLower(l), key) {
 				opts = append(opts, l)
 			}
 		}
 		if len(opts) == 0 {
-			opts = calibreLabels
+			opts = labels
 		}
 		e.SetOptions(opts)
-		changed(calibreOf(s))
+		changed(calibreOf(tr, s))
 	}
 	return e
 }
