@@ -440,6 +440,8 @@ type ImportResult struct {
 	Already bool
 	// Gap lists the sequence numbers missing before this bundle, e.g. "3-4".
 	Gap string
+	// KeyID names the device key that signed the bundle.
+	KeyID string
 	// Alarms are what the import found that the security officer must
 	// hear of, though the bundle itself was sound: a record whose id
 	// another post's record has too.
@@ -465,7 +467,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	}
 	defer b.Close()
 	m := b.Manifest()
-	res := &ImportResult{Path: path, Post: m.Post, Sequence: int64(m.Sequence)}
+	res := &ImportResult{Path: path, Post: m.Post, Sequence: int64(m.Sequence), KeyID: m.DeviceKeyID}
 	prior, err := s.st.ImportedBundle(ctx, m.DeviceKeyID, int64(m.Sequence))
 	if err != nil {
 		return nil, err
@@ -641,6 +643,26 @@ func ranges(ns []int64) string {
 		i = j + 1
 	}
 	return strings.Join(parts, ", ")
+}
+
+// StillMissing is what is still missing, now, of the bundles of a device
+// key numbered below seq, as "3-4, 7"; "" once all have arrived.
+func (s *Service) StillMissing(ctx context.Context, keyID string, seq int64) (string, error) {
+	all, err := s.st.ImportedBundles(ctx, keyID)
+	if err != nil {
+		return "", err
+	}
+	have := map[int64]bool{}
+	for _, b := range all {
+		have[b.Seq] = true
+	}
+	var missing []int64
+	for i := int64(1); i < seq; i++ {
+		if !have[i] {
+			missing = append(missing, i)
+		}
+	}
+	return ranges(missing), nil
 }
 
 // Receipt writes a signed receipt for a post: every bundle imported from

@@ -386,3 +386,23 @@ func TestPrintProtocolWritesAPDF(t *testing.T) {
 		t.Errorf("the protocol is not a PDF: %q", data[:min(len(data), 16)])
 	}
 }
+
+// A bundle's gap warning says what is missing now: once the missing bundle
+// is imported, the earlier warning goes.
+func TestAGapWarningGoesOnceTheMissingBundleArrives(t *testing.T) {
+	post, office := postAndOffice(t)
+	first := exportBundle(t, post)
+	addRecords(t, post, 1, time.Now().Add(-time.Minute))
+	second := exportBundle(t, post)
+	w := office.Window()
+	test.Tap(button(t, w, "Import"))
+	s := office.screen.(*importScreen)
+	s.start([]string{second})
+	waitFor(t, s.finished, "the import")
+	wantShown(t, w, "Bundles missing before this one: 1.")
+	s.start([]string{first})
+	waitFor(t, s.finished, "the import")
+	if strings.Contains(shown(w), "Bundles missing before this one") {
+		t.Error("the gap warning stays after the missing bundle arrived")
+	}
+}

@@ -136,8 +136,15 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 		r := o.res
 		box.Add(message(a.T("ui.import.done", "post", r.Post, "sequence", strconv.FormatInt(r.Sequence, 10),
 			"new", a.tr.Number(int64(r.New)), "known", a.tr.Number(int64(r.Known)), "media", a.tr.Number(int64(r.Media))), widget.SuccessImportance))
+		// The gap as it is now: a missing bundle imported since closes it.
 		if r.Gap != "" {
-			box.Add(message(a.T("ui.import.gap", "missing", r.Gap), widget.WarningImportance))
+			gap, err := a.svc.StillMissing(a.ctx, r.KeyID, r.Sequence)
+			if err != nil {
+				gap = r.Gap
+			}
+			if gap != "" {
+				box.Add(message(a.T("ui.import.gap", "missing", gap), widget.WarningImportance))
+			}
 		}
 		for _, alarm := range r.Alarms {
 			l := message(a.tr.Error(alarm), widget.DangerImportance)
