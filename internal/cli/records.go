@@ -370,7 +370,11 @@ func (r *run) searchCmd(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	hits, err := svc.Search(r.ctx, strings.Join(pos, " "), view.Filter{})
+	query := strings.Join(pos, " ")
+	hits, err := svc.Search(r.ctx, query, view.Filter{})
+	if err == nil {
+		err = svc.Explain(r.ctx, query, hits)
+	}
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,11 @@ func (v *validator) text(path, s string, rule textRule) {
 	}
 }
 
+// BadRune reports whether r may not stand in a text field (see text):
+// a control, a direction override, a replacement character; line breaks
+// and tabs only where multiline is not set.
+func BadRune(r rune, multiline bool) bool { return badRune(r, multiline) }
+
 func badRune(r rune, multiline bool) bool {
 	switch {
 	case r == '\n' || r == '\t' || r == '\r':

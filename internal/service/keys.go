@@ -117,19 +117,16 @@ func (s *Service) PublicKey(ctx context.Context) (*bundle.PublicKey, error) {
 	return pk, nil
 }
 
+// maxKeyFile caps a public key file: a few hundred bytes in truth.
+const maxKeyFile = 64 << 10
+
 // ReadKeyFile reads and checks a public key file.
 func ReadKeyFile(path string) (*bundle.PublicKey, error) {
-	if err := RegularFile(path); err != nil {
+	data, err := readLimited(path, maxKeyFile)
+	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
-	}
-	defer f.Close()
-	data := make([]byte, 64<<10)
-	n, _ := f.Read(data)
-	return bundle.ParsePublicKey(data[:n])
+	return bundle.ParsePublicKey(data)
 }
 
 // Trust records a public key as trusted: at an office, a post device's key

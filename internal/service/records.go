@@ -59,6 +59,13 @@ func (s *Service) Search(ctx context.Context, query string, f view.Filter) ([]vi
 	return s.st.SearchIn(ctx, query, f)
 }
 
+// Explain fills in which fields matched, with their values, for hits of
+// a search for query; explain the hits shown, as they are shown: it reads
+// each record whole.
+func (s *Service) Explain(ctx context.Context, query string, hits []view.Summary) error {
+	return s.st.Explain(ctx, query, hits)
+}
+
 // Stats counts live records by category and month.
 func (s *Service) Stats(ctx context.Context, training bool) (view.Stats, error) {
 	return s.st.Stats(ctx, training)

@@ -102,7 +102,7 @@ func Init(ctx context.Context, dir string, setup Setup, opts ...store.Option) (*
 	}
 	setup.Agency = strings.TrimSpace(setup.Agency)
 	setup.CrossingPoints = ParseCrossingPoints(strings.Join(setup.CrossingPoints, "\n"))
-	if err := checkNames(setup.PostName, setup.Agency, setup.CrossingPoints); err != nil {
+	if err := checkNames(append([]string{setup.PostName, setup.Agency}, setup.CrossingPoints...)...); err != nil {
 		return nil, err
 	}
 	dir, err := filepath.Abs(dir)

@@ -2,9 +2,9 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/record"
@@ -29,20 +29,11 @@ type Settings struct {
 func ParseCrossingPoints(text string) []string {
 	var out []string
 	for _, p := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' || r == '\r' }) {
-		if p = strings.TrimSpace(p); p != "" && !contains(out, p) {
+		if p = strings.TrimSpace(p); p != "" && !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Settings reads the post's settings.
@@ -73,7 +64,7 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
 	set.CrossingPoints = ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n"))
 	set.OfficerName, set.OfficerRank = strings.TrimSpace(set.OfficerName), strings.TrimSpace(set.OfficerRank)
 	set.Agency = strings.TrimSpace(set.Agency)
-	if err := checkNames(set.PostName, set.Agency, set.OfficerName, set.OfficerRank, set.CrossingPoints); err != nil {
+	if err := checkNames(append([]string{set.PostName, set.Agency, set.OfficerName, set.OfficerRank}, set.CrossingPoints...)...); err != nil {
 		return err
 	}
 	return s.st.SetMeta(ctx, map[string]string{
@@ -87,21 +78,14 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
 
 // checkNames checks names that go onto records, protocols and into the
 // audit log, as records' own names are checked: one line, no control or
-// direction-override characters, at most record.MaxName characters. Each
-// name is a string or a list of them.
-func checkNames(names ...any) error {
-	for _, n := range names {
-		list, ok := n.([]string)
-		if !ok {
-			list = []string{n.(string)}
-		}
-		for _, s := range list {
-			if err := record.CheckName("", s); err != nil {
-				if len([]rune(s)) > 40 {
-					s = string([]rune(s)[:40]) + "…"
-				}
-				return &Error{Key: "service.err.bad_name", Args: []any{"value", strconv.QuoteToGraphic(s)}, Err: err}
+// direction-override characters, at most record.MaxName characters.
+func checkNames(names ...string) error {
+	for _, s := range names {
+		if err := record.CheckName("", s); err != nil {
+			if len([]rune(s)) > 40 {
+				s = string([]rune(s)[:40]) + "…"
 			}
+			return &Error{Key: "service.err.bad_name", Args: []any{"value", strconv.QuoteToGraphic(s)}, Err: err}
 		}
 	}
 	return nil
@@ -111,8 +95,7 @@ func checkNames(names ...any) error {
 // also goes into the audit log and onto protocols.
 func plainLine(s string) string {
 	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsControl(r), r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0xfeff, r == 0x2028, r == 0x2029:
+		if record.BadRune(r, false) {
 			return -1 // controls and direction overrides
 		}
 		return r

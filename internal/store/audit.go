@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/kordon/kordon/internal/record"
 	"time"
 )
 
@@ -24,19 +26,16 @@ func separable(e *AuditEntry) bool {
 }
 
 // importable reports whether an audit entry from another device is one
-// Kordon writes: fields apart (see separable), its time in the store's
+// Kordon writes: fields apart (no zero byte: see separable), its time in the store's
 // form, and no control or text-direction characters, which would make the
 // trail read otherwise on screen than it is.
 func importable(e *AuditEntry) bool {
-	if !separable(e) {
-		return false
-	}
 	if _, err := time.Parse(timeLayout, e.At); err != nil {
 		return false
 	}
-	for _, f := range []string{e.Actor, e.Action, e.RecordID, e.ContentHash, e.Prev} {
+	for _, f := range []string{e.Actor, e.Action, e.RecordID, e.ContentHash, e.Prev} { // no zero byte either
 		for _, r := range f {
-			if r < 0x20 || r >= 0x7f && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0xfeff {
+			if record.BadRune(r, false) {
 				return false
 			}
 		}

@@ -354,27 +354,49 @@ func (s *Store) SearchIn(ctx context.Context, query string, f Filter) ([]Summary
 	out := make([]Summary, len(recs))
 	for i, j := range order {
 		out[i] = recs[j]
-		if out[i].Matches, err = s.matches(ctx, got[j], query); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
 }
 
-// matches says which fields of the current version of record rid a search
-// for query matched.
-func (s *Store) matches(ctx context.Context, rid int64, query string) ([]view.Match, error) {
-	var content []byte
-	err := s.db.QueryRowContext(ctx, `SELECT v.content FROM records r
-		JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.rid = ?`, rid).Scan(&content)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", classify(err, s.path))
+// Explain fills in, for hits of a search for query, which fields matched
+// and with which values. It reads and decodes each record, which costs
+// more than the search itself: callers explain the hits they show, when
+// they show them. The records are read in one query.
+func (s *Store) Explain(ctx context.Context, query string, hits []Summary) error {
+	if len(hits) == 0 {
+		return nil
 	}
-	in, err := decode(content)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	args := make([]any, 0, 2*len(hits))
+	for _, h := range hits {
+		args = append(args, h.ID, h.Origin)
 	}
-	return explain(in, query), nil
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, v.content FROM records r
+		JOIN versions v ON v.rid = r.rid AND v.version = r.version
+		WHERE (r.id, r.origin) IN (VALUES `+strings.Repeat(",(?, ?)", len(hits))[1:]+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("explain search: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	why := map[string][]view.Match{}
+	for rows.Next() {
+		var id, origin string
+		var content []byte
+		if err := rows.Scan(&id, &origin, &content); err != nil {
+			return fmt.Errorf("explain search: %w", err)
+		}
+		in, err := decode(content)
+		if err != nil {
+			return fmt.Errorf("explain search: %w", err)
+		}
+		why[Ref(origin, id)] = explain(in, query)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("explain search: %w", err)
+	}
+	for i := range hits {
+		hits[i].Matches = why[hits[i].Ref()]
+	}
+	return nil
 }
 
 // matchExpr builds the FTS5 query: the whole query as an identifier key, or

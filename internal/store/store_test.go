@@ -361,6 +361,7 @@ func TestSearch(t *testing.T) {
 		t.Run(c.query, func(t *testing.T) {
 			hits, err := s.Search(ctx, c.query)
 			require.NoError(t, err)
+			require.NoError(t, s.Explain(ctx, c.query, hits))
 			var got []string
 			for _, h := range hits {
 				got = append(got, h.Number)

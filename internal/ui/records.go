@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,20 +27,23 @@ type recordRows struct {
 	filter view.Filter
 	query  string
 
-	mu      sync.Mutex
-	rows    []view.Summary
-	next    *view.Cursor
-	end     bool
-	loading bool
-	total   int
-	gen     int // counts resets, so a page read for an old listing is dropped
+	mu   sync.Mutex
+	rows []view.Summary
+	// explained counts the search hits, from the first, that say why they
+	// matched: explained a batch at a time, as the list shows them.
+	explained int
+	next      *view.Cursor
+	end       bool
+	loading   bool
+	total     int
+	gen       int // counts resets, so a page read for an old listing is dropped
 }
 
 // reset starts the listing over with the current filter, or with the
 // search among the records the filter selects.
 func (m *recordRows) reset() error {
 	m.mu.Lock()
-	m.rows, m.next, m.end, m.total, m.loading = nil, nil, false, 0, false
+	m.rows, m.next, m.end, m.total, m.loading, m.explained = nil, nil, false, 0, false, 0
 	m.gen++
 	m.mu.Unlock()
 	if q := strings.TrimSpace(m.query); q != "" {
@@ -94,12 +98,39 @@ func (m *recordRows) len() int {
 }
 
 func (m *recordRows) at(i int) view.Summary {
+	m.explain(i)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if i < 0 || i >= len(m.rows) {
 		return view.Summary{}
 	}
 	return m.rows[i]
+}
+
+// explainBatch is how many search hits are explained at a time: a screen
+// of them and some.
+const explainBatch = 40
+
+// explain has the search hits up to row i say why they matched.
+func (m *recordRows) explain(i int) {
+	m.mu.Lock()
+	q := strings.TrimSpace(m.query)
+	if q == "" || i < m.explained || i >= len(m.rows) {
+		m.mu.Unlock()
+		return
+	}
+	from, to, gen := m.explained, min(max(i+1, m.explained+explainBatch), len(m.rows)), m.gen
+	batch := slices.Clone(m.rows[from:to])
+	m.mu.Unlock()
+	if err := m.a.svc.Explain(m.a.ctx, q, batch); err != nil {
+		return // the hits show without their reasons
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if gen == m.gen {
+		copy(m.rows[from:to], batch)
+		m.explained = max(m.explained, to)
+	}
 }
 
 // nearEnd reports whether row i is close enough to the end of what was read
@@ -215,7 +246,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 	}
 	category := optionSelect(a.T("ui.records.any_category"), codes, labels, r.filter.Category, func(s string) { r.filter.Category = s; r.reload() })
 	pts := a.crossingPoints()
-	if r.filter.CrossingPoint != "" && !contains(pts, r.filter.CrossingPoint) {
+	if r.filter.CrossingPoint != "" && !slices.Contains(pts, r.filter.CrossingPoint) {
 		pts = append(pts, r.filter.CrossingPoint)
 	}
 	point := optionSelect(a.T("ui.records.any_point"), pts, pts, r.filter.CrossingPoint, func(s string) { r.filter.CrossingPoint = s; r.reload() })
@@ -225,7 +256,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 		var codes, names []string
 		if posts, err := a.svc.Posts(a.ctx); err == nil {
 			for _, v := range posts {
-				if !contains(codes, v.Key.PostCode) {
+				if !slices.Contains(codes, v.Key.PostCode) {
 					codes = append(codes, v.Key.PostCode)
 					names = append(names, v.Key.PostCode+" "+v.Key.Name)
 				}
@@ -265,15 +296,6 @@ func bold(s string) *widget.Label {
 	l.TextStyle.Bold = true
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // reload reads the list again after a filter or the search changed.

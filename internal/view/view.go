@@ -45,7 +45,7 @@ type Summary struct {
 	Training      bool      `json:"training,omitempty"`
 	Deleted       bool      `json:"deleted,omitempty"`
 	// Matches say why a search found the record: which fields, with which
-	// values. Listings leave it empty.
+	// values, once the hit is explained (Explain). Listings leave it empty.
 	Matches []Match `json:"matches,omitempty"`
 }
 
