@@ -23,7 +23,6 @@ import (
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
-	"github.com/kordon/kordon/internal/view"
 )
 
 // MaxMedia caps one attachment taken from a bundle; an import holds one at a
@@ -752,6 +751,10 @@ func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
 	if err != nil {
 		return nil, err
 	}
+	counts, err := s.st.CountByPost(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PostView, 0, len(keys))
 	for _, k := range keys {
 		in, err := s.st.ImportedBundles(ctx, k.KeyID)
@@ -774,9 +777,7 @@ func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
 			}
 		}
 		v.Gaps = ranges(missing)
-		if v.Records, err = s.st.Count(ctx, view.Filter{PostCode: k.PostCode}); err != nil {
-			return nil, err
-		}
+		v.Records = counts[k.PostCode]
 		out = append(out, v)
 	}
 	return out, nil

@@ -257,6 +257,25 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	return p, nil
 }
 
+// CountByPost counts the live records of each post, in one pass.
+func (s *Store) CountByPost(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT post_code, count(*) FROM records WHERE deleted = 0 GROUP BY post_code")
+	if err != nil {
+		return nil, fmt.Errorf("count records by post: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var post string
+		var n int
+		if err := rows.Scan(&post, &n); err != nil {
+			return nil, fmt.Errorf("count records by post: %w", err)
+		}
+		out[post] = n
+	}
+	return out, rows.Err()
+}
+
 // Count returns how many records match the filter (paging fields ignored).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	where, args := where(&f)

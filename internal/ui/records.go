@@ -254,11 +254,11 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 	if p, _ := a.svc.Post(a.ctx); p.Role == service.RoleOffice {
 		// An office holds many posts' records: one post at a time.
 		var codes, names []string
-		if posts, err := a.svc.Posts(a.ctx); err == nil {
-			for _, v := range posts {
-				if !slices.Contains(codes, v.Key.PostCode) {
-					codes = append(codes, v.Key.PostCode)
-					names = append(names, v.Key.PostCode+" "+v.Key.Name)
+		if keys, err := a.svc.TrustedKeys(a.ctx); err == nil {
+			for _, k := range keys {
+				if !slices.Contains(codes, k.PostCode) {
+					codes = append(codes, k.PostCode)
+					names = append(names, k.PostCode+" "+k.Name)
 				}
 			}
 		}
