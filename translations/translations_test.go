@@ -121,3 +121,25 @@ func TestCountsAreWordedByThePluralRules(t *testing.T) {
 		}
 	}
 }
+
+// A calibre whose designation has words ("82mm mortar bomb") is named in
+// every language by its catalog key, and every such key names a calibre of
+// the list; the others only have their units translated.
+func TestCalibreWordsAreTranslated(t *testing.T) {
+	words := regexp.MustCompile(`\b(grenade|rocket|mortar|bomb|round)\b`)
+	data, err := translations.FS.ReadFile("en.json")
+	require.NoError(t, err)
+	var cat map[string]any
+	require.NoError(t, json.Unmarshal(data, &cat))
+	for key := range cat {
+		if code, ok := strings.CutPrefix(key, "calibre."); ok {
+			_, known := record.LookupCalibre(code)
+			require.True(t, known, "%s names no calibre of record.Calibres", key)
+		}
+	}
+	for _, c := range record.Calibres {
+		if words.MatchString(c.Label) {
+			require.Contains(t, cat, "calibre."+c.Code, "%q has words to translate", c.Label)
+		}
+	}
+}

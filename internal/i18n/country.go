@@ -38,9 +38,14 @@ var (
 	gauge       = regexp.MustCompile(`^(\d+) gauge$`)
 )
 
-// Calibre is a calibre's designation ("7.62×39mm", "12 gauge") with its
-// units in t's language: "7.62×39 мм", "12 калибр".
-func (t *Translator) Calibre(label string) string {
+// Calibre is the designation of the controlled calibre code, whose English
+// label is label, in t's language: the catalog's "calibre.<code>" where the
+// designation has words ("82 мм миномётная мина"), otherwise the label with
+// its units translated ("7.62×39 мм", "12 калибр").
+func (t *Translator) Calibre(code, label string) string {
+	if _, _, ok := t.lookup("calibre." + code); ok && code != "" {
+		return t.T("calibre." + code)
+	}
 	if m := gauge.FindStringSubmatch(label); m != nil {
 		return t.T("unit.gauge", "n", m[1])
 	}

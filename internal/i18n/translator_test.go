@@ -366,18 +366,20 @@ func TestCountryNamesInEveryLanguage(t *testing.T) {
 func TestCalibreUnitsInTheLanguage(t *testing.T) {
 	c, err := Load(catalogFS(map[string]string{
 		"en.json": `{"unit.mm": "mm", "unit.gauge": "{n} gauge"}`,
-		"kk.json": `{"unit.mm": "мм", "unit.gauge": "{n} калибр"}`,
+		"kk.json": `{"unit.mm": "мм", "unit.gauge": "{n} калибр", "calibre.82mm_mortar": "82 мм миномет минасы"}`,
 	}))
 	require.NoError(t, err)
 	kk := c.For("kk")
-	for _, tc := range []struct{ in, want string }{
-		{"7.62×39mm", "7.62×39 мм"},
-		{"7.62×54mmR", "7.62×54 ммR"},
-		{"82mm mortar bomb", "82 мм mortar bomb"},
-		{"12 gauge", "12 калибр"},
-		{".45 ACP", ".45 ACP"},
+	for _, tc := range []struct{ code, label, want string }{
+		{"7.62x39", "7.62×39mm", "7.62×39 мм"},
+		{"7.62x54r", "7.62×54mmR", "7.62×54 ммR"},
+		{"82mm_mortar", "82mm mortar bomb", "82 мм миномет минасы"},
+		{"60mm_mortar", "60mm mortar bomb", "60 мм mortar bomb"}, // no words in the catalog: units only
+		{"12ga", "12 gauge", "12 калибр"},
+		{".45acp", ".45 ACP", ".45 ACP"},
+		{"", "9mm", "9 мм"},
 	} {
-		assert.Equal(t, tc.want, kk.Calibre(tc.in), tc.in)
+		assert.Equal(t, tc.want, kk.Calibre(tc.code, tc.label), tc.label)
 	}
-	assert.Equal(t, "12 gauge", c.For("en").Calibre("12 gauge"))
+	assert.Equal(t, "12 gauge", c.For("en").Calibre("12ga", "12 gauge"))
 }

@@ -93,7 +93,7 @@ func (d *doc) calibre(c record.Calibre) string {
 		}
 		return stamped
 	}
-	local := d.l1.Calibre(info.Label)
+	local := d.l1.Calibre(info.Code, info.Label)
 	s := d.s.line(local)
 	if stamped != "" && stamped != info.Label && stamped != local {
 		s += " (" + d.label("pdf.stamped") + ": " + stamped + ")"

@@ -153,7 +153,7 @@ func recordValues(in *record.Interdiction, tr *i18n.Translator, hash string) []s
 			}
 		}
 		if c := it.CalibreOf(); !c.Empty() {
-			v = append(v, tr.Calibre(c.Label()))
+			v = append(v, tr.Calibre(c.Code, c.Label()))
 			if c.Stamped != "" {
 				v = append(v, c.Stamped)
 			}

@@ -289,7 +289,7 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 // calibreText shows the controlled calibre and, when it differs, the
 // stamped text.
 func calibreText(tr *i18n.Translator, c record.Calibre) string {
-	l := tr.Calibre(c.Label())
+	l := tr.Calibre(c.Code, c.Label())
 	if c.Stamped != "" && c.Stamped != l && c.Stamped != c.Label() {
 		return fmt.Sprintf("%s (%s)", l, c.Stamped)
 	}

@@ -155,7 +155,7 @@ func countryEntry(tr *i18n.Translator, value string, changed func(code string)) 
 func calibreLabels(tr *i18n.Translator) []string {
 	out := make([]string, len(record.Calibres))
 	for i, c := range record.Calibres {
-		out[i] = tr.Calibre(c.Label)
+		out[i] = tr.Calibre(c.Code, c.Label)
 	}
 	return out
 }
@@ -170,7 +170,7 @@ func calibreOf(tr *i18n.Translator, text string) record.Calibre {
 	}
 	key := strings.ToLower(t)
 	for _, c := range record.Calibres {
-		if strings.ToLower(c.Label) == key || strings.ToLower(tr.Calibre(c.Label)) == key || strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
+		if strings.ToLower(c.Label) == key || strings.ToLower(tr.Calibre(c.Code, c.Label)) == key || strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
 			return record.Calibre{Code: c.Code, Stamped: t}
 		}
 	}
@@ -185,7 +185,7 @@ func calibreEntry(tr *i18n.Translator, value record.Calibre, changed func(record
 	e := widget.NewSelectEntry(labels)
 	text := value.Stamped
 	if text == "" {
-		text = tr.Calibre(value.Label())
+		text = tr.Calibre(value.Code, value.Label())
 	}
 	e.SetText(text)
 	e.OnChanged = func(s string) {
