@@ -174,7 +174,35 @@ func (f *formScreen) multiline(path, key string, p *string, rows int) *fieldRow 
 }
 
 func (f *formScreen) code(path, key string, voc record.Vocabulary, p *string) *fieldRow {
-	return f.field(path, key, codeSelect(f.a.tr, voc, nil, *p, func(c string) { *p = c; f.touch() }))
+	return f.codeOf(path, key, newCodeList(f.a.tr, voc, nil), p)
+}
+
+// codeOf is a coded field over the list l, bound to the code at p. Text
+// that names no entry of the list stays as typed and marks the field, as a
+// number that does not read does: the code is never guessed.
+func (f *formScreen) codeOf(path, key string, l codeList, p *string) *fieldRow {
+	var r *fieldRow
+	read := func(s string) {
+		code, ok := l.read(s)
+		if !ok {
+			f.typed[path] = s
+			f.mark(path, r, "ui.err.choose")
+			return
+		}
+		delete(f.typed, path)
+		f.mark(path, r, "")
+		*p = code
+	}
+	text, kept := f.typed[path]
+	if !kept {
+		text = l.label(*p)
+	}
+	e := codeEntry(f.a.tr, l, text, func(s string) { read(s); f.touch() })
+	r = f.field(path, key, e)
+	if kept {
+		read(text)
+	}
+	return r
 }
 
 func (f *formScreen) country(path, key string, p *string) *fieldRow {
@@ -592,7 +620,7 @@ func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
 			}
 		}
 	}
-	role := f.field(path+".role", "ui.f.role", codeSelect(f.a.tr, record.PersonRoles, roles, p.Role, func(c string) { p.Role = c; f.touch() }))
+	role := f.codeOf(path+".role", "ui.f.role", newCodeList(f.a.tr, record.PersonRoles, roles), &p.Role)
 	detained := widget.NewCheck(f.a.T("ui.f.detained"), nil)
 	detained.SetChecked(p.Detained)
 	detained.OnChanged = func(b bool) { p.Detained = b; f.touch() }

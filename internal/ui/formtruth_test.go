@@ -395,3 +395,55 @@ func TestCalibresReadInTheOfficersLanguage(t *testing.T) {
 		t.Errorf("the English designation no longer reads: %+v", c)
 	}
 }
+
+// Every coded field takes typing: a label or code in any case picks the
+// entry, part of a label narrows the drop-down, and text that names no
+// entry stays as typed, marked, and blocks Save.
+func TestCodedFieldsTakeTyping(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	if err := a.setLang("ru"); err != nil {
+		t.Fatal(err)
+	}
+	f := openForm(t, a)
+	f.widget(t, "direction").(*widget.SelectEntry).SetText("въезд")
+	if f.rec.Direction != "entry" {
+		t.Errorf("«въезд» gives direction %q", f.rec.Direction)
+	}
+	f.widget(t, "transport").(*widget.SelectEntry).SetText("TRUCK")
+	if f.rec.Transport != "truck" {
+		t.Errorf("a typed code gives transport %q", f.rec.Transport)
+	}
+	test.Tap(button(t, a.Window(), "Оружие"))
+	f = a.screen.(*formScreen)
+	category := "items[0].firearm.category"
+	l := newCodeList(a.tr, record.FirearmCategories, nil)
+	offered := l.offer("пист")
+	if len(offered) == 0 || len(offered) == len(l.labels) {
+		t.Fatalf("typing «пист» offers %d of %d", len(offered), len(l.labels))
+	}
+	for _, o := range offered {
+		if !strings.Contains(strings.ToLower(o), "пист") {
+			t.Errorf("typing «пист» offers %q", o)
+		}
+	}
+	f.widget(t, category).(*widget.SelectEntry).SetText("пулемётище")
+	if f.save() {
+		t.Fatal("Save stored a category that names no entry")
+	}
+	if f.rows[category].err.Text == "" {
+		t.Error("the category is not marked")
+	}
+	f.rebuildForm()
+	f = a.screen.(*formScreen)
+	if got := f.widget(t, category).(*widget.SelectEntry).Text; got != "пулемётище" {
+		t.Errorf("after a rebuild the category shows %q", got)
+	}
+	f.widget(t, category).(*widget.SelectEntry).SetText("автомат")
+	if got := f.rec.Items[0].Firearm.Category; got != "assault_rifle" {
+		t.Errorf("«автомат» gives category %q", got)
+	}
+	if !f.save() {
+		t.Fatalf("not saved once the category reads: %q", f.summary.err.Text)
+	}
+}

@@ -170,13 +170,13 @@ func TestFormSaveStoresValues(t *testing.T) {
 	w := a.Window()
 	f := openForm(t, a)
 	f.widget(t, "crossing_point").(*widget.SelectEntry).SetText("Dostyk rail")
-	f.widget(t, "direction").(*widget.Select).SetSelected("Entry")
+	f.widget(t, "direction").(*widget.SelectEntry).SetText("Entry")
 	test.Type(f.widget(t, "conveyance.plate").(*cappedEntry), "777 ABC 02")
 	test.Type(f.widget(t, "conveyance.country").(*widget.SelectEntry), "kz")
 	test.Type(f.widget(t, "route.transit").(*cappedEntry), "kg, uz")
 
 	test.Tap(button(t, w, "Firearm"))
-	f.widget(t, "items[0].firearm.category").(*widget.Select).SetSelected("Assault rifle")
+	f.widget(t, "items[0].firearm.category").(*widget.SelectEntry).SetText("Assault rifle")
 	test.Type(f.widget(t, "items[0].firearm.calibre").(*widget.SelectEntry), "7.62x39")
 	test.Type(f.widget(t, "items[0].firearm.serials[0].number").(*cappedEntry), "AK-1001")
 	test.Tap(button(t, w, "Duplicate"))
@@ -576,7 +576,7 @@ func TestPhotosAreStoredWithTheRecord(t *testing.T) {
 		t.Fatalf("a PNG: %q, %v", key, err)
 	}
 	f.rebuildForm()
-	f.widget(t, "photos[0].tag").(*widget.Select).SetSelected("Serial number close-up")
+	f.widget(t, "photos[0].tag").(*widget.SelectEntry).SetText("Serial number close-up")
 	if !f.save() {
 		t.Fatalf("not saved: %q", f.summary.err.Text)
 	}

@@ -16,30 +16,71 @@ import (
 	"github.com/kordon/kordon/internal/record"
 )
 
-// codeSelect is a pick list over a vocabulary: it shows the translated
-// labels and reports the code chosen ("" when cleared).
-func codeSelect(tr *i18n.Translator, voc record.Vocabulary, codes []string, value string, changed func(code string)) *widget.Select {
+// codeList is a vocabulary's codes (or the given subset) with their labels
+// in tr's language.
+type codeList struct {
+	codes, labels []string
+}
+
+func newCodeList(tr *i18n.Translator, voc record.Vocabulary, codes []string) codeList {
 	if codes == nil {
 		codes = voc.Codes
 	}
-	labels := make([]string, len(codes))
+	l := codeList{codes: codes, labels: make([]string, len(codes))}
 	for i, c := range codes {
-		labels[i] = tr.T(voc.LabelKey(c))
+		l.labels[i] = tr.T(voc.LabelKey(c))
 	}
-	s := widget.NewSelect(labels, nil)
-	s.PlaceHolder = tr.T("ui.choose")
-	if i := slices.Index(codes, value); i >= 0 {
-		s.SetSelectedIndex(i)
+	return l
+}
+
+// label is the code's label, or the code itself when the list lacks it.
+func (l codeList) label(code string) string {
+	if i := slices.Index(l.codes, code); i >= 0 {
+		return l.labels[i]
 	}
-	s.OnChanged = func(string) {
-		i := s.SelectedIndex()
-		if i < 0 {
-			changed("")
-			return
+	return code
+}
+
+// read is the code of what was typed or chosen: a label or a code of the
+// list, in any case; "" for nothing typed; ok false for text that names no
+// entry of the list.
+func (l codeList) read(s string) (code string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	for i, c := range l.codes {
+		if strings.EqualFold(l.labels[i], s) || strings.EqualFold(c, s) {
+			return c, true
 		}
-		changed(codes[i])
 	}
-	return s
+	return "", false
+}
+
+// codeEntry is a pick list over a vocabulary that also takes typing: its
+// drop-down narrows to the labels holding what is typed, so that an
+// officer finds «Самозарядный пистолет» by typing «пист». It shows text,
+// and changed is told the text; codeList.read turns it into a code.
+func codeEntry(tr *i18n.Translator, l codeList, text string, changed func(text string)) *widget.SelectEntry {
+	e := widget.NewSelectEntry(l.labels)
+	e.PlaceHolder = tr.T("ui.choose_or_type")
+	e.SetText(text)
+	e.OnChanged = func(s string) {
+		e.SetOptions(l.offer(s))
+		changed(s)
+	}
+	return e
+}
+
+// offer is what the drop-down lists for the text typed: the labels holding
+// it, or all of them when the text is an entry or holds none.
+func (l codeList) offer(s string) []string {
+	if _, ok := l.read(s); !ok {
+		if m := matching(l.labels, s); len(m) > 0 {
+			return m
+		}
+	}
+	return l.labels
 }
 
 // codeChecks is a set of check boxes over a vocabulary for multi-valued
