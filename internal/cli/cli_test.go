@@ -174,12 +174,15 @@ func TestSearchListStatsThroughTheCommandLine(t *testing.T) {
 	var st view.Stats
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
 	assert.Equal(t, 1, st.Records)
-	assert.Equal(t, []view.MonthCount{{Month: "2026-02", Records: 1, Pieces: 11}}, st.ByMonth)
+	// Two zinc cases of 1,440 rounds are counted as rounds, not pieces.
+	assert.Equal(t, []view.MonthCount{{Month: "2026-02", Records: 1, Pieces: 9, Rounds: 1440}}, st.ByMonth)
+	assert.Equal(t, 1440, st.Rounds)
 	assert.Contains(t, st.ByCategory, view.CategoryCount{Category: "part.magazine", Items: 1, Pieces: 4})
 
 	r = kordon(t, "", "--data", dir, "stats")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Magazine")
+	assert.Contains(t, r.stdout, "rounds: 1,440")
 	assert.Contains(t, r.stdout, "2026-02")
 
 	r = kordon(t, "", "--data", dir, "audit")

@@ -180,7 +180,7 @@ func (r *run) printJSON(v any) error {
 func (r *run) printSummaries(rs []view.Summary, found bool) {
 	tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
 	cols := []string{r.tr.T("cli.col.number"), r.tr.T("cli.col.date"), r.tr.T("cli.col.status"),
-		r.tr.T("cli.col.point"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.id")}
+		r.tr.T("cli.col.point"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.rounds"), r.tr.T("cli.col.id")}
 	if found {
 		cols = append(cols, r.tr.T("cli.col.found"))
 	}
@@ -190,7 +190,7 @@ func (r *run) printSummaries(rs []view.Summary, found bool) {
 		if s.Training {
 			status += " " + r.tr.T("cli.training_mark")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s", s.Number, r.tr.DateTime(s.OccurredAt.Local()), status, s.CrossingPoint, s.Pieces, s.ID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s", s.Number, r.tr.DateTime(s.OccurredAt.Local()), status, s.CrossingPoint, s.Pieces, s.Rounds, s.ID)
 		if found {
 			var why []string
 			for _, m := range s.Matches {
@@ -313,7 +313,7 @@ func (r *run) printRecord(cur *view.Current) {
 		r.say("field.items")
 	}
 	for i, it := range in.Items {
-		desc := []string{r.tr.T(categoryLabelKey(it.Category())), it.Description}
+		desc := []string{r.tr.T(record.CategoryLabelKey(it.Category())), it.Description}
 		switch {
 		case it.Firearm != nil:
 			desc = append(desc, nonEmpty(it.Firearm.Make, it.Firearm.Model, it.Firearm.Calibre.Label())...)
@@ -335,19 +335,6 @@ func (r *run) printRecord(cur *view.Current) {
 
 // categoryLabelKey names a category code as stored by the store's items
 // index (see record.Item.Category).
-func categoryLabelKey(code string) string {
-	if rest, ok := strings.CutPrefix(code, "part."); ok {
-		return record.PartTypes.LabelKey(rest)
-	}
-	if rest, ok := strings.CutPrefix(code, "explosive."); ok {
-		return record.ExplosiveTypes.LabelKey(rest)
-	}
-	if record.ItemKinds.Has(code) {
-		return record.ItemKinds.LabelKey(code)
-	}
-	return record.FirearmCategories.LabelKey(code)
-}
-
 func nonEmpty(ss ...string) []string {
 	var out []string
 	for _, s := range ss {
@@ -373,7 +360,7 @@ func (r *run) searchCmd(args []string) error {
 	query := strings.Join(pos, " ")
 	hits, err := svc.Search(r.ctx, query, view.Filter{})
 	if err == nil {
-		err = svc.Explain(r.ctx, query, hits)
+		err = svc.Describe(r.ctx, query, hits)
 	}
 	if err != nil {
 		return err
@@ -406,16 +393,17 @@ func (r *run) statsCmd(args []string) error {
 		st.ByMonth = nonNil(st.ByMonth)
 		return r.printJSON(st)
 	}
-	r.say("cli.stats.total", "records", r.tr.Number(int64(st.Records)), "pieces", r.tr.Number(int64(st.Pieces)))
+	r.say("cli.stats.total", "records", r.tr.Number(int64(st.Records)), "pieces", r.tr.Number(int64(st.Pieces)), "rounds", r.tr.Number(int64(st.Rounds)))
+	n := func(v int) string { return r.tr.Number(int64(v)) }
 	w := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "%s\t%s\t%s\t\n", r.tr.T("cli.col.category"), r.tr.T("cli.col.items"), r.tr.T("cli.col.pieces"))
+	fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\n", r.tr.T("cli.col.category"), r.tr.T("cli.col.items"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.rounds"))
 	for _, c := range st.ByCategory {
-		fmt.Fprintf(w, "%s\t%s\t%s\t\n", r.tr.T(categoryLabelKey(c.Category)), r.tr.Number(int64(c.Items)), r.tr.Number(int64(c.Pieces)))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\n", r.tr.T(record.CategoryLabelKey(c.Category)), n(c.Items), n(c.Pieces), n(c.Rounds))
 	}
-	fmt.Fprintln(w, "\t\t\t")
-	fmt.Fprintf(w, "%s\t%s\t%s\t\n", r.tr.T("cli.col.month"), r.tr.T("cli.col.records"), r.tr.T("cli.col.pieces"))
+	fmt.Fprintln(w, "\t\t\t\t")
+	fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\n", r.tr.T("cli.col.month"), r.tr.T("cli.col.records"), r.tr.T("cli.col.pieces"), r.tr.T("cli.col.rounds"))
 	for _, m := range st.ByMonth {
-		fmt.Fprintf(w, "%s\t%s\t%s\t\n", m.Month, r.tr.Number(int64(m.Records)), r.tr.Number(int64(m.Pieces)))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\n", m.Month, n(m.Records), n(m.Pieces), n(m.Rounds))
 	}
 	w.Flush()
 	if st.TrainingLeftOut > 0 {

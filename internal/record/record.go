@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -283,8 +284,10 @@ type CustodyEvent struct {
 // Quantity counts packages, not rounds).
 func (in *Interdiction) Counts() (pieces, rounds int) {
 	for _, it := range in.Items {
-		if it.Ammunition != nil {
-			rounds += it.Ammunition.Rounds
+		if it.Kind == KindAmmunition {
+			if it.Ammunition != nil {
+				rounds += it.Ammunition.Rounds
+			}
 			continue
 		}
 		pieces += it.Quantity
@@ -312,6 +315,21 @@ func (it *Item) Category() string {
 		return "explosive." + it.Explosive.Type
 	}
 	return it.Kind
+}
+
+// CategoryLabelKey is the catalog key naming an item category as Category
+// gives it: a firearm category, "part.<type>", "explosive.<type>" or a kind.
+func CategoryLabelKey(code string) string {
+	if rest, ok := strings.CutPrefix(code, "part."); ok {
+		return PartTypes.LabelKey(rest)
+	}
+	if rest, ok := strings.CutPrefix(code, "explosive."); ok {
+		return ExplosiveTypes.LabelKey(rest)
+	}
+	if ItemKinds.Has(code) {
+		return ItemKinds.LabelKey(code)
+	}
+	return FirearmCategories.LabelKey(code)
 }
 
 // Serials returns the serial numbers of the item, whatever its kind.

@@ -110,10 +110,12 @@ func (s *Service) addKeys(path string) error {
 	return store.AddBackupFiles(path, files)
 }
 
-// checkCopy opens the copy of a database at dir/kordon.db read-only and
-// checks it whole, as kordon audit does: SQLite's integrity check, exactly
-// Kordon's schema (so that a file from outside brings no trigger or view
-// of its own), the audit chain, and its checkpoints against key.
+// checkCopy brings the copy of a database at dir/kordon.db to this
+// program's schema (a backup made by an earlier Kordon is migrated, once
+// its schema is found exactly Kordon's), opens it read-only and checks it
+// whole, as kordon audit does: SQLite's integrity check, exactly Kordon's
+// schema (so that a file from outside brings no trigger or view of its
+// own), the audit chain, and its checkpoints against key.
 func checkCopy(ctx context.Context, dir string, key *bundle.SigningKey) (*BackupResult, error) {
 	bad := func(err error) error {
 		var fe *Error
@@ -121,6 +123,9 @@ func checkCopy(ctx context.Context, dir string, key *bundle.SigningKey) (*Backup
 			return &Error{Kind: ErrBadBackup, Key: "service.err.bad_backup_because", Args: []any{"reason", fe}, Err: err}
 		}
 		return &Error{Key: ErrBadBackup.Key, Args: []any{"detail", err.Error()}, Err: err}
+	}
+	if err := store.Upgrade(dir); err != nil {
+		return nil, bad(err)
 	}
 	st, err := store.Open(dir, store.ReadOnly())
 	if err != nil {

@@ -59,11 +59,11 @@ func (s *Service) Search(ctx context.Context, query string, f view.Filter) ([]vi
 	return s.st.SearchIn(ctx, query, f)
 }
 
-// Explain fills in which fields matched, with their values, for hits of
-// a search for query; explain the hits shown, as they are shown: it reads
-// each record whole.
-func (s *Service) Explain(ctx context.Context, query string, hits []view.Summary) error {
-	return s.st.Explain(ctx, query, hits)
+// Describe fills in what each row holds, in short (its Gist), and for hits
+// of a search for query which fields matched, with their values. Describe
+// the rows shown, as they are shown: it reads each record whole.
+func (s *Service) Describe(ctx context.Context, query string, hits []view.Summary) error {
+	return s.st.Describe(ctx, query, hits)
 }
 
 // Stats counts live records by category and month.

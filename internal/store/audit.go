@@ -83,6 +83,7 @@ func (s *Store) Audit(ctx context.Context, ref string) ([]AuditEntry, error) {
 // for lists, statistics and exports.
 type headRow struct {
 	version, pieces      int
+	rounds               int
 	post, number, status string
 	occurred, point      string
 	training             bool
@@ -113,8 +114,11 @@ func (h *headRow) differs(id, origin string, content []byte) string {
 		return "occurred_at"
 	case in.CrossingPoint != h.point:
 		return "crossing_point"
-	case in.ItemCount() != h.pieces:
+	}
+	if pieces, rounds := in.Counts(); pieces != h.pieces {
 		return "pieces"
+	} else if rounds != h.rounds {
+		return "rounds"
 	}
 	return ""
 }
@@ -277,7 +281,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,
-		r.version, r.post_code, r.number, r.status, r.training, r.occurred_utc, r.crossing_point, r.pieces
+		r.version, r.post_code, r.number, r.status, r.training, r.occurred_utc, r.crossing_point, r.pieces, r.rounds
 		FROM versions v JOIN records r ON r.rid = v.rid ORDER BY r.rid, v.version`)
 	if err != nil {
 		return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
@@ -290,7 +294,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		var content []byte
 		var h headRow
 		if err := vrows.Scan(&id, &origin, &del, &version, &hash, &content,
-			&h.version, &h.post, &h.number, &h.status, &h.training, &h.occurred, &h.point, &h.pieces); err != nil {
+			&h.version, &h.post, &h.number, &h.status, &h.training, &h.occurred, &h.point, &h.pieces, &h.rounds); err != nil {
 			return rep, fmt.Errorf("read versions: %w", classify(err, s.path))
 		}
 		if version > h.version {

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
+	"path/filepath"
 )
 
 // A backup is a copy of the database (CopyTo) that also carries files of
@@ -84,4 +86,43 @@ func openFile(path string, readOnly bool) (*sql.DB, error) {
 	}
 	db.SetMaxOpenConns(1)
 	return db, nil
+}
+
+// Upgrade brings the copy of a backup in the data folder dir to this
+// program's schema, so that a backup made by an earlier Kordon can be
+// restored. The copy comes from outside: before any migration runs on it,
+// its schema must be exactly what Kordon's migrations gave its version (no
+// trigger of its own fires during the migration). A copy of this schema,
+// or of a newer one (which Open then refuses), is left as it is.
+func Upgrade(dir string) error {
+	path := filepath.Join(dir, FileName)
+	db, err := openFile(path, true)
+	if err != nil {
+		return err
+	}
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		db.Close()
+		return classify(err, path)
+	}
+	if version >= SchemaVersion() {
+		return db.Close()
+	}
+	have, err := readSchema(context.Background(), db)
+	db.Close()
+	if err != nil {
+		return classify(err, path)
+	}
+	want, err := SchemaAt(context.Background(), version)
+	if err != nil {
+		return err
+	}
+	if version < 1 || schemaDiff(have, want) != "" {
+		return newError(ErrForeignDB, nil, "path", path)
+	}
+	s, err := Open(dir, NoCreate())
+	if err != nil {
+		return err
+	}
+	return s.Close()
 }

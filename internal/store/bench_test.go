@@ -252,7 +252,7 @@ func BenchmarkSearch1M(b *testing.B) {
 						b.Fatal(err)
 					}
 					if k.explain > 0 {
-						if err := s.Explain(ctx, q, hits[:min(k.explain, len(hits))]); err != nil {
+						if err := s.Describe(ctx, q, hits[:min(k.explain, len(hits))]); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -1,9 +1,12 @@
 package store_test
 
 import (
+	"crypto/ed25519"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
 )
@@ -282,46 +286,103 @@ func TestASecondWriterGivesUpWithAPlainMessage(t *testing.T) {
 	assert.Equal(t, before, storetest.Dump(t, dir))
 }
 
-func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
+// oldFolder is a data folder holding a copy of testdata/schemaN/kordon.db,
+// a database an earlier Kordon made: schema 3 (2026-11-27) with three
+// records of device-A, the first with 2 zinc cases of 1,440 rounds;
+// schema 6 (2026-12-03) made by kordon init and record add, with a rifle
+// pair, 2 zinc cases of 1,440 rounds and 10 boxes of 160 in one record and
+// 3 undescribed ammunition packages and 4 magazines in a draft.
+func oldFolder(t *testing.T, schema int) string {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("testdata/schema%d/kordon.db", schema))
+	require.NoError(t, err)
 	dir := t.TempDir()
-	old, err := store.Open(dir, store.WithClock(func() time.Time { return now }), store.UpTo(3))
-	require.NoError(t, err)
-	require.NoError(t, old.SetMeta(ctx, map[string]string{store.MetaDeviceID: "device-A", store.MetaPostCode: "KZ-DOS"}))
-	var ids []string
-	for range 3 {
-		in := sample()
-		require.NoError(t, old.Save(ctx, in, "officer"))
-		ids = append(ids, in.ID.String())
-	}
-	_, err = old.DB().Exec("PRAGMA application_id = 0") // as schema 3 left it
-	require.NoError(t, err)
-	require.NoError(t, old.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, store.FileName), data, 0o600))
+	return dir
+}
 
-	s, err := store.Open(dir, store.WithClock(func() time.Time { return now }))
-	require.NoError(t, err)
-	defer s.Close()
-	var version, app int
-	require.NoError(t, s.DB().QueryRow("PRAGMA user_version").Scan(&version))
-	require.NoError(t, s.DB().QueryRow("PRAGMA application_id").Scan(&app))
-	assert.Equal(t, store.SchemaVersion(), version)
-	assert.Equal(t, store.ApplicationID, app)
-	for i, id := range ids {
-		cur, err := s.Get(ctx, id)
-		require.NoError(t, err)
-		assert.Equal(t, fmt.Sprintf("KZ-DOS-2026-%04d", i+1), cur.Record.Number)
+func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
+	cases := []struct {
+		schema         int
+		numbers        []string
+		pieces, rounds []int
+		serial         string
+	}{
+		{3, []string{"KZ-DOS-2026-0001", "KZ-DOS-2026-0002", "KZ-DOS-2026-0003"}, []int{1, 1, 1}, []int{1440, 0, 0}, "XA 1234-56"},
+		// Ammunition packages were counted as pieces: 2+2+10 and 3+4.
+		{6, []string{"KZ-DOS-2026-0001", "KZ-DOS-2026-0002"}, []int{2, 4}, []int{1600, 0}, "XA 1234-56"},
 	}
-	hits, err := s.Search(ctx, "XA 1234-56")
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("schema %d", c.schema), func(t *testing.T) {
+			s, err := store.Open(oldFolder(t, c.schema), store.WithClock(func() time.Time { return now }))
+			require.NoError(t, err)
+			defer s.Close()
+			var version, app int
+			require.NoError(t, s.DB().QueryRow("PRAGMA user_version").Scan(&version))
+			require.NoError(t, s.DB().QueryRow("PRAGMA application_id").Scan(&app))
+			assert.Equal(t, store.SchemaVersion(), version)
+			assert.Equal(t, store.ApplicationID, app)
+			page, err := s.List(ctx, store.Filter{Oldest: true})
+			require.NoError(t, err)
+			require.Len(t, page.Records, len(c.numbers))
+			for i, r := range page.Records {
+				assert.Equal(t, c.numbers[i], r.Number)
+				assert.Equal(t, c.pieces[i], r.Pieces, "%s: pieces", r.Number)
+				assert.Equal(t, c.rounds[i], r.Rounds, "%s: rounds", r.Number)
+			}
+			st, err := s.Stats(ctx, true)
+			require.NoError(t, err)
+			assert.Equal(t, sum(c.pieces), st.Pieces)
+			assert.Equal(t, sum(c.rounds), st.Rounds)
+			for _, cat := range st.ByCategory {
+				if cat.Category == "ammunition" {
+					assert.Zero(t, cat.Pieces, "ammunition packages are not pieces")
+				}
+			}
+			hits, err := s.Search(ctx, c.serial)
+			require.NoError(t, err)
+			assert.NotEmpty(t, hits, "the search index comes through the migrations")
+			_, err = s.VerifyWith(ctx, fixtureKey(t, c.schema))
+			require.NoError(t, err, "a migrated database checks out whole")
+			have, err := s.Schema(ctx)
+			require.NoError(t, err)
+			want, err := store.SchemaAt(ctx, store.SchemaVersion())
+			require.NoError(t, err)
+			assert.Equal(t, want, have, "a migrated database has the schema of a new one")
+			in := sample()
+			if c.schema == 6 {
+				in.PostCode = "KZ-DOS"
+			}
+			require.NoError(t, s.Save(ctx, in, "officer"))
+			assert.Equal(t, fmt.Sprintf("KZ-DOS-2026-%04d", len(c.numbers)+1), in.Number)
+		})
+	}
+}
+
+// fixtureKey gives the public key of the device that signed the
+// checkpoints of the schema's fixture (testdata/schemaN/device.key), if any.
+func fixtureKey(t *testing.T, schema int) func(string) (ed25519.PublicKey, error) {
+	data, err := os.ReadFile(fmt.Sprintf("testdata/schema%d/device.key", schema))
+	if errors.Is(err, fs.ErrNotExist) {
+		return func(string) (ed25519.PublicKey, error) { return nil, nil }
+	}
 	require.NoError(t, err)
-	assert.Len(t, hits, 3, "the search index comes through the rebuild")
-	require.NoError(t, s.Verify(ctx))
-	have, err := s.Schema(ctx)
+	key, err := bundle.ParsePrivateKey(data)
 	require.NoError(t, err)
-	want, err := store.SchemaAt(ctx, store.SchemaVersion())
-	require.NoError(t, err)
-	assert.Equal(t, want, have, "a migrated database has the schema of a new one")
-	in := sample()
-	require.NoError(t, s.Save(ctx, in, "officer"))
-	assert.Equal(t, "KZ-DOS-2026-0004", in.Number)
+	return func(id string) (ed25519.PublicKey, error) {
+		if id != key.KeyID() {
+			return nil, nil
+		}
+		return key.Public(), nil
+	}
+}
+
+func sum(ns []int) int {
+	t := 0
+	for _, n := range ns {
+		t += n
+	}
+	return t
 }
 
 func TestADatabaseThatOnlyLooksLikeKordonsIsForeign(t *testing.T) {

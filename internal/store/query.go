@@ -171,7 +171,7 @@ func decode(content []byte) (*record.Interdiction, error) {
 	return &in, nil
 }
 
-const summaryColumns = "r.rid, r.id, r.origin, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.occurred_offset, r.crossing_point, r.pieces, r.training, r.deleted"
+const summaryColumns = "r.rid, r.id, r.origin, r.number, r.post_code, r.version, r.status, r.occurred_utc, r.occurred_offset, r.crossing_point, r.pieces, r.rounds, r.training, r.deleted"
 
 func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 	defer rows.Close()
@@ -182,7 +182,7 @@ func scanSummaries(rows *sql.Rows) ([]Summary, []int64, error) {
 		var rid int64
 		var occurred string
 		var offset int
-		if err := rows.Scan(&rid, &sm.ID, &sm.Origin, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &offset, &sm.CrossingPoint, &sm.Pieces, &sm.Training, &sm.Deleted); err != nil {
+		if err := rows.Scan(&rid, &sm.ID, &sm.Origin, &sm.Number, &sm.PostCode, &sm.Version, &sm.Status, &occurred, &offset, &sm.CrossingPoint, &sm.Pieces, &sm.Rounds, &sm.Training, &sm.Deleted); err != nil {
 			return nil, nil, fmt.Errorf("read records: %w", err)
 		}
 		at, _ := time.Parse(timeLayout, occurred)
@@ -377,11 +377,12 @@ func (s *Store) SearchIn(ctx context.Context, query string, f Filter) ([]Summary
 	return out, nil
 }
 
-// Explain fills in, for hits of a search for query, which fields matched
-// and with which values. It reads and decodes each record, which costs
-// more than the search itself: callers explain the hits they show, when
-// they show them. The records are read in one query.
-func (s *Store) Explain(ctx context.Context, query string, hits []Summary) error {
+// Describe fills in each row's Gist and, for hits of a search for query
+// (query not ""), which fields matched and with which values. It reads and
+// decodes each record, which costs more than the search itself: callers
+// describe the rows they show, when they show them. The records are read
+// in one query.
+func (s *Store) Describe(ctx context.Context, query string, hits []Summary) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -397,6 +398,7 @@ func (s *Store) Explain(ctx context.Context, query string, hits []Summary) error
 	}
 	defer rows.Close()
 	why := map[string][]view.Match{}
+	gists := map[string]*view.Gist{}
 	for rows.Next() {
 		var id, origin string
 		var content []byte
@@ -407,15 +409,64 @@ func (s *Store) Explain(ctx context.Context, query string, hits []Summary) error
 		if err != nil {
 			return fmt.Errorf("explain search: %w", err)
 		}
-		why[Ref(origin, id)] = explain(in, query)
+		if query != "" {
+			why[Ref(origin, id)] = explain(in, query)
+		}
+		gists[Ref(origin, id)] = gist(in)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("explain search: %w", err)
 	}
 	for i := range hits {
 		hits[i].Matches = why[hits[i].Ref()]
+		hits[i].Gist = gists[hits[i].Ref()]
 	}
 	return nil
+}
+
+// gistPeople is how many names a Gist gives.
+const gistPeople = 2
+
+// gist is what the record holds, in short: its first people, its plate,
+// and its items counted by category.
+func gist(in *record.Interdiction) *view.Gist {
+	g := &view.Gist{}
+	for _, p := range in.People {
+		if p.Name == "" && p.NameLatin == "" {
+			continue
+		}
+		if len(g.People) == gistPeople {
+			g.MorePeople++
+			continue
+		}
+		name := p.Name
+		if name == "" {
+			name = p.NameLatin
+		}
+		g.People = append(g.People, name)
+	}
+	if c := in.Conveyance; c != nil {
+		g.Plate = c.Plate
+	}
+	at := map[string]int{}
+	for i := range in.Items {
+		it := &in.Items[i]
+		c := it.Category()
+		j, ok := at[c]
+		if !ok {
+			j = len(g.Items)
+			at[c] = j
+			g.Items = append(g.Items, view.GistItem{Category: c})
+		}
+		if it.Kind == record.KindAmmunition {
+			if it.Ammunition != nil {
+				g.Items[j].Rounds += it.Ammunition.Rounds
+			}
+			continue
+		}
+		g.Items[j].Pieces += it.Quantity
+	}
+	return g
 }
 
 // matchExpr builds the FTS5 query: the whole query as an identifier key, or
@@ -456,30 +507,30 @@ func (s *Store) Stats(ctx context.Context, training bool) (Stats, error) {
 			return st, fmt.Errorf("statistics: %w", err)
 		}
 	}
-	if err := s.db.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(pieces), 0) FROM records r WHERE "+cond).Scan(&st.Records, &st.Pieces); err != nil {
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*), coalesce(sum(pieces), 0), coalesce(sum(rounds), 0) FROM records r WHERE "+cond).Scan(&st.Records, &st.Pieces, &st.Rounds); err != nil {
 		return st, fmt.Errorf("statistics: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT i.category, count(*), sum(i.quantity) FROM items i JOIN records r ON r.rid = i.rid WHERE "+cond+" GROUP BY i.category ORDER BY 3 DESC, 1")
+	rows, err := s.db.QueryContext(ctx, "SELECT i.category, count(*), sum(CASE WHEN i.kind = 'ammunition' THEN 0 ELSE i.quantity END), sum(i.rounds) FROM items i JOIN records r ON r.rid = i.rid WHERE "+cond+" GROUP BY i.category ORDER BY 3 DESC, 4 DESC, 1")
 	if err != nil {
 		return st, fmt.Errorf("statistics: %w", err)
 	}
 	for rows.Next() {
 		var c CategoryCount
-		if err := rows.Scan(&c.Category, &c.Items, &c.Pieces); err != nil {
+		if err := rows.Scan(&c.Category, &c.Items, &c.Pieces, &c.Rounds); err != nil {
 			rows.Close()
 			return st, fmt.Errorf("statistics: %w", err)
 		}
 		st.ByCategory = append(st.ByCategory, c)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, "SELECT r.occurred_month, count(*), sum(r.pieces) FROM records r WHERE "+cond+" GROUP BY 1 ORDER BY 1")
+	rows, err = s.db.QueryContext(ctx, "SELECT r.occurred_month, count(*), sum(r.pieces), sum(r.rounds) FROM records r WHERE "+cond+" GROUP BY 1 ORDER BY 1")
 	if err != nil {
 		return st, fmt.Errorf("statistics: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var m MonthCount
-		if err := rows.Scan(&m.Month, &m.Records, &m.Pieces); err != nil {
+		if err := rows.Scan(&m.Month, &m.Records, &m.Pieces, &m.Rounds); err != nil {
 			return st, fmt.Errorf("statistics: %w", err)
 		}
 		st.ByMonth = append(st.ByMonth, m)

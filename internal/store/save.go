@@ -455,10 +455,11 @@ func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, n
 	occurred := utc(in.OccurredAt)
 	month := in.OccurredAt.Format("2006-01")
 	_, offset := in.OccurredAt.Zone()
+	pieces, rounds := in.Counts()
 	if h == nil {
-		res, err := b.exec(ctx, `INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, occurred_offset, crossing_point, pieces, training, saved_utc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.ID.String(), in.Origin, in.PostCode, in.Number, in.Version, in.Status, occurred, month, offset, in.CrossingPoint, in.ItemCount(), training, now)
+		res, err := b.exec(ctx, `INSERT INTO records (id, origin, post_code, number, version, status, occurred_utc, occurred_month, occurred_offset, crossing_point, pieces, rounds, training, saved_utc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ID.String(), in.Origin, in.PostCode, in.Number, in.Version, in.Status, occurred, month, offset, in.CrossingPoint, pieces, rounds, training, now)
 		if err != nil {
 			// The record's id was looked up in this transaction: only its
 			// number can be taken.
@@ -469,8 +470,8 @@ func (b *batch) putHead(ctx context.Context, h *head, in *record.Interdiction, n
 		}
 		return res.LastInsertId()
 	}
-	_, err := b.exec(ctx, `UPDATE records SET version = ?, status = ?, occurred_utc = ?, occurred_month = ?, occurred_offset = ?, crossing_point = ?, pieces = ?, training = ?, saved_utc = ? WHERE rid = ?`,
-		in.Version, in.Status, occurred, month, offset, in.CrossingPoint, in.ItemCount(), training, now, h.rid)
+	_, err := b.exec(ctx, `UPDATE records SET version = ?, status = ?, occurred_utc = ?, occurred_month = ?, occurred_offset = ?, crossing_point = ?, pieces = ?, rounds = ?, training = ?, saved_utc = ? WHERE rid = ?`,
+		in.Version, in.Status, occurred, month, offset, in.CrossingPoint, pieces, rounds, training, now, h.rid)
 	if err != nil {
 		return 0, fmt.Errorf("save record %s: %w", in.ID, err)
 	}
@@ -507,8 +508,12 @@ func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, e
 	}
 	for i := range in.Items {
 		it := &in.Items[i]
-		if _, err := b.exec(ctx, "INSERT INTO items (rid, idx, kind, category, calibre, quantity) VALUES (?, ?, ?, ?, ?, ?)",
-			rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity); err != nil {
+		rounds := 0
+		if it.Kind == record.KindAmmunition && it.Ammunition != nil {
+			rounds = it.Ammunition.Rounds
+		}
+		if _, err := b.exec(ctx, "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds); err != nil {
 			return fmt.Errorf("index item %d of %s: %w", i, in.ID, err)
 		}
 	}

@@ -59,7 +59,6 @@ type Store struct {
 	busyMillis int
 	onBusy     func()
 	signer     Signer // anchors the audit chain, nil for none
-	upTo       int    // tests: migrate no further than this schema
 
 	// lastCheckpoint is when the chain's last checkpoint was written,
 	// once read (guarded by mu).
@@ -472,9 +471,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if have > len(ms) {
 		return newError(ErrNewerSchema, nil, "path", s.path, "have", have, "want", len(ms))
-	}
-	if s.upTo > 0 {
-		ms = ms[:s.upTo]
 	}
 	for _, m := range ms[min(have, len(ms)):] {
 		body, err := migrationFS.ReadFile("migrations/" + m.name)

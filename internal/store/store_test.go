@@ -361,7 +361,7 @@ func TestSearch(t *testing.T) {
 		t.Run(c.query, func(t *testing.T) {
 			hits, err := s.Search(ctx, c.query)
 			require.NoError(t, err)
-			require.NoError(t, s.Explain(ctx, c.query, hits))
+			require.NoError(t, s.Describe(ctx, c.query, hits))
 			var got []string
 			for _, h := range hits {
 				got = append(got, h.Number)
@@ -463,10 +463,11 @@ func TestStats(t *testing.T) {
 	st, err := s.Stats(ctx, false)
 	require.NoError(t, err)
 	assert.Equal(t, 2, st.Records)
-	assert.Equal(t, 5, st.Pieces)
+	assert.Equal(t, 2, st.Pieces, "3 boxes of cartridges are not pieces")
+	assert.Equal(t, 90, st.Rounds)
 	assert.Equal(t, 1, st.TrainingLeftOut)
-	assert.Equal(t, []store.CategoryCount{{Category: "ammunition", Items: 1, Pieces: 3}, {Category: "assault_rifle", Items: 2, Pieces: 2}}, st.ByCategory)
-	assert.Equal(t, []store.MonthCount{{Month: "2026-01", Records: 1, Pieces: 1}, {Month: "2026-02", Records: 1, Pieces: 4}}, st.ByMonth)
+	assert.Equal(t, []store.CategoryCount{{Category: "assault_rifle", Items: 2, Pieces: 2}, {Category: "ammunition", Items: 1, Rounds: 90}}, st.ByCategory)
+	assert.Equal(t, []store.MonthCount{{Month: "2026-01", Records: 1, Pieces: 1}, {Month: "2026-02", Records: 1, Pieces: 1, Rounds: 90}}, st.ByMonth)
 
 	st, err = s.Stats(ctx, true)
 	require.NoError(t, err)

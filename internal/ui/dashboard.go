@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,9 @@ func (d *dashboard) build() fyne.CanvasObject {
 	if err != nil {
 		a.showError(err)
 	}
+	if err == nil {
+		a.svc.Describe(a.ctx, "", page.Records) // without it, the rows show counts only
+	}
 	latest := newSummaryList(a, func() int { return len(page.Records) }, func(i int) view.Summary { return page.Records[i] })
 	head := container.NewVBox(top, tiles)
 	if forms, _ := a.svc.Unsaved(a.ctx); len(forms) > 0 {
@@ -119,18 +123,73 @@ func (d *dashboard) build() fyne.CanvasObject {
 	return container.NewBorder(head, nil, nil, nil, latest)
 }
 
+// summaryColumns are the columns of a list of record summaries: number,
+// time, crossing point (or where a search hit was found), status, what
+// was seized, and who and which vehicle.
+const summaryColumns = 6
+
+// summaryHead heads a list of record summaries; where heads the third
+// column.
+func summaryHead(a *App, where *widget.Label) *fyne.Container {
+	return container.NewGridWithColumns(summaryColumns, bold(a.T("field.number")), bold(a.T("ui.records.when")), where,
+		bold(a.T("field.status")), bold(a.T("ui.records.seized")), bold(a.T("ui.records.who")))
+}
+
+// seizedText is what a record seized, in short: «Автомат ×2, Пистолет,
+// Патроны: 500» once described, its counts before.
+func (a *App) seizedText(s view.Summary) string {
+	if s.Gist == nil {
+		return a.countsText(s.Pieces, s.Rounds)
+	}
+	parts := make([]string, 0, len(s.Gist.Items))
+	for _, it := range s.Gist.Items {
+		name := a.T(record.CategoryLabelKey(it.Category))
+		switch {
+		case it.Rounds > 0:
+			name = a.T("ui.records.rounds_of", "what", name, "rounds", a.tr.Number(int64(it.Rounds)))
+		case it.Pieces > 1:
+			name += " ×" + a.tr.Number(int64(it.Pieces))
+		}
+		parts = append(parts, name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countsText is what was seized, counted: pieces, and rounds apart.
+func (a *App) countsText(pieces, rounds int) string {
+	if rounds == 0 {
+		return a.T("ui.counts.pieces", "pieces", a.tr.Number(int64(pieces)))
+	}
+	return a.T("ui.counts.both", "pieces", a.tr.Number(int64(pieces)), "rounds", a.tr.Number(int64(rounds)))
+}
+
+// whoText names the record's people and plate, in short.
+func (a *App) whoText(g *view.Gist) string {
+	if g == nil {
+		return ""
+	}
+	parts := slices.Clone(g.People)
+	if g.MorePeople > 0 {
+		parts = append(parts, a.tr.N("ui.records.more_people", g.MorePeople))
+	}
+	if g.Plate != "" {
+		parts = append(parts, g.Plate)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // newSummaryList is a virtualised list of record summaries that opens a
 // record when tapped.
 func newSummaryList(a *App, n func() int, at func(int) view.Summary) *widget.List {
 	l := widget.NewList(n,
 		func() fyne.CanvasObject {
-			cells := make([]fyne.CanvasObject, 5)
+			cells := make([]fyne.CanvasObject, summaryColumns)
 			for i := range cells {
 				lbl := widget.NewLabel("")
 				lbl.Truncation = fyne.TextTruncateEllipsis
 				cells[i] = lbl
 			}
-			return container.NewGridWithColumns(5, cells...)
+			return container.NewGridWithColumns(summaryColumns, cells...)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			s := at(id)
@@ -144,7 +203,8 @@ func newSummaryList(a *App, n func() int, at func(int) view.Summary) *widget.Lis
 				cells[2].(*widget.Label).SetText(a.matchText(s.Matches[0]))
 			}
 			cells[3].(*widget.Label).SetText(a.T(record.Statuses.LabelKey(s.Status)))
-			cells[4].(*widget.Label).SetText(a.tr.N("ui.pieces", s.Pieces))
+			cells[4].(*widget.Label).SetText(a.seizedText(s))
+			cells[5].(*widget.Label).SetText(a.whoText(s.Gist))
 		})
 	l.OnSelected = func(id widget.ListItemID) {
 		l.Unselect(id)

@@ -29,9 +29,10 @@ type recordRows struct {
 
 	mu   sync.Mutex
 	rows []view.Summary
-	// explained counts the search hits, from the first, that say why they
-	// matched: explained a batch at a time, as the list shows them.
-	explained int
+	// described counts the rows, from the first, that say what they hold
+	// (and, for search hits, why they matched): described a batch at a
+	// time, as the list shows them.
+	described int
 	next      *view.Cursor
 	end       bool
 	loading   bool
@@ -43,7 +44,7 @@ type recordRows struct {
 // search among the records the filter selects.
 func (m *recordRows) reset() error {
 	m.mu.Lock()
-	m.rows, m.next, m.end, m.total, m.loading, m.explained = nil, nil, false, 0, false, 0
+	m.rows, m.next, m.end, m.total, m.loading, m.described = nil, nil, false, 0, false, 0
 	m.gen++
 	m.mu.Unlock()
 	if q := strings.TrimSpace(m.query); q != "" {
@@ -98,7 +99,7 @@ func (m *recordRows) len() int {
 }
 
 func (m *recordRows) at(i int) view.Summary {
-	m.explain(i)
+	m.describe(i)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if i < 0 || i >= len(m.rows) {
@@ -107,29 +108,30 @@ func (m *recordRows) at(i int) view.Summary {
 	return m.rows[i]
 }
 
-// explainBatch is how many search hits are explained at a time: a screen
-// of them and some.
-const explainBatch = 40
+// describeBatch is how many rows are described at a time: a screen of
+// them and some.
+const describeBatch = 40
 
-// explain has the search hits up to row i say why they matched.
-func (m *recordRows) explain(i int) {
+// describe has the rows up to row i say what they hold and, for search
+// hits, why they matched.
+func (m *recordRows) describe(i int) {
 	m.mu.Lock()
 	q := strings.TrimSpace(m.query)
-	if q == "" || i < m.explained || i >= len(m.rows) {
+	if i < m.described || i >= len(m.rows) {
 		m.mu.Unlock()
 		return
 	}
-	from, to, gen := m.explained, min(max(i+1, m.explained+explainBatch), len(m.rows)), m.gen
+	from, to, gen := m.described, min(max(i+1, m.described+describeBatch), len(m.rows)), m.gen
 	batch := slices.Clone(m.rows[from:to])
 	m.mu.Unlock()
-	if err := m.a.svc.Explain(m.a.ctx, q, batch); err != nil {
-		return // the hits show without their reasons
+	if err := m.a.svc.Describe(m.a.ctx, q, batch); err != nil {
+		return // the rows show their counts only
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if gen == m.gen {
 		copy(m.rows[from:to], batch)
-		m.explained = max(m.explained, to)
+		m.described = max(m.described, to)
 	}
 }
 
@@ -283,8 +285,7 @@ func (r *recordsScreen) build() fyne.CanvasObject {
 
 	searchRow := container.NewBorder(nil, nil, heading(a.T("ui.nav.records")), searchBtn, r.search)
 	filters := container.New(&columns{n: len(filterRow)}, filterRow...)
-	head := container.NewGridWithColumns(5, bold(a.T("field.number")), bold(a.T("ui.records.when")), r.where,
-		bold(a.T("field.status")), bold(a.T("ui.records.pieces")))
+	head := summaryHead(a, r.where)
 	oldest := widget.NewCheck(a.T("ui.records.oldest_first"), func(on bool) { r.filter.Oldest = on; r.reload() })
 	oldest.Checked = r.filter.Oldest
 	countRow := container.NewBorder(nil, nil, r.count, oldest)

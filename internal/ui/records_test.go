@@ -107,3 +107,51 @@ func TestListsShowTheTimeInTheRecordsOwnOffset(t *testing.T) {
 		t.Errorf("the record view does not show 2026-03-01 23:30: %q", got)
 	}
 }
+
+// Each row of a records list says what was seized, counted as a protocol
+// counts it (rounds of ammunition, not its boxes), and who and which
+// vehicle were involved, so that an analyst need not open the record.
+func TestRecordRowsSayWhatWhoAndWhichVehicle(t *testing.T) {
+	a := newApp(t)
+	if err := a.setLang("ru"); err != nil {
+		t.Fatal(err)
+	}
+	in := &record.Interdiction{
+		ID: uuid.New(), Status: record.StatusDraft, PostCode: "KZ-DOS",
+		OccurredAt: time.Now().Add(-time.Hour), CrossingPoint: "Dostyk road",
+		Conveyance: &record.Conveyance{Plate: "777 ABC 02"},
+		People: []record.Person{
+			{ID: uuid.New(), Role: "driver", Name: "Ўринов Азиз"},
+			{ID: uuid.New(), Role: "passenger", Name: "Иванов Пётр"},
+			{ID: uuid.New(), Role: "passenger", Name: "SMITH JOHN"},
+		},
+		Items: []record.Item{
+			{ID: uuid.New(), Kind: record.KindFirearm, Quantity: 2, Firearm: &record.Firearm{Category: "assault_rifle"}},
+			{ID: uuid.New(), Kind: record.KindAmmunition, Quantity: 2, Packaging: "zinc",
+				Ammunition: &record.Ammunition{Calibre: record.Calibre{Code: "7.62x39"}, Rounds: 1440}},
+			{ID: uuid.New(), Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{Category: "pistol"}},
+		},
+	}
+	if err := saveAll(a, []*record.Interdiction{in}); err != nil {
+		t.Fatal(err)
+	}
+	seized := "Автомат ×2, Боеприпасы: " + a.tr.Number(1440) + ", Самозарядный пистолет"
+	who := "Ўринов Азиз · Иванов Пётр · ещё 1 · 777 ABC 02"
+	for _, screen := range []string{navRecords, navDashboard} {
+		a.navigate(screen)
+		got := texts(a.Window())
+		if !slices.Contains(got, seized) || !slices.Contains(got, who) {
+			t.Errorf("%s: the row does not say %q and %q:\n%q", screen, seized, who, got)
+		}
+	}
+	a.show(newRecordView(a, in.Ref()))
+	var titles []string
+	walk(a.Window().Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Card); ok {
+			titles = append(titles, c.Title)
+		}
+	})
+	if want := "Предметы (единиц: 3, патронов: " + a.tr.Number(1440) + ")"; !slices.Contains(titles, want) {
+		t.Errorf("the record's items are not counted in pieces and rounds: %q, want %q", titles, want)
+	}
+}

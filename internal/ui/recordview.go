@@ -190,7 +190,7 @@ func (v *recordView) build() fyne.CanvasObject {
 
 	body := container.NewVBox(
 		widget.NewCard(a.T("ui.record.details"), "", d.object()),
-		widget.NewCard(a.T("ui.record.items", "count", a.tr.Number(int64(in.ItemCount()))), "", items),
+		widget.NewCard(a.T("ui.record.items", "counts", a.countsText(in.Counts())), "", items),
 	)
 	if len(in.People) > 0 {
 		body.Add(widget.NewCard(a.T("ui.record.people"), "", people))

@@ -41,12 +41,37 @@ type Summary struct {
 	Status        string    `json:"status"`
 	OccurredAt    time.Time `json:"occurred_at"`
 	CrossingPoint string    `json:"crossing_point,omitempty"`
-	Pieces        int       `json:"pieces"`
-	Training      bool      `json:"training,omitempty"`
-	Deleted       bool      `json:"deleted,omitempty"`
+	// Pieces counts what was seized but ammunition, Rounds the rounds of
+	// ammunition (record.Counts).
+	Pieces   int  `json:"pieces"`
+	Rounds   int  `json:"rounds"`
+	Training bool `json:"training,omitempty"`
+	Deleted  bool `json:"deleted,omitempty"`
 	// Matches say why a search found the record: which fields, with which
-	// values, once the hit is explained (Explain). Listings leave it empty.
+	// values, once the hit is described (Describe). Listings leave it empty.
 	Matches []Match `json:"matches,omitempty"`
+	// Gist is what the record holds, in short, once described.
+	Gist *Gist `json:"gist,omitempty"`
+}
+
+// Gist is what a record holds, in short, for a list: who was involved,
+// in which vehicle, and what was seized.
+type Gist struct {
+	// People are the names of the people the record names, as written,
+	// the first few (MorePeople counts the others).
+	People     []string `json:"people,omitempty"`
+	MorePeople int      `json:"more_people,omitempty"`
+	Plate      string   `json:"plate,omitempty"`
+	// Items are the seized items by category, in the record's order.
+	Items []GistItem `json:"items,omitempty"`
+}
+
+// GistItem counts the items of one category (record.Item.Category) a
+// record seized: pieces, or rounds for ammunition.
+type GistItem struct {
+	Category string `json:"category"`
+	Pieces   int    `json:"pieces,omitempty"`
+	Rounds   int    `json:"rounds,omitempty"`
 }
 
 // Match is a field a search matched: its JSON path in the record
@@ -90,6 +115,7 @@ type Page struct {
 type Stats struct {
 	Records         int             `json:"records"`
 	Pieces          int             `json:"pieces"`
+	Rounds          int             `json:"rounds"`
 	ByCategory      []CategoryCount `json:"by_category"`
 	ByMonth         []MonthCount    `json:"by_month"`
 	TrainingLeftOut int             `json:"training_left_out"`
@@ -99,7 +125,8 @@ type Stats struct {
 type CategoryCount struct {
 	Category string `json:"category"`
 	Items    int    `json:"items"`
-	Pieces   int    `json:"pieces"`
+	Pieces   int    `json:"pieces"` // ammunition packages are not pieces
+	Rounds   int    `json:"rounds"`
 }
 
 // MonthCount counts records and pieces of one month (YYYY-MM, post time).
@@ -107,6 +134,7 @@ type MonthCount struct {
 	Month   string `json:"month"`
 	Records int    `json:"records"`
 	Pieces  int    `json:"pieces"`
+	Rounds  int    `json:"rounds"`
 }
 
 // TrustedKey is a post device's signing key the office trusts.
