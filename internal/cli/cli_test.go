@@ -400,6 +400,12 @@ func TestReportPrintsTheProtocol(t *testing.T) {
 	r = kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-9999", "--out", out)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "No record")
+	r = kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-0001", "--version", "9", "--out", out+"-v9.pdf")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "no version 9: it has 1 version.")
+	assert.NoFileExists(t, out+"-v9.pdf")
+	r = kordon(t, "", "--data", dir, "report", "KZ-DOS-2026-0001", "--version", "1", "--out", out+"-v1.pdf")
+	assert.Equal(t, 0, r.code, r.stderr)
 }
 
 func TestInitTakesTheCrossingPoints(t *testing.T) {

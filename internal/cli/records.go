@@ -486,6 +486,7 @@ func (r *run) reportCmd(args []string) error {
 	out := fs.String("out", "", "")
 	lang := fs.String("lang", "", "")
 	lang2 := fs.String("lang2", "", "")
+	version := fs.Int("version", 0, "")
 	force := fs.Bool("force", false, "")
 	pos, err := r.parse(fs, args, 1, 1)
 	if err != nil {
@@ -515,7 +516,7 @@ func (r *run) reportCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	warnings, err := svc.WriteProtocol(r.ctx, id, *out, service.Overwrite(*force), tr, tr2)
+	warnings, err := svc.WriteProtocol(r.ctx, id, *version, *out, service.Overwrite(*force), tr, tr2)
 	if err != nil {
 		return forceHint(err)
 	}

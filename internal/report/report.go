@@ -47,6 +47,10 @@ type Options struct {
 	// Hash is the hex SHA-256 of the record version
 	// (record.Interdiction.Hash), printed in the footer of every page.
 	Hash string
+	// Superseded, when not 0, is the number of the record's current
+	// version: the version printed is an earlier one, and every page says
+	// so across it.
+	Superseded int
 	// Photo loads the bytes of the photo with the given SHA-256; nil means
 	// that no photos are available, and the protocol lists the photos
 	// without pictures. It is called from one goroutine at a time.
@@ -276,7 +280,10 @@ func (d *doc) number(n int) string { return d.l1.Number(int64(n)) }
 // head.
 func (d *doc) header() {
 	if d.in.Training {
-		d.watermark()
+		d.watermark(d.l1.T("pdf.training_mark"), 35)
+	}
+	if d.opt.Superseded != 0 {
+		d.watermark(d.l1.T("pdf.superseded_mark", "version", strconv.Itoa(d.opt.Superseded)), -35)
 	}
 	if d.pdf.PageNo() == 1 {
 		return
@@ -324,10 +331,10 @@ func (d *doc) postLine() string {
 	return code
 }
 
-// watermark draws the training mark diagonally across the page, under
-// everything else.
-func (d *doc) watermark() {
-	text := d.s.line(d.l1.T("pdf.training_mark"))
+// watermark draws a mark (training data, a superseded version) across the
+// page at angle degrees, under everything else.
+func (d *doc) watermark(mark string, angle float64) {
+	text := d.s.line(mark)
 	size := 54.0
 	d.setFont(true, size)
 	for d.pdf.GetStringWidth(text) > 230 && size > 20 {
@@ -337,7 +344,7 @@ func (d *doc) watermark() {
 	w := d.pdf.GetStringWidth(text)
 	d.pdf.SetTextColor(246, 205, 205)
 	d.pdf.TransformBegin()
-	d.pdf.TransformRotate(35, pageW/2, pageH/2)
+	d.pdf.TransformRotate(angle, pageW/2, pageH/2)
 	d.pdf.Text(pageW/2-w/2, pageH/2+size*ptToMM/3, text)
 	d.pdf.TransformEnd()
 	d.pdf.SetTextColor(0, 0, 0)
@@ -376,6 +383,9 @@ func (d *doc) footer(last bool) {
 	if d.in.Training {
 		widest = append(widest, d.label("pdf.training_mark"))
 	}
+	if d.opt.Superseded != 0 {
+		widest = append(widest, d.label("pdf.superseded_short"))
+	}
 	for _, l := range widest {
 		pageColW = max(pageColW, d.pdf.GetStringWidth(l)+2*cellMargin+0.5)
 	}
@@ -403,6 +413,9 @@ func (d *doc) footer(last bool) {
 	nPage := len(right)
 	if d.in.Training {
 		right = append(right, d.pdf.SplitText(d.label("pdf.training_mark"), pageColW)...)
+	}
+	if d.opt.Superseded != 0 {
+		right = append(right, d.pdf.SplitText(d.label("pdf.superseded_short"), pageColW)...)
 	}
 	for i, l := range right {
 		if i == nPage {

@@ -606,3 +606,22 @@ func TestProtocolCountsAmmunitionInRounds(t *testing.T) {
 		t.Errorf("counts %d pieces, %d rounds: the ammunition's boxes are counted as pieces", pieces, rounds)
 	}
 }
+
+// An earlier version is printed marked as superseded on every page, with
+// the number of the version that is current, in each language printed.
+func TestAnEarlierVersionIsPrintedAsSuperseded(t *testing.T) {
+	needPoppler(t, "pdftotext")
+	cat := catalog(t)
+	in := fullRecord()
+	ru, kk := cat.For("ru"), cat.For("kk")
+	path, _ := render(t, in, Options{Lang: ru, Lang2: kk, Hash: hashOf(t, in), Superseded: 3})
+	pages := pageCount(t, path)
+	require.Greater(t, pages, 1)
+	for p := 1; p <= pages; p++ {
+		text := pdfText(t, path, p, p)
+		assert.Contains(t, text, ru.T("pdf.superseded_short"), "page %d", p)
+		assert.Contains(t, text, kk.T("pdf.superseded_short"), "page %d", p)
+	}
+	current, _ := render(t, in, Options{Lang: ru, Hash: hashOf(t, in)})
+	assert.NotContains(t, pdfText(t, current), ru.T("pdf.superseded_short"), "the current version is not marked")
+}

@@ -135,12 +135,13 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// WriteProtocol writes the seizure protocol of a record to path as PDF; see
-// Protocol. It returns the warnings of the document.
-func (s *Service) WriteProtocol(ctx context.Context, ref, path string, overwrite Overwrite, tr, tr2 *i18n.Translator) ([]string, error) {
+// WriteProtocol writes the seizure protocol of a record's version (0: the
+// current one) to path as PDF; see Protocol. It returns the warnings of the
+// document.
+func (s *Service) WriteProtocol(ctx context.Context, ref string, version int, path string, overwrite Overwrite, tr, tr2 *i18n.Translator) ([]string, error) {
 	var warnings []string
 	err := s.writeFile(path, overwrite, 0o644, func(w io.Writer) (err error) {
-		warnings, err = s.Protocol(ctx, ref, w, tr, tr2)
+		warnings, err = s.Protocol(ctx, ref, version, w, tr, tr2)
 		return err
 	})
 	return warnings, err

@@ -102,7 +102,7 @@ func TestFilesAreWrittenWholeAndReplacedOnlyWhenAsked(t *testing.T) {
 	dir := t.TempDir()
 	writes := map[string]func(path string, over service.Overwrite) error{
 		"protocol": func(path string, over service.Overwrite) error {
-			_, err := post.WriteProtocol(ctx, id, path, over, cat.For("ru"), nil)
+			_, err := post.WriteProtocol(ctx, id, 0, path, over, cat.For("ru"), nil)
 			return err
 		},
 		"receipt": func(path string, over service.Overwrite) error {
@@ -135,7 +135,7 @@ func TestFilesAreWrittenWholeAndReplacedOnlyWhenAsked(t *testing.T) {
 
 	// A protocol that cannot be made leaves no file at all.
 	bad := filepath.Join(dir, "none.pdf")
-	_, err = post.WriteProtocol(ctx, "00000000-0000-0000-0000-000000000000", bad, false, cat.For("ru"), nil)
+	_, err = post.WriteProtocol(ctx, "00000000-0000-0000-0000-000000000000", 0, bad, false, cat.For("ru"), nil)
 	assert.ErrorIs(t, err, service.ErrNotFound)
 	assert.NoFileExists(t, bad)
 	assert.NoFileExists(t, bad+".partial")
@@ -279,7 +279,7 @@ func TestFilesAreNeverWrittenAmongKordonsOwn(t *testing.T) {
 		filepath.Join(link, "kordon.db"),
 		filepath.Join(post.Dir, service.ProtocolsDir, "..", "kordon.db"),
 	} {
-		_, err := post.WriteProtocol(ctx, id, path, true, cat.For("ru"), nil)
+		_, err := post.WriteProtocol(ctx, id, 0, path, true, cat.For("ru"), nil)
 		assert.ErrorIs(t, err, service.ErrInDataFolder, path)
 		_, err = post.WritePublicKey(ctx, path, true)
 		assert.ErrorIs(t, err, service.ErrInDataFolder, path)
@@ -291,7 +291,7 @@ func TestFilesAreNeverWrittenAmongKordonsOwn(t *testing.T) {
 
 	// The desktop's own protocols folder is the exception, made if missing.
 	inside := filepath.Join(post.Dir, service.ProtocolsDir, "p.pdf")
-	_, err = post.WriteProtocol(ctx, id, inside, true, cat.For("ru"), nil)
+	_, err = post.WriteProtocol(ctx, id, 0, inside, true, cat.For("ru"), nil)
 	require.NoError(t, err)
 
 	missing := filepath.Join(t.TempDir(), "usbb", "b.kordon")

@@ -158,7 +158,7 @@ func TestAttachedPhotosAreKeptInPrintForm(t *testing.T) {
 	var pdf bytes.Buffer
 	cat, err := i18n.Load(translations.FS)
 	require.NoError(t, err)
-	warnings, err := svc.Protocol(ctx, added[0].ID.String(), &pdf, cat.For("ru"), nil)
+	warnings, err := svc.Protocol(ctx, added[0].ID.String(), 0, &pdf, cat.For("ru"), nil)
 	require.NoError(t, err)
 	assert.Empty(t, warnings)
 	assert.True(t, bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")))

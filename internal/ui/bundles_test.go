@@ -374,7 +374,7 @@ func TestPrintProtocolWritesAPDF(t *testing.T) {
 	}
 	second.SetSelected("Русский")
 	test.Tap(button(t, a.Window(), "Print protocol")) // the dialog's
-	path := a.protocolFile(cur.Record)
+	path := a.protocolFile(cur.Record, 0)
 	if filepath.Dir(path) != filepath.Join(a.svc.Dir, "protocols") || filepath.Ext(path) != ".pdf" {
 		t.Errorf("protocol written to %s", path)
 	}

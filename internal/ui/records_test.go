@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/view"
 )
 
 func TestSearchWithinTheFilters(t *testing.T) {
@@ -153,5 +156,67 @@ func TestRecordRowsSayWhatWhoAndWhichVehicle(t *testing.T) {
 	})
 	if want := "Предметы (единиц: 3, патронов: " + a.tr.Number(1440) + ")"; !slices.Contains(titles, want) {
 		t.Errorf("the record's items are not counted in pieces and rounds: %q, want %q", titles, want)
+	}
+}
+
+// An earlier version is one click away in the history: it opens read-only,
+// says which version is current, and prints marked as superseded to a file
+// of its own, beside the current version's protocol.
+func TestAnEarlierVersionOpensAndPrints(t *testing.T) {
+	a := newApp(t)
+	addRecords(t, a, 1, time.Now().Add(-time.Hour)) // a final record with a pistol PM-00000
+	page, err := a.svc.List(a.ctx, view.Filter{})
+	if err != nil || len(page.Records) != 1 {
+		t.Fatal(page, err)
+	}
+	cur, err := a.svc.Get(a.ctx, page.Records[0].Ref())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cur.Record
+	in.Narrative = "Version two's narrative."
+	if err := saveAll(a, []*record.Interdiction{in}); err != nil {
+		t.Fatal(err)
+	}
+	if in.Version != 2 {
+		t.Fatalf("the change made version %d", in.Version)
+	}
+	a.show(newRecordView(a, in.Ref()))
+	test.Tap(button(t, a.Window(), "Open"))
+	v, ok := a.screen.(*recordView)
+	if !ok || v.version != 1 {
+		t.Fatalf("Open showed %T %+v", a.screen, a.screen)
+	}
+	got := texts(a.Window())
+	if slices.Contains(got, "Version two's narrative.") {
+		t.Error("version 1 shows version 2's narrative")
+	}
+	if !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "version 2 is current") }) {
+		t.Errorf("version 1 does not say which is current:\n%q", got)
+	}
+	for _, b := range []string{"Edit", "Finalise", "Add custody event"} {
+		if slices.Contains(got, b) {
+			t.Errorf("an earlier version offers %q", b)
+		}
+	}
+	path := a.protocolFile(in, 1)
+	if filepath.Base(path) != in.Number+"-v1.pdf" {
+		t.Errorf("version 1 prints to %s", path)
+	}
+	if _, err := a.writeProtocol(in.Ref(), 1, path, "en", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("no protocol of version 1: %v", err)
+	}
+	if _, err := a.writeProtocol(in.Ref(), 7, path, "en", ""); err == nil || !strings.Contains(a.tr.Error(err), "no version 7") {
+		t.Errorf("printing a version the record lacks: %v", err)
+	}
+	test.Tap(button(t, a.Window(), "Current version"))
+	if v, ok := a.screen.(*recordView); !ok || v.version != 0 {
+		t.Errorf("Current version showed %T", a.screen)
+	}
+	if !slices.Contains(texts(a.Window()), "Version two's narrative.") {
+		t.Error("the current version does not show its narrative")
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // recordView shows one record: every field, its items and people, and its
@@ -20,6 +21,9 @@ import (
 type recordView struct {
 	a  *App
 	id string
+	// version is the version shown, when it is an earlier one; 0 shows
+	// the current version.
+	version int
 }
 
 func newRecordView(a *App, id string) *recordView { return &recordView{a: a, id: id} }
@@ -77,9 +81,20 @@ func (v *recordView) build() fyne.CanvasObject {
 		return widget.NewLabel(a.tr.Error(err))
 	}
 	in := cur.Record
+	latest := in.Version
+	var old *view.Version
+	if v.version != 0 && v.version != in.Version {
+		if old, err = a.svc.Version(a.ctx, v.id, v.version); err != nil {
+			a.showError(err)
+			return widget.NewLabel(a.tr.Error(err))
+		}
+		in = old.Record
+		cur = &view.Current{Version: *old}
+	}
 	title := heading(a.T("ui.record.title", "number", in.Number, "version", strconv.Itoa(in.Version),
 		"status", a.T(record.Statuses.LabelKey(in.Status))))
-	editable := a.svc.Editable(a.ctx, in)
+	// An earlier version is read and printed, never changed.
+	editable := old == nil && a.svc.Editable(a.ctx, in)
 	buttons := container.NewHBox()
 	if editable {
 		edit := widget.NewButtonWithIcon(a.T("ui.record.edit"), theme.DocumentCreateIcon(), func() { a.show(newForm(a, in)) })
@@ -101,13 +116,18 @@ func (v *recordView) build() fyne.CanvasObject {
 			})
 		}))
 	}
-	buttons.Add(widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { a.printProtocol(in) }))
+	buttons.Add(widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { a.printProtocol(in, v.version) }))
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.record.back"), theme.NavigateBackIcon(), func() { a.show(newRecords(a)) }))
 	// The title gives way to the buttons: it is cut short with an ellipsis
 	// rather than widen the window past a 1024-pixel screen.
 	title.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewBorder(nil, nil, nil, buttons, title)
-	if !editable {
+	switch {
+	case old != nil:
+		current := widget.NewButtonWithIcon(a.T("ui.record.open_current"), theme.NavigateNextIcon(), func() { a.show(newRecordView(a, v.id)) })
+		banner := message(a.T("ui.record.old_version", "version", strconv.Itoa(in.Version), "current", strconv.Itoa(latest)), widget.WarningImportance)
+		top = container.NewVBox(top, container.NewBorder(nil, nil, nil, current, banner))
+	case !editable:
 		// A post's record at the office: read, printed, never changed here.
 		top = container.NewVBox(top, message(a.T("ui.record.read_only", "post", in.PostCode), widget.MediumImportance))
 	}
@@ -396,14 +416,31 @@ func (v *recordView) history() fyne.CanvasObject {
 	}
 	for i, ver := range versions {
 		status := a.T(record.Statuses.LabelKey(ver.Record.Status))
+		var line string
 		if ver.MadeBy != "" {
 			// Imported: who saved it at the post, and when, come first.
-			box.Add(widget.NewLabel(a.T("ui.record.version_line_post", "version", strconv.Itoa(ver.Record.Version),
+			line = a.T("ui.record.version_line_post", "version", strconv.Itoa(ver.Record.Version),
 				"status", status, "made", a.tr.DateTime(ver.MadeAt.In(ver.Record.OccurredAt.Location())), "maker", a.actorName(ver.MadeBy),
-				"when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
+				"when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))
 		} else {
-			box.Add(widget.NewLabel(a.T("ui.record.version_line", "version", strconv.Itoa(ver.Record.Version),
-				"status", status, "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))))
+			line = a.T("ui.record.version_line", "version", strconv.Itoa(ver.Record.Version),
+				"status", status, "when", a.tr.DateTime(ver.SavedAt.Local()), "actor", a.actorName(ver.Actor))
+		}
+		label := widget.NewLabel(line)
+		label.Wrapping = fyne.TextWrapWord
+		n := ver.Record.Version
+		shown := n == v.version || (v.version == 0 && i == len(versions)-1)
+		if shown || len(versions) == 1 {
+			label.TextStyle.Bold = shown && len(versions) > 1
+			box.Add(label)
+		} else {
+			open := widget.NewButtonWithIcon(a.T("ui.record.open_version"), theme.VisibilityIcon(), func() {
+				if i == len(versions)-1 {
+					n = 0 // the current version, with all it allows
+				}
+				a.show(&recordView{a: a, id: v.id, version: n})
+			})
+			box.Add(container.NewBorder(nil, nil, nil, open, label))
 		}
 		if i > 0 {
 			if changes := a.changes(versions[i-1].Record, ver.Record); changes != "" {
