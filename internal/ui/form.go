@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/translit"
 )
 
 // witnessRoles are the people shown under "Witnesses and interpreter".
@@ -205,6 +206,34 @@ func (f *formScreen) codeOf(path, key string, l codeList, p *string) *fieldRow {
 	return r
 }
 
+// suggestLatin fills the Latin name field from the name as the officer
+// types it, written as the nationality's passports write it
+// (translit.MRZ), for the officer to check against the document. The
+// field is filled while it is empty or still holds the suggestion: a Latin
+// name typed or corrected by hand is never overwritten.
+func (f *formScreen) suggestLatin(nameRow, latinRow, countryRow *fieldRow, name, latin, country *string) {
+	nameE, latinE := nameRow.obj.(*cappedEntry), latinRow.obj.(*cappedEntry)
+	countryE := countryRow.obj.(*widget.SelectEntry)
+	suggested := translit.MRZ(*name, *country)
+	if *latin != suggested {
+		suggested = "" // typed by hand, or from elsewhere: kept
+	}
+	suggest := func() {
+		if *latin != "" && *latin != suggested {
+			return
+		}
+		suggested = translit.MRZ(*name, *country)
+		if latinE.Text != suggested {
+			latinE.SetText(suggested)
+		}
+	}
+	for _, on := range []*func(string){&nameE.OnChanged, &countryE.OnChanged} {
+		prev := *on
+		*on = func(s string) { prev(s); suggest() }
+	}
+	latinE.PlaceHolder = f.a.T("ui.f.name_latin_hint")
+}
+
 func (f *formScreen) country(path, key string, p *string) *fieldRow {
 	return f.field(path, key, countryEntry(f.a.tr, *p, func(c string) { *p = c; f.touch() }))
 }
@@ -374,10 +403,11 @@ func (f *formScreen) organisation(i int) fyne.CanvasObject {
 		f.rec.Organisations = append(f.rec.Organisations[:i], f.rec.Organisations[i+1:]...)
 		f.rebuildForm()
 	})
+	name, latin := f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin)
+	country := f.country(path+".country", "ui.f.org_country", &o.Country)
+	f.suggestLatin(name, latin, country, &o.Name, &o.NameLatin, &o.Country)
 	return widget.NewCard("", "", container.NewVBox(
-		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role),
-			f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin),
-			f.country(path+".country", "ui.f.org_country", &o.Country)),
+		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role), name, latin, country),
 		grid(4, f.text(path+".registration", "ui.f.registration", &o.Registration),
 			f.newRow("ui.form.actions", container.NewHBox(remove)), f.newRow("", layout.NewSpacer()), f.newRow("", layout.NewSpacer())),
 	))
@@ -628,10 +658,12 @@ func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
 		f.rec.People = append(f.rec.People[:i], f.rec.People[i+1:]...)
 		f.rebuildForm()
 	})
+	name, latin := f.text(path+".name", "ui.f.person_name", &p.Name), f.text(path+".name_latin", "ui.f.name_latin", &p.NameLatin)
+	nationality := f.country(path+".nationality", "ui.f.nationality", &p.Nationality)
+	f.suggestLatin(name, latin, nationality, &p.Name, &p.NameLatin, &p.Nationality)
 	return widget.NewCard("", "", container.NewVBox(
-		grid(4, role, f.text(path+".name", "ui.f.person_name", &p.Name), f.text(path+".name_latin", "ui.f.name_latin", &p.NameLatin),
-			f.text(path+".birth_date", "ui.f.birth_date", &p.BirthDate)),
-		grid(4, f.country(path+".nationality", "ui.f.nationality", &p.Nationality),
+		grid(4, role, name, latin, f.text(path+".birth_date", "ui.f.birth_date", &p.BirthDate)),
+		grid(4, nationality,
 			f.code(path+".document_type", "ui.f.document_type", record.DocumentTypes, &p.DocumentType),
 			f.text(path+".document_number", "ui.f.document_number", &p.DocumentNumber),
 			f.text(path+".document_issuer", "ui.f.document_issuer", &p.DocumentIssuer)),

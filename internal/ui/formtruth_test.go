@@ -447,3 +447,38 @@ func TestCodedFieldsTakeTyping(t *testing.T) {
 		t.Fatalf("not saved once the category reads: %q", f.summary.err.Text)
 	}
 }
+
+// The Latin name is filled from the name as it is typed, as the person's
+// country writes passports, and left alone once the officer has typed or
+// corrected it.
+func TestTheLatinNameIsSuggested(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Tap(button(t, a.Window(), "Add person"))
+	f = a.screen.(*formScreen)
+	name := f.widget(t, "people[0].name").(*cappedEntry)
+	latin := f.widget(t, "people[0].name_latin").(*cappedEntry)
+	country := f.widget(t, "people[0].nationality").(*widget.SelectEntry)
+	name.SetText("Ўринов Жасур")
+	if latin.Text != "URINOV ZHASUR" || f.rec.People[0].NameLatin != "URINOV ZHASUR" {
+		t.Errorf("the Latin name reads %q, the record holds %q", latin.Text, f.rec.People[0].NameLatin)
+	}
+	country.SetText("UZ")
+	if latin.Text != "ORINOV JASUR" {
+		t.Errorf("as Uzbekistan writes it: %q", latin.Text)
+	}
+	f.rebuildForm() // the suggestion is still one after a rebuild
+	f = a.screen.(*formScreen)
+	name = f.widget(t, "people[0].name").(*cappedEntry)
+	latin = f.widget(t, "people[0].name_latin").(*cappedEntry)
+	name.SetText("Ўринов Жасур Ҳамидович")
+	if latin.Text != "ORINOV JASUR HAMIDOVICH" {
+		t.Errorf("after a rebuild: %q", latin.Text)
+	}
+	latin.SetText("O'RINOV JASUR")
+	name.SetText("Ўринов Жасур")
+	if latin.Text != "O'RINOV JASUR" {
+		t.Errorf("a Latin name typed by hand was replaced by %q", latin.Text)
+	}
+}
