@@ -21,8 +21,10 @@ import (
 )
 
 // SchemaVersion is the version of the record's JSON form. Bundles carry it;
-// an importer refuses records of a newer schema than its own.
-const SchemaVersion = 1
+// an importer refuses records of a newer schema than its own. Version 2
+// added no_person; a record of version 1 is a record of version 2 without
+// it, byte for byte.
+const SchemaVersion = 2
 
 // Status of an interdiction record.
 const (
@@ -89,9 +91,12 @@ type Interdiction struct {
 
 	People        []Person       `json:"people,omitempty"`
 	Organisations []Organisation `json:"organisations,omitempty"`
-	Items         []Item         `json:"items,omitempty"`
-	Photos        []Photo        `json:"photos,omitempty"`
-	Custody       []CustodyEvent `json:"custody,omitempty"`
+	// NoPerson says why a seizure names no one it was seized from: a
+	// NoPersonReasons code (schema 2).
+	NoPerson string         `json:"no_person,omitempty"`
+	Items    []Item         `json:"items,omitempty"`
+	Photos   []Photo        `json:"photos,omitempty"`
+	Custody  []CustodyEvent `json:"custody,omitempty"`
 }
 
 // Officer is a member of the service who took part in the inspection.
@@ -315,6 +320,18 @@ func (it *Item) Category() string {
 		return "explosive." + it.Explosive.Type
 	}
 	return it.Kind
+}
+
+// SeizedFrom reports whether the record names someone the items were taken
+// from: a person other than a witness or an interpreter, or an
+// organisation.
+func (in *Interdiction) SeizedFrom() bool {
+	for _, p := range in.People {
+		if p.Role != "witness" && p.Role != "interpreter" {
+			return true
+		}
+	}
+	return len(in.Organisations) > 0
 }
 
 // CategoryLabelKey is the catalog key naming an item category as Category

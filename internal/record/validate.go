@@ -29,6 +29,7 @@ const (
 	ErrBeforeStart  = "err.before_start"  // an end before the start
 	ErrRange        = "err.range"         // a number outside {min}..{max}
 	ErrUnknownItem  = "err.unknown_item"  // a photo names an item the record lacks
+	ErrNoPerson     = "err.no_person"     // a final seizure names no one it was seized from, and not why
 )
 
 // FieldError is one problem with one field. Path names the field as in the
@@ -250,6 +251,9 @@ func (in *Interdiction) Validate(now time.Time) error {
 		if len(in.Items) == 0 {
 			v.add("items", ErrNoItems)
 		}
+		if in.Recovery == "seized" && !in.SeizedFrom() && in.NoPerson == "" {
+			v.add("no_person", ErrNoPerson)
+		}
 	}
 	for i, o := range in.Officers {
 		v.required(fmt.Sprintf("officers[%d].name", i), o.Name)
@@ -257,6 +261,7 @@ func (in *Interdiction) Validate(now time.Time) error {
 	v.code("location_type", LocationTypes, in.LocationType)
 	v.code("direction", Directions, in.Direction)
 	v.code("recovery", RecoveryTypes, in.Recovery)
+	v.code("no_person", NoPersonReasons, in.NoPerson)
 	v.code("legal_basis", LegalBases, in.LegalBasis)
 	v.code("transport", TransportModes, in.Transport)
 	v.codes("criminal_context", CriminalContexts, in.CriminalContext)

@@ -31,6 +31,7 @@ func final() *record.Interdiction {
 		LegalBasis:    "illicit_export",
 		Detection:     []string{"dog"},
 		Transport:     "truck",
+		People:        []record.Person{{Role: "driver", Name: "Токтогулов Азамат"}},
 		Items: []record.Item{
 			{Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{
 				Category: "pistol", Calibre: record.Calibre{Code: "9x18"},
@@ -320,4 +321,34 @@ func TestRecordIDsNameTheirDevice(t *testing.T) {
 	parsed, err := uuid.Parse(id.String())
 	require.NoError(t, err)
 	assert.Equal(t, record.IDOfDevice, record.BindingOf(parsed, "device-A"), "the binding survives the text form")
+}
+
+// A final seizure names whom it was taken from, or says why it cannot, as
+// an obliterated serial says why there is no number.
+func TestASeizureNamesWhomOrSaysWhyNot(t *testing.T) {
+	witness := record.Person{Role: "witness", Name: "Исаев Бакыт"}
+	cases := []struct {
+		name   string
+		change func(in *record.Interdiction)
+		want   string // the problem with no_person, "" for none
+	}{
+		{"a driver", func(in *record.Interdiction) {}, ""},
+		{"no one", func(in *record.Interdiction) { in.People = nil }, record.ErrNoPerson},
+		{"only a witness", func(in *record.Interdiction) { in.People = []record.Person{witness} }, record.ErrNoPerson},
+		{"no one, and why", func(in *record.Interdiction) { in.People, in.NoPerson = nil, "fled" }, ""},
+		{"a consignor company", func(in *record.Interdiction) {
+			in.People = nil
+			in.Organisations = []record.Organisation{{Role: "consignor", Name: "ТОО «Арай»"}}
+		}, ""},
+		{"found, not seized", func(in *record.Interdiction) { in.People, in.Recovery = nil, "found" }, ""},
+		{"a draft", func(in *record.Interdiction) { in.People, in.Status = nil, record.StatusDraft }, ""},
+		{"a reason not in the list", func(in *record.Interdiction) { in.NoPerson = "escaped" }, record.ErrUnknownCode},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := final()
+			c.change(in)
+			assert.Equal(t, c.want, problems(t, in)["no_person"])
+		})
+	}
 }

@@ -37,10 +37,15 @@ const vectorDir = "testdata/vectors"
 // They never change: a vector that no longer passes means the code broke
 // the format, not that the vector needs regenerating.
 var frozenVectors = map[string]string{
-	"record-full.json":    "7968df1dba00d1b0be66ca535d334bd399672465675398bdd3b1532b76ebaa91",
-	"record-minimal.json": "f04aed7fab93c04d8cad71c6399a302a73bad369a17c976231877475b56dd284",
-	"record-edge.json":    "ee3b263405843a0ff30ea2f670ddc76929f642d4b33dd3f6269e8761a5c0faa8",
-	"shape-v1.txt":        "cd73c121806ef75205ac254db036f881c2c04122b5c6806965f30230fd834b76",
+	"record-full.json":       "7968df1dba00d1b0be66ca535d334bd399672465675398bdd3b1532b76ebaa91",
+	"record-minimal.json":    "f04aed7fab93c04d8cad71c6399a302a73bad369a17c976231877475b56dd284",
+	"record-edge.json":       "ee3b263405843a0ff30ea2f670ddc76929f642d4b33dd3f6269e8761a5c0faa8",
+	"shape-v1.txt":           "cd73c121806ef75205ac254db036f881c2c04122b5c6806965f30230fd834b76",
+	"record-v2-edge.json":    "ee3b263405843a0ff30ea2f670ddc76929f642d4b33dd3f6269e8761a5c0faa8",
+	"record-v2-full.json":    "7968df1dba00d1b0be66ca535d334bd399672465675398bdd3b1532b76ebaa91",
+	"record-v2-minimal.json": "f04aed7fab93c04d8cad71c6399a302a73bad369a17c976231877475b56dd284",
+	"record-v2-nobody.json":  "b5c0d2166d1738ac39d88244cbec64f6491242dbccb8e2fd3b3ad8a7804eaaca",
+	"shape-v2.txt":           "e8c76c3de92e884dbce8202fa2ca0020ffb00e154f71890270dfbfd6e8bc0770",
 }
 
 // vectorManifest is testdata/vectors/vectors.json.

@@ -65,6 +65,9 @@ var (
 	// RecoveryTypes are the SDG indicator 16.4.2 terms.
 	RecoveryTypes = Vocabulary{"recovery", []string{"seized", "found", "surrendered"}}
 
+	// NoPersonReasons say why a seizure names no one it was seized from.
+	NoPersonReasons = Vocabulary{"no_person", []string{"fled", "not_identified", "unattended", "consignment"}}
+
 	LegalBases = Vocabulary{"legal_basis", []string{
 		"illicit_possession", "illicit_import", "illicit_export", "illicit_transit", "illicit_manufacturing",
 		"altered_markings", "other_offence",
@@ -113,5 +116,5 @@ var Vocabularies = []Vocabulary{
 	Statuses, ItemKinds, FirearmCategories, PartTypes, AmmunitionTypes, ExplosiveTypes, SerialStates,
 	FirearmConditions, LocationTypes, Directions, RecoveryTypes, LegalBases, CriminalContexts,
 	DetectionMethods, TransportModes, ConcealmentMethods, ContrabandTypes, PersonRoles,
-	OrganisationRoles, DocumentTypes, Sexes, PhotoTags,
+	OrganisationRoles, DocumentTypes, Sexes, PhotoTags, NoPersonReasons,
 }

@@ -209,7 +209,11 @@ func (d *doc) persons() {
 		d.person(p)
 	}
 	if n == 0 {
-		d.fieldRow(d.label("pdf.person"), "—", false)
+		why := "—"
+		if r := d.enum(record.NoPersonReasons, d.in.NoPerson); r != "" {
+			why = "— (" + r + ")"
+		}
+		d.fieldRow(d.label("pdf.person"), why, false)
 	}
 }
 

@@ -392,6 +392,11 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 		f.rec.AssignIDs(f.device)
 		f.rebuildForm()
 	})))
+	if !in.SeizedFrom() || in.NoPerson != "" {
+		// Seized from no one the record names: why, as an obliterated
+		// serial says why there is no number.
+		box.Add(grid(2, f.code("no_person", "field.no_person", record.NoPersonReasons, &in.NoPerson)))
+	}
 	return box
 }
 

@@ -482,3 +482,43 @@ func TestTheLatinNameIsSuggested(t *testing.T) {
 		t.Errorf("a Latin name typed by hand was replaced by %q", latin.Text)
 	}
 }
+
+// A seized record that names no one it was seized from is not finalised
+// until the officer says why, beside the field that asks.
+func TestASeizureFromNoOneSaysWhy(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	f := openForm(t, a)
+	in := f.rec
+	in.Officers = []record.Officer{{Name: "A. Serikbayev"}}
+	in.CrossingPoint = "Dostyk road"
+	in.LocationType, in.Direction, in.Recovery, in.LegalBasis, in.Transport = "road", "entry", "seized", "illicit_possession", "car"
+	in.Detection = []string{"xray"}
+	in.Items = []record.Item{{Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{
+		Category: "pistol", Calibre: record.Calibre{Code: "9x18"}, Serials: []record.Serial{{Number: "PM-1", State: "intact"}}}}}
+	f.rebuildForm()
+	f = a.screen.(*formScreen)
+	if f.finalise() {
+		t.Fatal("a seizure from no one was finalised without a reason")
+	}
+	r, ok := f.rows["no_person"]
+	if !ok || r.err.Text == "" {
+		t.Fatalf("the reason is not asked for beside its field: %v", ok)
+	}
+	f.widget(t, "no_person").(*widget.SelectEntry).SetText("The person fled")
+	if !f.finalise() {
+		t.Fatalf("not finalised with a reason: %q", f.summary.err.Text)
+	}
+	cur, err := a.svc.Get(a.ctx, f.rec.Ref())
+	if err != nil || cur.Record.Status != record.StatusFinal || cur.Record.NoPerson != "fled" {
+		t.Fatalf("stored %+v, %v", cur, err)
+	}
+
+	// With a driver named, the question is not asked.
+	g := openForm(t, a)
+	test.Tap(button(t, a.Window(), "Add person"))
+	g = a.screen.(*formScreen)
+	if _, ok := g.rows["no_person"]; ok {
+		t.Error("a record that names a driver asks why it names no one")
+	}
+}

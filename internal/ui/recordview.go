@@ -144,6 +144,7 @@ func (v *recordView) build() fyne.CanvasObject {
 	d.code("field.location_type", record.LocationTypes, in.LocationType)
 	d.code("field.direction", record.Directions, in.Direction)
 	d.code("field.recovery", record.RecoveryTypes, in.Recovery)
+	d.code("field.no_person", record.NoPersonReasons, in.NoPerson)
 	d.code("field.legal_basis", record.LegalBases, in.LegalBasis)
 	d.add("ui.f.legal_basis_text", in.LegalBasisText)
 	d.codes("field.detection", record.DetectionMethods, in.Detection)

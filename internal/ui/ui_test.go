@@ -309,6 +309,7 @@ func addRecords(t *testing.T, a *App, n int, at time.Time) {
 		if i%10 == 0 {
 			in.Status = record.StatusFinal
 			in.Officers = []record.Officer{{Name: "A. Serikbayev"}}
+			in.NoPerson = "fled"
 			in.LocationType, in.Direction, in.Recovery, in.LegalBasis, in.Transport = "road", "entry", "seized", "illicit_possession", "car"
 			in.Detection = []string{"xray"}
 			in.Items = []record.Item{{ID: uuid.New(), Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{
