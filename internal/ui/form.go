@@ -110,6 +110,17 @@ func (f *formScreen) rebuildForm() {
 	f.a.rebuild()
 }
 
+// added redraws the form after a row was added (a person, an item, a
+// serial…) and brings the officer to it, the cursor in its field at path:
+// never back to where the form was before.
+func (f *formScreen) added(path string) {
+	f.rebuildForm()
+	if r, ok := f.rows[path]; ok {
+		fo, _ := r.obj.(fyne.Focusable)
+		f.scrollTo(r.obj, fo)
+	}
+}
+
 func (f *formScreen) group(key string, body fyne.CanvasObject) fyne.CanvasObject {
 	card := widget.NewCard(f.a.T(key), "", body)
 	s := &section{key: key, card: card}
@@ -135,6 +146,7 @@ func (f *formScreen) scrollTo(obj fyne.CanvasObject, focus fyne.Focusable) {
 	y := d.AbsolutePositionForObject(obj).Y - d.AbsolutePositionForObject(f.groups).Y
 	// A little above it, so that a field's label shows too.
 	f.scroll.Offset.Y = min(max(0, y-40), max(0, f.groups.MinSize().Height-f.scroll.Size().Height))
+	f.offset = f.scroll.Offset // kept when the form is drawn again
 	f.scroll.Refresh()
 	if focus != nil {
 		f.a.win.Canvas().Focus(focus)
@@ -386,11 +398,11 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 	box.Add(container.NewHBox(widget.NewButtonWithIcon(f.a.T("ui.form.add_person"), theme.ContentAddIcon(), func() {
 		f.rec.People = append(f.rec.People, record.Person{Role: "driver"})
 		f.rec.AssignIDs(f.device)
-		f.rebuildForm()
+		f.added(fmt.Sprintf("people[%d].name", len(f.rec.People)-1))
 	}), widget.NewButtonWithIcon(f.a.T("ui.form.add_organisation"), theme.ContentAddIcon(), func() {
 		f.rec.Organisations = append(f.rec.Organisations, record.Organisation{Role: "consignor"})
 		f.rec.AssignIDs(f.device)
-		f.rebuildForm()
+		f.added(fmt.Sprintf("organisations[%d].name", len(f.rec.Organisations)-1))
 	})))
 	if !in.SeizedFrom() || in.NoPerson != "" {
 		// Seized from no one the record names: why, as an obliterated
@@ -569,7 +581,7 @@ func (f *formScreen) custody() fyne.CanvasObject {
 	}
 	box.Add(container.NewHBox(widget.NewButtonWithIcon(f.a.T("ui.form.add_custody"), theme.ContentAddIcon(), func() {
 		f.rec.Custody = append(f.rec.Custody, newCustodyEvent(f.zone()))
-		f.rebuildForm()
+		f.added(fmt.Sprintf("custody[%d].from", len(f.rec.Custody)-1))
 	})))
 	return box
 }
@@ -688,7 +700,7 @@ func (f *formScreen) items() fyne.CanvasObject {
 	for _, k := range record.ItemKinds.Codes {
 		add.Add(widget.NewButtonWithIcon(f.a.T("ui.form.add_item", "kind", f.a.T(record.ItemKinds.LabelKey(k))), theme.ContentAddIcon(), func() {
 			f.rec.Items = append(f.rec.Items, newItem(k))
-			f.rebuildForm()
+			f.added(firstField(f.rec.Items, len(f.rec.Items)-1))
 		}))
 	}
 	f.rows["items"] = newFieldRow(f.a.T("field.items"), add)
@@ -703,7 +715,7 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 	title := f.a.T("ui.form.item_title", "n", strconv.Itoa(i+1), "kind", f.a.T(record.ItemKinds.LabelKey(it.Kind)))
 	dup := widget.NewButtonWithIcon(f.a.T("ui.form.duplicate"), theme.ContentCopyIcon(), func() {
 		f.duplicate(i)
-		f.rebuildForm()
+		f.added(firstField(f.rec.Items, i+1))
 	})
 	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 		f.rec.Items = append(f.rec.Items[:i], f.rec.Items[i+1:]...)
@@ -814,7 +826,7 @@ func (f *formScreen) serials(path string, ss *[]record.Serial) fyne.CanvasObject
 	}
 	add := widget.NewButtonWithIcon(f.a.T("ui.form.add_serial"), theme.ContentAddIcon(), func() {
 		*ss = append(*ss, record.Serial{State: "intact"})
-		f.rebuildForm()
+		f.added(fmt.Sprintf("%s[%d].number", path, len(*ss)-1))
 	})
 	r := newFieldRow(f.a.T("ui.f.serials"), container.NewHBox(add))
 	f.rows[path] = r
@@ -842,7 +854,7 @@ func (f *formScreen) witnesses() fyne.CanvasObject {
 		return widget.NewButtonWithIcon(f.a.T(key), theme.ContentAddIcon(), func() {
 			f.rec.People = append(f.rec.People, record.Person{Role: role})
 			f.rec.AssignIDs(f.device)
-			f.rebuildForm()
+			f.added(fmt.Sprintf("people[%d].name", len(f.rec.People)-1))
 		})
 	}
 	box.Add(container.NewHBox(add("witness", "ui.form.add_witness"), add("interpreter", "ui.form.add_interpreter")))
@@ -856,4 +868,24 @@ func splitCodes(s string) []string {
 		out = append(out, strings.ToUpper(c))
 	}
 	return out
+}
+
+// firstField is the path of the field an officer fills first in item i:
+// the serial of a duplicated firearm, otherwise what the item is.
+func firstField(items []record.Item, i int) string {
+	it := items[i]
+	p := fmt.Sprintf("items[%d]", i)
+	switch {
+	case it.Firearm != nil && it.Firearm.Category != "" && len(it.Firearm.Serials) > 0:
+		return p + ".firearm.serials[0].number"
+	case it.Firearm != nil:
+		return p + ".firearm.category"
+	case it.Part != nil:
+		return p + ".part.type"
+	case it.Ammunition != nil:
+		return p + ".ammunition.calibre"
+	case it.Explosive != nil:
+		return p + ".explosive.type"
+	}
+	return p + ".description"
 }
