@@ -290,8 +290,9 @@ func TestASecondWriterGivesUpWithAPlainMessage(t *testing.T) {
 // a database an earlier Kordon made: schema 3 (2026-11-27) with three
 // records of device-A, the first with 2 zinc cases of 1,440 rounds;
 // schema 6 (2026-12-03) made by kordon init and record add, with a rifle
-// pair, 2 zinc cases of 1,440 rounds and 10 boxes of 160 in one record and
-// 3 undescribed ammunition packages and 4 magazines in a draft.
+// pair, 2 zinc cases of 1,440 rounds and 10 boxes of 160 in one record, and
+// a draft of 3 undescribed ammunition packages and 4 magazines, deleted
+// (its items are no longer indexed, its head row is still checked).
 func oldFolder(t *testing.T, schema int) string {
 	t.Helper()
 	data, err := os.ReadFile(fmt.Sprintf("testdata/schema%d/kordon.db", schema))
@@ -307,10 +308,11 @@ func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
 		numbers        []string
 		pieces, rounds []int
 		serial         string
+		next           int // the number the next record gets
 	}{
-		{3, []string{"KZ-DOS-2026-0001", "KZ-DOS-2026-0002", "KZ-DOS-2026-0003"}, []int{1, 1, 1}, []int{1440, 0, 0}, "XA 1234-56"},
-		// Ammunition packages were counted as pieces: 2+2+10 and 3+4.
-		{6, []string{"KZ-DOS-2026-0001", "KZ-DOS-2026-0002"}, []int{2, 4}, []int{1600, 0}, "XA 1234-56"},
+		{3, []string{"KZ-DOS-2026-0001", "KZ-DOS-2026-0002", "KZ-DOS-2026-0003"}, []int{1, 1, 1}, []int{1440, 0, 0}, "XA 1234-56", 4},
+		// Ammunition packages were counted as pieces: 2+2+10.
+		{6, []string{"KZ-DOS-2026-0001"}, []int{2}, []int{1600}, "XA 1234-56", 3},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("schema %d", c.schema), func(t *testing.T) {
@@ -354,7 +356,7 @@ func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
 				in.PostCode = "KZ-DOS"
 			}
 			require.NoError(t, s.Save(ctx, in, "officer"))
-			assert.Equal(t, fmt.Sprintf("KZ-DOS-2026-%04d", len(c.numbers)+1), in.Number)
+			assert.Equal(t, fmt.Sprintf("KZ-DOS-2026-%04d", c.next), in.Number)
 		})
 	}
 }

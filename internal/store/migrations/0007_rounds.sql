@@ -14,6 +14,17 @@ UPDATE items SET rounds = coalesce((
   WHERE r.rid = items.rid), 0)
 WHERE kind = 'ammunition';
 
+-- A record's counts come from its current version too, not from items: a
+-- deleted record keeps its head row, which the audit still checks, but not
+-- its items.
 UPDATE records SET
-  pieces = (SELECT coalesce(sum(quantity), 0) FROM items WHERE items.rid = records.rid AND kind <> 'ammunition'),
-  rounds = (SELECT coalesce(sum(rounds), 0) FROM items WHERE items.rid = records.rid);
+  pieces = coalesce((
+    SELECT sum(CASE WHEN json_extract(j.value, '$.kind') = 'ammunition' THEN 0
+                    ELSE coalesce(json_extract(j.value, '$.quantity'), 0) END)
+    FROM versions v, json_each(CAST(v.content AS TEXT), '$.items') j
+    WHERE v.rid = records.rid AND v.version = records.version), 0),
+  rounds = coalesce((
+    SELECT sum(CASE WHEN json_extract(j.value, '$.kind') = 'ammunition'
+                    THEN coalesce(json_extract(j.value, '$.ammunition.rounds'), 0) ELSE 0 END)
+    FROM versions v, json_each(CAST(v.content AS TEXT), '$.items') j
+    WHERE v.rid = records.rid AND v.version = records.version), 0);
