@@ -16,20 +16,22 @@ const ClockSkew = 10 * time.Minute
 
 // Message keys of validation problems; the catalogs translate them.
 const (
-	ErrRequired     = "err.required"      // a required field is empty
-	ErrUnknownCode  = "err.unknown_code"  // {value} is not in the field's list
-	ErrCountry      = "err.country"       // {value} is not an ISO 3166 country code
-	ErrFuture       = "err.future"        // a time lies in the future
-	ErrNotPositive  = "err.not_positive"  // a quantity is zero or negative
-	ErrNegative     = "err.negative"      // a count or weight is negative
-	ErrFormat       = "err.format"        // {value} does not have the form {format}
-	ErrNoItems      = "err.no_items"      // a final record without items
-	ErrTraceSerial  = "err.trace_serial"  // a final firearm without serial or an obliterated/none state
-	ErrKindMismatch = "err.kind_mismatch" // item details of another kind than the item's
-	ErrBeforeStart  = "err.before_start"  // an end before the start
-	ErrRange        = "err.range"         // a number outside {min}..{max}
-	ErrUnknownItem  = "err.unknown_item"  // a photo names an item the record lacks
-	ErrNoPerson     = "err.no_person"     // a final seizure names no one it was seized from, and not why
+	ErrRequired      = "err.required"        // a required field is empty
+	ErrUnknownCode   = "err.unknown_code"    // {value} is not in the field's list
+	ErrCountry       = "err.country"         // {value} is not an ISO 3166 country code
+	ErrFuture        = "err.future"          // a time lies in the future
+	ErrNotPositive   = "err.not_positive"    // a quantity is zero or negative
+	ErrNegative      = "err.negative"        // a count or weight is negative
+	ErrFormat        = "err.format"          // {value} does not have the form {format}
+	ErrNoItems       = "err.no_items"        // a final record without items
+	ErrTraceSerial   = "err.trace_serial"    // a final firearm without serial or an obliterated/none state
+	ErrKindMismatch  = "err.kind_mismatch"   // item details of another kind than the item's
+	ErrBeforeStart   = "err.before_start"    // an end before the start
+	ErrRange         = "err.range"           // a number outside {min}..{max}
+	ErrUnknownItem   = "err.unknown_item"    // a photo names an item the record lacks
+	ErrNoPerson      = "err.no_person"       // a final seizure names no one it was seized from, and not why
+	ErrNoPersonNamed = "err.no_person_named" // a final record gives why no one is named, and names someone
+	ErrNotInSchema   = "err.not_in_schema"   // {field} is not a field of records of {schema}
 )
 
 // FieldError is one problem with one field. Path names the field as in the
@@ -212,6 +214,14 @@ func (v *validator) year(path string, y int) {
 // ready for a trace request (category, calibre, and a serial or a serial
 // state of obliterated or none).
 func (in *Interdiction) Validate(now time.Time) error {
+	return in.ValidateSchema(now, SchemaVersion)
+}
+
+// ValidateSchema is Validate for a record of the given schema version, as
+// a bundle of that version declares it: the rules a later schema added
+// (a seizure says whom from, schema 2) do not apply to a record made
+// before them, and a field a later schema added is refused.
+func (in *Interdiction) ValidateSchema(now time.Time, schema int) error {
 	v := &validator{now: now}
 	final := in.Status == StatusFinal
 	if v.required("status", in.Status) {
@@ -251,8 +261,11 @@ func (in *Interdiction) Validate(now time.Time) error {
 		if len(in.Items) == 0 {
 			v.add("items", ErrNoItems)
 		}
-		if in.Recovery == "seized" && !in.SeizedFrom() && in.NoPerson == "" {
+		if schema >= 2 && in.Recovery == "seized" && !in.SeizedFrom() && in.NoPerson == "" {
 			v.add("no_person", ErrNoPerson)
+		}
+		if in.NoPerson != "" && in.SeizedFrom() {
+			v.add("no_person", ErrNoPersonNamed)
 		}
 	}
 	for i, o := range in.Officers {
@@ -261,7 +274,11 @@ func (in *Interdiction) Validate(now time.Time) error {
 	v.code("location_type", LocationTypes, in.LocationType)
 	v.code("direction", Directions, in.Direction)
 	v.code("recovery", RecoveryTypes, in.Recovery)
-	v.code("no_person", NoPersonReasons, in.NoPerson)
+	if schema < 2 && in.NoPerson != "" {
+		v.add("no_person", ErrNotInSchema, "schema", strconv.Itoa(schema))
+	} else {
+		v.code("no_person", NoPersonReasons, in.NoPerson)
+	}
 	v.code("legal_basis", LegalBases, in.LegalBasis)
 	v.code("transport", TransportModes, in.Transport)
 	v.codes("criminal_context", CriminalContexts, in.CriminalContext)

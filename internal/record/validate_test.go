@@ -342,7 +342,8 @@ func TestASeizureNamesWhomOrSaysWhyNot(t *testing.T) {
 		}, ""},
 		{"found, not seized", func(in *record.Interdiction) { in.People, in.Recovery = nil, "found" }, ""},
 		{"a draft", func(in *record.Interdiction) { in.People, in.Status = nil, record.StatusDraft }, ""},
-		{"a reason not in the list", func(in *record.Interdiction) { in.NoPerson = "escaped" }, record.ErrUnknownCode},
+		{"a reason not in the list", func(in *record.Interdiction) { in.People, in.NoPerson = nil, "escaped" }, record.ErrUnknownCode},
+		{"a reason, and a driver named", func(in *record.Interdiction) { in.NoPerson = "fled" }, record.ErrNoPersonNamed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -351,4 +352,19 @@ func TestASeizureNamesWhomOrSaysWhyNot(t *testing.T) {
 			assert.Equal(t, c.want, problems(t, in)["no_person"])
 		})
 	}
+}
+
+// A record of schema 1, as a bundle of a post that runs the previous
+// version declares it, is checked by the rules of schema 1: a seizure that
+// names no one is final, and the field schema 2 added is refused.
+func TestARecordIsCheckedByTheRulesOfItsSchema(t *testing.T) {
+	in := final()
+	in.People = nil
+	assert.Nil(t, in.ValidateSchema(now, 1))
+	assert.Equal(t, record.ErrNoPerson, problems(t, in)["no_person"])
+	in.NoPerson = "fled"
+	var errs record.Errors
+	require.ErrorAs(t, in.ValidateSchema(now, 1), &errs)
+	assert.Equal(t, "no_person", errs[0].Path)
+	assert.Equal(t, record.ErrNotInSchema, errs[0].Key)
 }

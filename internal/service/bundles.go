@@ -162,9 +162,13 @@ func (s *Service) Export(ctx context.Context, opts ExportOptions, progress Progr
 		// beside it, and keep whichever holds the same bytes.
 		target = freeName(path)
 	}
+	schema, err := s.bundleSchema(ctx, b.Seq)
+	if err != nil {
+		return nil, err
+	}
 	w, err := bundle.Create(target, bundle.Options{
 		Key: key, Post: post.Code, DeviceID: post.DeviceID, Sequence: uint64(b.Seq), PrevManifestHash: b.PrevHash,
-		SchemaVersion: record.SchemaVersion, Destination: b.Destination, Recipient: rcpt,
+		SchemaVersion: schema, Destination: b.Destination, Recipient: rcpt,
 		BundleID: b.BundleID, Created: b.Created,
 	})
 	if err != nil {
@@ -499,7 +503,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 			if err := ctx.Err(); err != nil {
 				return err // stopped: nothing of the bundle is imported
 			}
-			if err := im.Version(ctx, line, m.DeviceID, m.Post); err != nil {
+			if err := im.Version(ctx, line, m.DeviceID, m.Post, m.SchemaVersion); err != nil {
 				return err
 			}
 			if n++; progress != nil && n%500 == 0 {
@@ -781,4 +785,26 @@ func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// noPersonKey is how the field schema 2 added appears in a record's
+// canonical JSON: only as a key, since a quote inside a string is escaped.
+var noPersonKey = []byte(`"no_person":`)
+
+// bundleSchema is the record schema bundle seq declares: the oldest that
+// holds its records, so that an office that runs the previous version
+// still imports the bundles of a post that has upgraded, and an
+// interrupted export written again after an upgrade has the same bytes.
+func (s *Service) bundleSchema(ctx context.Context, seq int64) (int, error) {
+	schema := 1
+	err := s.st.BundleVersions(ctx, seq, func(content []byte) error {
+		if bytes.Contains(content, noPersonKey) {
+			schema = 2
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return schema, nil
 }

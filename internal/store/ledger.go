@@ -314,7 +314,7 @@ func (im *Importer) BindDevice(ctx context.Context, keyID, device string) error 
 // device (ErrClaimedID). The same version again is counted as known; the
 // same version with other content is a conflict. A record whose id another
 // device's record has too is kept beside it, and noted in Shared.
-func (im *Importer) Version(ctx context.Context, content []byte, origin, post string) error {
+func (im *Importer) Version(ctx context.Context, content []byte, origin, post string, schema int) error {
 	b := im.b
 	var in record.Interdiction
 	dec := json.NewDecoder(bytes.NewReader(content))
@@ -340,7 +340,9 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 		return newError(ErrClaimedID, nil, "number", in.Number, "post", post, "id", id)
 	}
 	// Another device's clock may run ahead of ours: allow a day.
-	if err := in.Validate(b.s.now().Add(24 * time.Hour)); err != nil {
+	// The rules of the schema the bundle declares: a final record of a post
+	// that runs an earlier version is final as that version made it.
+	if err := in.ValidateSchema(b.s.now().Add(24*time.Hour), schema); err != nil {
 		return err
 	}
 	hash := SHA256(content)

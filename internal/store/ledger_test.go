@@ -126,7 +126,7 @@ func TestImportKeepsOriginAndRefusesConflicts(t *testing.T) {
 		err := office.Import(ctx, "analyst", func(im *store.Importer) error {
 			got = im
 			for _, c := range contents {
-				if err := im.Version(ctx, c, "device-A", "KZ-DOS"); err != nil {
+				if err := im.Version(ctx, c, "device-A", "KZ-DOS", record.SchemaVersion); err != nil {
 					return err
 				}
 			}

@@ -340,7 +340,7 @@ func TestAuditVectorImport(t *testing.T) {
 			}
 		}
 		for i, v := range versions {
-			if err := im.Version(ctx, []byte(v), vecDevice, vecPost); err != nil {
+			if err := im.Version(ctx, []byte(v), vecDevice, vecPost, 1); err != nil {
 				return fmt.Errorf("record version %d: %w", i+1, err)
 			}
 		}

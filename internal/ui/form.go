@@ -404,11 +404,10 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 		f.rec.AssignIDs(f.device)
 		f.added(fmt.Sprintf("organisations[%d].name", len(f.rec.Organisations)-1))
 	})))
-	if !in.SeizedFrom() || in.NoPerson != "" {
-		// Seized from no one the record names: why, as an obliterated
-		// serial says why there is no number.
-		box.Add(grid(2, f.code("no_person", "field.no_person", record.NoPersonReasons, &in.NoPerson)))
-	}
+	// Seized from no one the record names: why, as an obliterated serial
+	// says why there is no number. Always there: a person's role changed
+	// to witness leaves the record with no one, without a rebuild.
+	box.Add(grid(2, f.code("no_person", "field.no_person", record.NoPersonReasons, &in.NoPerson)))
 	return box
 }
 
