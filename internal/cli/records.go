@@ -333,8 +333,6 @@ func (r *run) printRecord(cur *view.Current) {
 	}
 }
 
-// categoryLabelKey names a category code as stored by the store's items
-// index (see record.Item.Category).
 func nonEmpty(ss ...string) []string {
 	var out []string
 	for _, s := range ss {

@@ -283,7 +283,6 @@ type CustodyEvent struct {
 	Note       string    `json:"note,omitempty"`
 }
 
-// ItemCount is the number of seized pieces: the sum of item quantities.
 // Counts are what the record seized, counted as a protocol counts it: the
 // pieces of every item but ammunition, and the rounds of ammunition (its
 // Quantity counts packages, not rounds).
@@ -298,14 +297,6 @@ func (in *Interdiction) Counts() (pieces, rounds int) {
 		pieces += it.Quantity
 	}
 	return pieces, rounds
-}
-
-func (in *Interdiction) ItemCount() int {
-	n := 0
-	for _, it := range in.Items {
-		n += it.Quantity
-	}
-	return n
 }
 
 // Category is the item's most specific classification code: the firearm

@@ -237,7 +237,9 @@ func TestHashIsStableAcrossJSON(t *testing.T) {
 
 func TestItemHelpers(t *testing.T) {
 	in := final()
-	assert.Equal(t, 3, in.ItemCount())
+	pieces, rounds := in.Counts()
+	assert.Equal(t, 1, pieces, "2 boxes of cartridges are not pieces")
+	assert.Equal(t, 32, rounds)
 	assert.Equal(t, "pistol", in.Items[0].Category())
 	assert.Equal(t, "ammunition", in.Items[1].Category())
 	assert.Equal(t, "part.barrel", (&record.Item{Kind: record.KindPart, Part: &record.Part{Type: "barrel"}}).Category())

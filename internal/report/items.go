@@ -95,7 +95,9 @@ func (d *doc) calibre(c record.Calibre) string {
 	}
 	local := d.l1.Calibre(info.Code, info.Label)
 	s := d.s.line(local)
-	if stamped != "" && stamped != info.Label && stamped != local {
+	// An earlier version kept a label picked from the list as stamped, with
+	// only its units translated: that is no marking either.
+	if stamped != "" && stamped != info.Label && stamped != local && stamped != d.s.line(d.l1.Calibre("", info.Label)) {
 		s += " (" + d.label("pdf.stamped") + ": " + stamped + ")"
 	}
 	return s

@@ -113,11 +113,14 @@ func Upgrade(dir string) error {
 	if err != nil {
 		return classify(err, path)
 	}
+	if version < 1 {
+		return newError(ErrForeignDB, nil, "path", path)
+	}
 	want, err := SchemaAt(context.Background(), version)
 	if err != nil {
 		return err
 	}
-	if version < 1 || schemaDiff(have, want) != "" {
+	if schemaDiff(have, want) != "" {
 		return newError(ErrForeignDB, nil, "path", path)
 	}
 	s, err := Open(dir, NoCreate())

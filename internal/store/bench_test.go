@@ -74,7 +74,7 @@ func rawInsert(ctx context.Context, s *Store, rows []rawRows, seq *int64) error 
 	for _, r := range rows {
 		in := r.in
 		_, offset := in.OccurredAt.Zone()
-		rid, err := stmts[0](in.ID.String(), in.Origin, in.PostCode, in.Number, 1, in.Status, utc(in.OccurredAt), in.OccurredAt.Format("2006-01"), offset, in.CrossingPoint, in.ItemCount(), in.Training, now)
+		rid, err := stmts[0](in.ID.String(), in.Origin, in.PostCode, in.Number, 1, in.Status, utc(in.OccurredAt), in.OccurredAt.Format("2006-01"), offset, in.CrossingPoint, pieces(in), in.Training, now)
 		if err != nil {
 			return err
 		}
@@ -275,4 +275,10 @@ func sampleNames() []string {
 		}
 	}
 	return out
+}
+
+// pieces is what the records table counts of in (record.Counts).
+func pieces(in *record.Interdiction) int {
+	p, _ := in.Counts()
+	return p
 }

@@ -394,7 +394,7 @@ func (s *Store) Describe(ctx context.Context, query string, hits []Summary) erro
 		JOIN versions v ON v.rid = r.rid AND v.version = r.version
 		WHERE (r.id, r.origin) IN (VALUES `+strings.Repeat(",(?, ?)", len(hits))[1:]+`)`, args...)
 	if err != nil {
-		return fmt.Errorf("explain search: %w", classify(err, s.path))
+		return fmt.Errorf("describe records: %w", classify(err, s.path))
 	}
 	defer rows.Close()
 	why := map[string][]view.Match{}
@@ -403,11 +403,11 @@ func (s *Store) Describe(ctx context.Context, query string, hits []Summary) erro
 		var id, origin string
 		var content []byte
 		if err := rows.Scan(&id, &origin, &content); err != nil {
-			return fmt.Errorf("explain search: %w", err)
+			return fmt.Errorf("describe records: %w", err)
 		}
 		in, err := decode(content)
 		if err != nil {
-			return fmt.Errorf("explain search: %w", err)
+			return fmt.Errorf("describe records: %w", err)
 		}
 		if query != "" {
 			why[Ref(origin, id)] = explain(in, query)
@@ -415,7 +415,7 @@ func (s *Store) Describe(ctx context.Context, query string, hits []Summary) erro
 		gists[Ref(origin, id)] = gist(in)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("explain search: %w", err)
+		return fmt.Errorf("describe records: %w", err)
 	}
 	for i := range hits {
 		hits[i].Matches = why[hits[i].Ref()]
@@ -432,8 +432,8 @@ const gistPeople = 2
 func gist(in *record.Interdiction) *view.Gist {
 	g := &view.Gist{}
 	for _, p := range in.People {
-		if p.Name == "" && p.NameLatin == "" {
-			continue
+		if p.Name == "" && p.NameLatin == "" || p.Role == "witness" || p.Role == "interpreter" {
+			continue // witnesses attest the seizure: they are not its people
 		}
 		if len(g.People) == gistPeople {
 			g.MorePeople++

@@ -218,25 +218,24 @@ func (f *formScreen) codeOf(path, key string, l codeList, p *string) *fieldRow {
 	return r
 }
 
-// suggestLatin fills the Latin name field from the name as the officer
-// types it, written as the nationality's passports write it
+// suggestLatin fills a person's Latin name field (at path) from the name
+// as the officer types it, written as the nationality's passports write it
 // (translit.MRZ), for the officer to check against the document. The
-// field is filled while it is empty or still holds the suggestion: a Latin
-// name typed or corrected by hand is never overwritten.
-func (f *formScreen) suggestLatin(nameRow, latinRow, countryRow *fieldRow, name, latin, country *string) {
+// field is filled while it is empty or still holds what this form filled
+// in: a Latin name typed or corrected by hand, or stored before, is never
+// overwritten. Companies' names have no passport rules: they are not
+// suggested.
+func (f *formScreen) suggestLatin(path string, nameRow, latinRow, countryRow *fieldRow, name, latin, country *string) {
 	nameE, latinE := nameRow.obj.(*cappedEntry), latinRow.obj.(*cappedEntry)
 	countryE := countryRow.obj.(*widget.SelectEntry)
-	suggested := translit.MRZ(*name, *country)
-	if *latin != suggested {
-		suggested = "" // typed by hand, or from elsewhere: kept
-	}
 	suggest := func() {
-		if *latin != "" && *latin != suggested {
+		if prev, ok := f.suggested[path]; *latin != "" && (!ok || *latin != prev) {
 			return
 		}
-		suggested = translit.MRZ(*name, *country)
-		if latinE.Text != suggested {
-			latinE.SetText(suggested)
+		s := translit.MRZ(*name, *country)
+		f.suggested[path] = s
+		if latinE.Text != s {
+			latinE.SetText(s)
 		}
 	}
 	for _, on := range []*func(string){&nameE.OnChanged, &countryE.OnChanged} {
@@ -417,13 +416,13 @@ func (f *formScreen) organisation(i int) fyne.CanvasObject {
 	path := fmt.Sprintf("organisations[%d]", i)
 	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 		f.rec.Organisations = append(f.rec.Organisations[:i], f.rec.Organisations[i+1:]...)
+		f.removed("organisations", i)
 		f.rebuildForm()
 	})
-	name, latin := f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin)
-	country := f.country(path+".country", "ui.f.org_country", &o.Country)
-	f.suggestLatin(name, latin, country, &o.Name, &o.NameLatin, &o.Country)
 	return widget.NewCard("", "", container.NewVBox(
-		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role), name, latin, country),
+		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role),
+			f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin),
+			f.country(path+".country", "ui.f.org_country", &o.Country)),
 		grid(4, f.text(path+".registration", "ui.f.registration", &o.Registration),
 			f.newRow("ui.form.actions", container.NewHBox(remove)), f.newRow("", layout.NewSpacer()), f.newRow("", layout.NewSpacer())),
 	))
@@ -574,6 +573,7 @@ func (f *formScreen) custody() fyne.CanvasObject {
 	for i := range f.rec.Custody {
 		remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 			f.rec.Custody = append(f.rec.Custody[:i], f.rec.Custody[i+1:]...)
+			f.removed("custody", i)
 			f.rebuildForm()
 		})
 		box.Add(widget.NewCard("", "", f.custodyEvent(i, f.newRow("ui.form.actions", container.NewHBox(remove)))))
@@ -672,11 +672,12 @@ func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
 	detained.OnChanged = func(b bool) { p.Detained = b; f.touch() }
 	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 		f.rec.People = append(f.rec.People[:i], f.rec.People[i+1:]...)
+		f.removed("people", i)
 		f.rebuildForm()
 	})
 	name, latin := f.text(path+".name", "ui.f.person_name", &p.Name), f.text(path+".name_latin", "ui.f.name_latin", &p.NameLatin)
 	nationality := f.country(path+".nationality", "ui.f.nationality", &p.Nationality)
-	f.suggestLatin(name, latin, nationality, &p.Name, &p.NameLatin, &p.Nationality)
+	f.suggestLatin(path+".name_latin", name, latin, nationality, &p.Name, &p.NameLatin, &p.Nationality)
 	return widget.NewCard("", "", container.NewVBox(
 		grid(4, role, name, latin, f.text(path+".birth_date", "ui.f.birth_date", &p.BirthDate)),
 		grid(4, nationality,
@@ -718,6 +719,7 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 	})
 	remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 		f.rec.Items = append(f.rec.Items[:i], f.rec.Items[i+1:]...)
+		f.removed("items", i)
 		f.rebuildForm()
 	})
 	head := container.NewBorder(nil, nil, heading(title), container.NewHBox(dup, remove))
@@ -816,6 +818,7 @@ func (f *formScreen) serials(path string, ss *[]record.Serial) fyne.CanvasObject
 		p := fmt.Sprintf("%s[%d]", path, j)
 		remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 			*ss = append((*ss)[:j], (*ss)[j+1:]...)
+			f.removed(path, j)
 			f.rebuildForm()
 		})
 		box.Add(grid(4, f.text(p+".number", "ui.f.serial_number", &s.Number),
@@ -887,4 +890,28 @@ func firstField(items []record.Item, i int) string {
 		return p + ".explosive.type"
 	}
 	return p + ".description"
+}
+
+// removed moves the text kept as typed (f.typed) of the rows after row i
+// of the list at path up by one, and drops row i's: what was typed into
+// the second person stays with that person when the first is removed.
+func (f *formScreen) removed(list string, i int) {
+	moved := map[string]string{}
+	for k, v := range f.typed {
+		rest, ok := strings.CutPrefix(k, list+"[")
+		end := strings.IndexByte(rest, ']')
+		if !ok || end < 0 {
+			moved[k] = v
+			continue
+		}
+		n, err := strconv.Atoi(rest[:end])
+		switch {
+		case err != nil || n < i:
+			moved[k] = v
+		case n > i:
+			moved[fmt.Sprintf("%s[%d]%s", list, n-1, rest[end+1:])] = v
+		}
+	}
+	f.typed = moved
+	clear(f.suggested) // by path too: the next rows' suggestions start again
 }

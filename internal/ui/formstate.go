@@ -51,6 +51,9 @@ type formScreen struct {
 	// into the record (end time, GPS, custody times), by field, so that a
 	// rebuild keeps what does not read right yet.
 	typed map[string]string
+	// suggested are the Latin names this form filled in itself, by path,
+	// with the value it filled: only those it may change again.
+	suggested map[string]string
 
 	rows map[string]*fieldRow
 	// scroll and groups hold the form; jump, in the top bar, counts the
@@ -78,7 +81,7 @@ type formScreen struct {
 // newForm opens the form on rec, or on a new record when rec is nil.
 func newForm(a *App, rec *record.Interdiction) *formScreen {
 	post, _ := a.svc.Post(a.ctx)
-	f := &formScreen{a: a, rec: rec, device: post.DeviceID, typed: map[string]string{}}
+	f := &formScreen{a: a, rec: rec, device: post.DeviceID, typed: map[string]string{}, suggested: map[string]string{}}
 	if rec == nil {
 		set, _ := a.svc.Settings(a.ctx)
 		name, rank := set.OfficerName, set.OfficerRank

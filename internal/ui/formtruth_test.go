@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -388,8 +389,11 @@ func TestCalibresReadInTheOfficersLanguage(t *testing.T) {
 	if !slices.Contains(labels, "7.62×39 мм") || !slices.Contains(labels, "12 калибр") {
 		t.Errorf("the calibres in Kazakh: %q", labels[:5])
 	}
-	if c := calibreOf(a.tr, "7.62×39 мм"); c.Code != "7.62x39" {
-		t.Errorf("a calibre picked in Kazakh reads as %+v", c)
+	if c := calibreOf(a.tr, "7.62×39 мм"); c != (record.Calibre{Code: "7.62x39"}) {
+		t.Errorf("a calibre picked in Kazakh reads as %+v: a label picked is no stamping", c)
+	}
+	if c := calibreOf(a.tr, "7,62x39"); c != (record.Calibre{Code: "7.62x39", Stamped: "7,62x39"}) {
+		t.Errorf("a stamping typed reads as %+v", c)
 	}
 	if c := calibreOf(a.tr, "12 gauge"); c.Code != "12ga" {
 		t.Errorf("the English designation no longer reads: %+v", c)
@@ -514,4 +518,43 @@ func TestASeizureFromNoOneSaysWhy(t *testing.T) {
 		t.Fatalf("stored %+v, %v", cur, err)
 	}
 
+}
+
+// A Latin name that was stored is the officer's, even when it reads as the
+// suggestion would: a later change of the name does not rewrite it.
+func TestAStoredLatinNameIsNeverRewritten(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	in := &record.Interdiction{Status: record.StatusDraft, PostCode: "KZ-DOS", OccurredAt: time.Now().Add(-time.Hour),
+		People: []record.Person{{Role: "driver", Name: "Иванов Пётр", NameLatin: "IVANOV PETR"}}}
+	if err := saveAll(a, []*record.Interdiction{in}); err != nil {
+		t.Fatal(err)
+	}
+	a.show(newForm(a, in))
+	f := a.screen.(*formScreen)
+	f.widget(t, "people[0].name").(*cappedEntry).SetText("Иванов Пётр Сергеевич")
+	if got := f.rec.People[0].NameLatin; got != "IVANOV PETR" {
+		t.Errorf("the stored Latin name became %q", got)
+	}
+}
+
+// Text kept as typed stays with its row when a row above it is removed.
+func TestTypedTextStaysWithItsRow(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	f := openForm(t, a)
+	test.Tap(button(t, a.Window(), "Add person"))
+	test.Tap(button(t, a.Window(), "Add person"))
+	f = a.screen.(*formScreen)
+	f.widget(t, "people[1].role").(*widget.SelectEntry).SetText("водила")
+	f.removed("people", 0)
+	f.rec.People = f.rec.People[1:]
+	f.rebuildForm()
+	f = a.screen.(*formScreen)
+	if got := f.widget(t, "people[0].role").(*widget.SelectEntry).Text; got != "водила" {
+		t.Errorf("the remaining person's role shows %q", got)
+	}
+	if _, ok := f.rows["people[1].role"]; ok {
+		t.Error("a removed row is still in the form")
+	}
 }

@@ -61,6 +61,7 @@ func (f *formScreen) photos() fyne.CanvasObject {
 		path := fmt.Sprintf("photos[%d]", i)
 		remove := widget.NewButtonWithIcon(f.a.T("ui.form.remove"), theme.DeleteIcon(), func() {
 			f.rec.Photos = append(f.rec.Photos[:i], f.rec.Photos[i+1:]...)
+			f.removed("photos", i)
 			f.rebuildForm()
 		})
 		name := widget.NewLabel(ph.Name)

@@ -29,10 +29,11 @@ type recordRows struct {
 
 	mu   sync.Mutex
 	rows []view.Summary
-	// described counts the rows, from the first, that say what they hold
-	// (and, for search hits, why they matched): described a batch at a
-	// time, as the list shows them.
-	described int
+	// described marks the rows that say what they hold (and, for search
+	// hits, why they matched), or were tried: described a batch at a time,
+	// from the row the list shows, so that a jump far down the list reads
+	// one batch, not every row above it.
+	described []bool
 	next      *view.Cursor
 	end       bool
 	loading   bool
@@ -44,7 +45,7 @@ type recordRows struct {
 // search among the records the filter selects.
 func (m *recordRows) reset() error {
 	m.mu.Lock()
-	m.rows, m.next, m.end, m.total, m.loading, m.described = nil, nil, false, 0, false, 0
+	m.rows, m.next, m.end, m.total, m.loading, m.described = nil, nil, false, 0, false, nil
 	m.gen++
 	m.mu.Unlock()
 	if q := strings.TrimSpace(m.query); q != "" {
@@ -117,21 +118,33 @@ const describeBatch = 40
 func (m *recordRows) describe(i int) {
 	m.mu.Lock()
 	q := strings.TrimSpace(m.query)
-	if i < m.described || i >= len(m.rows) {
+	if i < 0 || i >= len(m.rows) {
 		m.mu.Unlock()
 		return
 	}
-	from, to, gen := m.described, min(max(i+1, m.described+describeBatch), len(m.rows)), m.gen
+	if len(m.described) < len(m.rows) {
+		m.described = append(m.described, make([]bool, len(m.rows)-len(m.described))...)
+	}
+	if m.described[i] {
+		m.mu.Unlock()
+		return
+	}
+	from, to, gen := i, min(i+describeBatch, len(m.rows)), m.gen
+	for to > from && m.described[to-1] {
+		to--
+	}
+	for j := from; j < to; j++ {
+		m.described[j] = true // tried once: a failure shows the counts only
+	}
 	batch := slices.Clone(m.rows[from:to])
 	m.mu.Unlock()
 	if err := m.a.svc.Describe(m.a.ctx, q, batch); err != nil {
-		return // the rows show their counts only
+		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if gen == m.gen {
 		copy(m.rows[from:to], batch)
-		m.described = max(m.described, to)
 	}
 }
 

@@ -116,7 +116,13 @@ func (v *recordView) build() fyne.CanvasObject {
 			})
 		}))
 	}
-	buttons.Add(widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() { a.printProtocol(in, v.version) }))
+	buttons.Add(widget.NewButtonWithIcon(a.T("ui.protocol.print"), theme.DocumentPrintIcon(), func() {
+		if old != nil {
+			a.printProtocol(in, in.Version)
+		} else {
+			a.printProtocol(in, 0) // the current version, whatever opened it
+		}
+	}))
 	buttons.Add(widget.NewButtonWithIcon(a.T("ui.record.back"), theme.NavigateBackIcon(), func() { a.show(newRecords(a)) }))
 	// The title gives way to the buttons: it is cut short with an ellipsis
 	// rather than widen the window past a 1024-pixel screen.
@@ -311,7 +317,7 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 // stamped text.
 func calibreText(tr *i18n.Translator, c record.Calibre) string {
 	l := tr.Calibre(c.Code, c.Label())
-	if c.Stamped != "" && c.Stamped != l && c.Stamped != c.Label() {
+	if c.Stamped != "" && c.Stamped != l && c.Stamped != c.Label() && c.Stamped != tr.Calibre("", c.Label()) {
 		return fmt.Sprintf("%s (%s)", l, c.Stamped)
 	}
 	return l

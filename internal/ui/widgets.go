@@ -49,8 +49,15 @@ func (l codeList) read(s string) (code string, ok bool) {
 	if s == "" {
 		return "", true
 	}
+	// Labels first: a label that reads as another entry's code is the
+	// label's entry.
 	for i, c := range l.codes {
-		if strings.EqualFold(l.labels[i], s) || strings.EqualFold(c, s) {
+		if strings.EqualFold(l.labels[i], s) {
+			return c, true
+		}
+	}
+	for _, c := range l.codes {
+		if strings.EqualFold(c, s) {
 			return c, true
 		}
 	}
@@ -203,7 +210,9 @@ func calibreLabels(tr *i18n.Translator) []string {
 
 // calibreOf reads what the officer typed or picked: a controlled calibre
 // when it matches one by its label (in English or tr's language), code or
-// alias, and always the text itself as stamped.
+// alias. A label picked from the list is no marking on the item, so only
+// the code is kept; a code or alias typed is what the item bears, and is
+// kept as stamped too, as is any text that matches no calibre.
 func calibreOf(tr *i18n.Translator, text string) record.Calibre {
 	t := strings.TrimSpace(text)
 	if t == "" {
@@ -211,7 +220,10 @@ func calibreOf(tr *i18n.Translator, text string) record.Calibre {
 	}
 	key := strings.ToLower(t)
 	for _, c := range record.Calibres {
-		if strings.ToLower(c.Label) == key || strings.ToLower(tr.Calibre(c.Code, c.Label)) == key || strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
+		if strings.ToLower(c.Label) == key || strings.ToLower(tr.Calibre(c.Code, c.Label)) == key || strings.ToLower(tr.Calibre("", c.Label)) == key {
+			return record.Calibre{Code: c.Code}
+		}
+		if strings.ToLower(c.Code) == key || slices.Contains(c.Aliases, key) {
 			return record.Calibre{Code: c.Code, Stamped: t}
 		}
 	}
