@@ -235,3 +235,19 @@ func TextCap(path string) int {
 	}
 	return MaxText
 }
+
+// ValidateRemark checks a remark an office adds to a record it received:
+// a text of at most MaxText characters, not empty, with no character a
+// text field may not hold.
+func ValidateRemark(s string) error {
+	v := &validator{}
+	if strings.TrimSpace(s) == "" {
+		v.add("remark", ErrRequired)
+	} else {
+		v.text("remark", s, text)
+	}
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return v.errs
+}

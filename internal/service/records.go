@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -194,4 +195,24 @@ func (s *Service) legacyUnsaved(ctx context.Context) (*record.Interdiction, erro
 		return nil, nil
 	}
 	return &in, nil
+}
+
+// AddRemark keeps the office's remark on a record it received from a post:
+// the post's record stays as the post signed it, and the remark, by the
+// officer at work, is kept beside it for good. Only an office remarks, and
+// only on records it did not make (its own have their remarks field).
+func (s *Service) AddRemark(ctx context.Context, ref, text string) error {
+	p, err := s.Post(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Role != RoleOffice {
+		return ErrNotOffice
+	}
+	return s.st.AddRemark(ctx, ref, strings.TrimSpace(text), s.Actor)
+}
+
+// Remarks are the office's remarks on a record, oldest first.
+func (s *Service) Remarks(ctx context.Context, ref string) ([]view.Remark, error) {
+	return s.st.Remarks(ctx, ref)
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -494,4 +495,37 @@ func TestConcurrentReadersDuringWrites(t *testing.T) {
 	n, err := s.Count(ctx, store.Filter{})
 	require.NoError(t, err)
 	assert.Equal(t, 20, n)
+}
+
+// An office's remarks are kept beside a record, never change it, and can
+// be neither changed nor taken back; a remark that is not text is refused
+// and nothing is written.
+func TestRemarksAreKeptForGood(t *testing.T) {
+	s, dir := open(t)
+	in := sample()
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	before, err := s.Get(ctx, in.Ref())
+	require.NoError(t, err)
+	require.NoError(t, s.AddRemark(ctx, in.Ref(), "Та же винтовка изъята на Торугарте.", "analyst"))
+	require.NoError(t, s.AddRemark(ctx, in.Ref(), "Направлен запрос на отслеживание.", "analyst"))
+	rs, err := s.Remarks(ctx, in.Ref())
+	require.NoError(t, err)
+	require.Len(t, rs, 2)
+	assert.Equal(t, "Та же винтовка изъята на Торугарте.", rs[0].Text)
+	assert.Equal(t, "analyst", rs[1].Actor)
+	after, err := s.Get(ctx, in.Ref())
+	require.NoError(t, err)
+	assert.Equal(t, before.Hash, after.Hash)
+
+	dump := storetest.Dump(t, dir)
+	for _, bad := range []string{"", "   ", "a\u202eb", strings.Repeat("x", record.MaxText+1)} {
+		assert.Error(t, s.AddRemark(ctx, in.Ref(), bad, "analyst"), "%q", bad)
+	}
+	assert.Error(t, s.AddRemark(ctx, "no-such-record", "text", "analyst"))
+	assert.Equal(t, dump, storetest.Dump(t, dir), "a refused remark writes nothing")
+	for _, q := range []string{"UPDATE remarks SET text = 'x'", "DELETE FROM remarks"} {
+		_, err := s.DB().Exec(q)
+		assert.Error(t, err, q)
+	}
+	require.NoError(t, s.Verify(ctx))
 }

@@ -183,6 +183,34 @@ func TestImportScreenShowsTheSummaryAndTheRecordsAppear(t *testing.T) {
 		t.Error("the office cannot print a post's record")
 	}
 
+	// The office's own part: remarks, kept beside the post's record, which
+	// stays as the post signed it.
+	before, err := office.svc.Get(office.ctx, page.Records[0].Ref())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var remark *cappedEntry
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if e, ok := o.(*cappedEntry); ok && e.MultiLine {
+			remark = e
+		}
+	})
+	if remark == nil {
+		t.Fatal("no field for the office's remark")
+	}
+	test.Tap(button(t, w, "Add remark"))
+	wantShown(t, w, "New remark: required.")
+	test.Type(remark, "The same rifle was seized at Torugart in March.")
+	test.Tap(button(t, w, "Add remark"))
+	wantShown(t, w, ": The same rifle was seized at Torugart in March.")
+	after, err := office.svc.Get(office.ctx, page.Records[0].Ref())
+	if err != nil || after.Hash != before.Hash || after.Record.Version != before.Record.Version {
+		t.Errorf("a remark changed the post's record: %v", err)
+	}
+	if err := post.svc.AddRemark(post.ctx, page.Records[0].Ref(), "a post's remark"); err == nil {
+		t.Error("a post added an office remark")
+	}
+
 	// The posts view, and a post's records one click away.
 	test.Tap(button(t, w, "Posts"))
 	ppk, _ := post.svc.PublicKey(post.ctx)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/view"
 )
 
@@ -215,10 +217,12 @@ func (v *recordView) build() fyne.CanvasObject {
 		orgs.Add(widget.NewCard("", "", od.object()))
 	}
 
-	body := container.NewVBox(
-		widget.NewCard(a.T("ui.record.details"), "", d.object()),
-		widget.NewCard(a.T("ui.record.items", "counts", a.countsText(in.Counts())), "", items),
-	)
+	body := container.NewVBox()
+	if p, _ := a.svc.Post(a.ctx); p.Role == service.RoleOffice && !editable && old == nil {
+		body.Add(v.remarks())
+	}
+	body.Add(widget.NewCard(a.T("ui.record.details"), "", d.object()))
+	body.Add(widget.NewCard(a.T("ui.record.items", "counts", a.countsText(in.Counts())), "", items))
 	if len(in.People) > 0 {
 		body.Add(widget.NewCard(a.T("ui.record.people"), "", people))
 	}
@@ -468,4 +472,41 @@ func (v *recordView) history() fyne.CanvasObject {
 			"action", a.T("audit.action."+e.Action), "version", strconv.Itoa(e.Version))))
 	}
 	return box
+}
+
+// remarks is the office's own part of a post's record: its remarks, kept
+// for good, and a field to add one.
+func (v *recordView) remarks() fyne.CanvasObject {
+	a := v.a
+	box := container.NewVBox()
+	rs, err := a.svc.Remarks(a.ctx, v.id)
+	if err != nil {
+		box.Add(message(a.tr.Error(err), widget.DangerImportance))
+	}
+	for _, r := range rs {
+		l := widget.NewLabel(a.T("ui.record.remark_line", "when", a.tr.DateTime(r.At.Local()), "actor", a.actorName(r.Actor), "text", r.Text))
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	text := newCappedEntry(record.MaxText, true)
+	text.SetMinRowsVisible(2)
+	text.SetPlaceHolder(a.T("ui.record.remark_hint"))
+	row := newFieldRow(a.T("ui.record.new_remark"), text)
+	text.onCut = func() { row.setError(a.T("ui.form.cut", "max", a.tr.Number(record.MaxText))) }
+	add := widget.NewButtonWithIcon(a.T("ui.record.add_remark"), theme.ContentAddIcon(), func() {
+		if err := a.svc.AddRemark(a.ctx, v.id, text.Text); err != nil {
+			var fes record.Errors
+			if errors.As(err, &fes) {
+				// Named by the field's label, as the form names its fields.
+				row.setError(a.T(fes[0].Key, append([]any{"field", row.label}, fes[0].Args...)...))
+				return
+			}
+			row.setError(a.tr.Error(err))
+			return
+		}
+		a.rebuild()
+	})
+	box.Add(grid(1, row))
+	box.Add(container.NewHBox(add))
+	return widget.NewCard(a.T("ui.record.remarks"), a.T("ui.record.remarks_sub"), box)
 }

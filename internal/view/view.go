@@ -229,3 +229,11 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z"
 
 // Unanchored is how many entries came after the last checkpoint.
 func (r *AuditReport) Unanchored() int64 { return r.Entries - r.LastCheckpoint }
+
+// Remark is an office's own remark on a record it received: the post's
+// record is never changed, the office's word is kept beside it.
+type Remark struct {
+	Text  string    `json:"text"`
+	Actor string    `json:"actor"`
+	At    time.Time `json:"at"`
+}
