@@ -23,8 +23,10 @@ import (
 // SchemaVersion is the version of the record's JSON form. Bundles carry it;
 // an importer refuses records of a newer schema than its own. Version 2
 // added no_person; a record of version 1 is a record of version 2 without
-// it, byte for byte.
-const SchemaVersion = 2
+// it, byte for byte. Version 3 added phone (of a person and of an
+// organisation); a record of an earlier version is a record of version 3
+// without it, byte for byte.
+const SchemaVersion = 3
 
 // Status of an interdiction record.
 const (
@@ -150,6 +152,8 @@ type Person struct {
 	Sex            string `json:"sex,omitempty"`
 	Detained       bool   `json:"detained,omitempty"`
 	Address        string `json:"address,omitempty"`
+	// Phone is a telephone number as given (schema 3).
+	Phone string `json:"phone,omitempty"`
 }
 
 // Organisation is a company or body the record names (consignor, carrier…).
@@ -160,6 +164,8 @@ type Organisation struct {
 	NameLatin    string    `json:"name_latin,omitempty"`
 	Country      string    `json:"country,omitempty"`
 	Registration string    `json:"registration,omitempty"`
+	// Phone is a telephone number as given (schema 3).
+	Phone string `json:"phone,omitempty"`
 }
 
 // Item is one seized thing, or a batch of identical things (Quantity). The

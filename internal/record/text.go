@@ -20,6 +20,8 @@ const (
 	MaxText = 2000
 	// MaxNarrative caps the narrative, remarks and concealment note.
 	MaxNarrative = 20000
+	// MaxPhone caps a telephone number (see ValidPhone).
+	MaxPhone = 32
 )
 
 // Caps of numbers, so that no total overflows: a seizure is never larger.
@@ -217,7 +219,8 @@ func CheckName(path, s string) error {
 
 // TextCap is the cap, in characters, of the text field at path (a JSON
 // path such as "people[0].document_number"), by the field's own name:
-// identifiers, names, texts and narratives each have theirs.
+// identifiers, names, texts, narratives and telephone numbers each have
+// theirs.
 func TextCap(path string) int {
 	last := path[strings.LastIndexAny(path, ".")+1:]
 	if i := strings.IndexByte(last, '['); i >= 0 {
@@ -232,6 +235,8 @@ func TextCap(path string) int {
 		return MaxName
 	case "narrative", "remarks", "concealment_note":
 		return MaxNarrative
+	case "phone":
+		return MaxPhone
 	}
 	return MaxText
 }

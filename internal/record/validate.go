@@ -32,6 +32,7 @@ const (
 	ErrNoPerson      = "err.no_person"       // a final seizure names no one it was seized from, and not why
 	ErrNoPersonNamed = "err.no_person_named" // a final record gives why no one is named, and names someone
 	ErrNotInSchema   = "err.not_in_schema"   // {field} is not a field of records of {schema}
+	ErrPhone         = "err.phone"           // {value} is not a telephone number
 )
 
 // FieldError is one problem with one field. Path names the field as in the
@@ -111,7 +112,8 @@ func ValidPostCode(code string) bool {
 }
 
 // Normalize tidies what people type before validation: surrounding spaces
-// are trimmed from codes and identifiers, country codes are upper-cased, and
+// are trimmed from codes, identifiers and telephone numbers, country codes
+// are upper-cased, and
 // a serial number given without a state is taken as intact.
 func (in *Interdiction) Normalize() {
 	trim := func(p *string) { *p = strings.TrimSpace(*p) }
@@ -131,9 +133,11 @@ func (in *Interdiction) Normalize() {
 	for i := range in.People {
 		country(&in.People[i].Nationality)
 		trim(&in.People[i].Name)
+		trim(&in.People[i].Phone)
 	}
 	for i := range in.Organisations {
 		country(&in.Organisations[i].Country)
+		trim(&in.Organisations[i].Phone)
 	}
 	for i := range in.Items {
 		it := &in.Items[i]
@@ -156,8 +160,9 @@ func (in *Interdiction) Normalize() {
 
 // validator collects problems while walking a record.
 type validator struct {
-	now  time.Time
-	errs Errors
+	now    time.Time
+	schema int // the record's schema version
+	errs   Errors
 }
 
 func (v *validator) add(path, key string, args ...any) {
@@ -220,9 +225,10 @@ func (in *Interdiction) Validate(now time.Time) error {
 // ValidateSchema is Validate for a record of the given schema version, as
 // a bundle of that version declares it: the rules a later schema added
 // (a seizure says whom from, schema 2) do not apply to a record made
-// before them, and a field a later schema added is refused.
+// before them, and a field a later schema added (no_person, schema 2; the
+// phone of a person or an organisation, schema 3) is refused.
 func (in *Interdiction) ValidateSchema(now time.Time, schema int) error {
-	v := &validator{now: now}
+	v := &validator{now: now, schema: schema}
 	final := in.Status == StatusFinal
 	if v.required("status", in.Status) {
 		v.code("status", Statuses, in.Status)
@@ -311,6 +317,7 @@ func (in *Interdiction) ValidateSchema(now time.Time, schema int) error {
 		}
 		v.required(path+".name", o.Name)
 		v.country(path+".country", o.Country)
+		v.phone(path+".phone", o.Phone)
 	}
 	if len(in.Items) > MaxItems {
 		v.add("items", ErrRange, "min", 1, "max", MaxItems)
@@ -366,6 +373,42 @@ func (v *validator) person(path string, p Person) {
 	v.country(path+".nationality", p.Nationality)
 	v.code(path+".document_type", DocumentTypes, p.DocumentType)
 	v.code(path+".sex", Sexes, p.Sex)
+	v.phone(path+".phone", p.Phone)
+}
+
+// phone checks an optional telephone number, a field schema 3 added: it is
+// refused in a record of an earlier schema, and must read as a number.
+func (v *validator) phone(path, value string) {
+	switch {
+	case value == "":
+	case v.schema < 3:
+		v.add(path, ErrNotInSchema, "schema", strconv.Itoa(v.schema))
+	case !ValidPhone(value):
+		v.add(path, ErrPhone, "value", value)
+	}
+}
+
+// MinPhoneDigits is how many digits a telephone number has at least.
+const MinPhoneDigits = 5
+
+// ValidPhone reports whether s reads as a telephone number: at most
+// MaxPhone characters, at least MinPhoneDigits digits, and nothing but
+// digits, spaces and + - ( ) . ("+7 (701) 555-12-34", "8.3712.55.12.34").
+func ValidPhone(s string) bool {
+	if len(s) > MaxPhone {
+		return false // every character allowed is one byte
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits++
+		case c == ' ', c == '+', c == '-', c == '(', c == ')', c == '.':
+		default:
+			return false
+		}
+	}
+	return digits >= MinPhoneDigits
 }
 
 func (v *validator) item(path string, it *Item, final bool) {

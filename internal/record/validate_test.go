@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -369,4 +370,126 @@ func TestARecordIsCheckedByTheRulesOfItsSchema(t *testing.T) {
 	require.ErrorAs(t, in.ValidateSchema(now, 1), &errs)
 	assert.Equal(t, "no_person", errs[0].Path)
 	assert.Equal(t, record.ErrNotInSchema, errs[0].Key)
+}
+
+// A phone, of a person or of an organisation, when given, reads as a
+// telephone number: at most record.MaxPhone characters, at least
+// record.MinPhoneDigits digits, and only digits, spaces and + - ( ) .
+func TestAPhoneReadsAsATelephoneNumber(t *testing.T) {
+	cases := []struct {
+		phone string
+		want  string // the problem, "" for none
+	}{
+		{"", ""},
+		{"+7 (701) 555-12-34", ""},
+		{"+998.90.123.45.67", ""},
+		{"8 3712 55 12 34", ""},
+		{"0(312)62-12-12", ""},
+		{"12345", ""},
+		{"+996 555 123 456 (доб. 12)", record.ErrPhone}, // letters
+		{"1234", record.ErrPhone},                       // four digits
+		{"+7 (   ) -- . .", record.ErrPhone},            // no digits
+		{"+7 701 555 12 34 ext. 5", record.ErrPhone},
+		{"+7 701 555 12 34, +7 702 555 12 34", record.ErrPhone}, // a comma
+		{"+7/701/5551234", record.ErrPhone},
+		{"+7\u00a0701\u00a05551234", record.ErrPhone}, // a no-break space
+		{"+7 701 555 12 34\n", record.ErrPhone},
+		{"+７ ７０１ ５５５ １２ ３４", record.ErrPhone}, // full-width digits
+		{"٠١٢٣٤٥٦٧", record.ErrPhone},         // Arabic-Indic digits
+		{strings.Repeat("1", record.MaxPhone), ""},
+		{strings.Repeat("1", record.MaxPhone+1), record.ErrPhone},
+		{"+7 (701) 555-12-34 " + strings.Repeat("0", 14), record.ErrPhone}, // 33 characters
+	}
+	for _, c := range cases {
+		t.Run(c.phone, func(t *testing.T) {
+			assert.Equal(t, c.want == "", record.ValidPhone(c.phone) || c.phone == "")
+			in := final()
+			in.People[0].Phone = c.phone
+			in.Organisations = []record.Organisation{{Role: "carrier", Name: "ОсОО «Ала-Тоо Транс»", Phone: c.phone}}
+			got := problems(t, in)
+			assert.Equal(t, c.want, got["people[0].phone"], "the person's")
+			assert.Equal(t, c.want, got["organisations[0].phone"], "the organisation's")
+			delete(got, "people[0].phone")
+			delete(got, "organisations[0].phone")
+			assert.Empty(t, got, "only the phone is a problem")
+		})
+	}
+}
+
+// A phone that is refused is quoted in the message, and a draft is held
+// to the same rule.
+func TestAPhoneProblemSaysWhatWasGiven(t *testing.T) {
+	in := &record.Interdiction{Status: record.StatusDraft, PostCode: "TJ-PAN", OccurredAt: now,
+		People: []record.Person{{Role: "driver", Name: "Раҳимов Фаррух", Phone: "спросить у брата"}}}
+	var errs record.Errors
+	require.ErrorAs(t, in.Validate(now), &errs)
+	require.Len(t, errs, 1)
+	assert.Equal(t, "people[0].phone", errs[0].Path)
+	assert.Equal(t, record.ErrPhone, errs[0].Key)
+	assert.Equal(t, []any{"field", "people[0].phone", "value", "спросить у брата"}, errs[0].MessageArgs())
+}
+
+// Normalize trims the spaces around a phone, and keeps those inside it.
+func TestNormalizeTrimsPhones(t *testing.T) {
+	in := final()
+	in.People[0].Phone = "  +996 (555) 12-34-56 \t"
+	in.Organisations = []record.Organisation{{Role: "carrier", Name: "ОсОО «Ала-Тоо Транс»", Phone: " 0312 62 12 12 "}}
+	in.Normalize()
+	assert.Equal(t, "+996 (555) 12-34-56", in.People[0].Phone)
+	assert.Equal(t, "0312 62 12 12", in.Organisations[0].Phone)
+	assert.Nil(t, problems(t, in))
+}
+
+// A phone is a field of schema 3: a record of schema 1 or 2, as a bundle
+// of a post that runs an earlier version declares it, may not hold one,
+// however well it reads; one that reads badly is refused for that first.
+func TestAPhoneIsRefusedInARecordOfAnEarlierSchema(t *testing.T) {
+	cases := []struct {
+		name   string
+		schema int
+		set    func(in *record.Interdiction, phone string)
+		path   string
+		phone  string
+		want   string
+	}{
+		{"a person's, schema 1", 1, func(in *record.Interdiction, p string) { in.People[0].Phone = p }, "people[0].phone", "+7 701 555 12 34", record.ErrNotInSchema},
+		{"a person's, schema 2", 2, func(in *record.Interdiction, p string) { in.People[0].Phone = p }, "people[0].phone", "+7 701 555 12 34", record.ErrNotInSchema},
+		{"a person's, schema 3", 3, func(in *record.Interdiction, p string) { in.People[0].Phone = p }, "people[0].phone", "+7 701 555 12 34", ""},
+		{"an organisation's, schema 2", 2, func(in *record.Interdiction, p string) {
+			in.Organisations = []record.Organisation{{Role: "carrier", Name: "ТОО «Жетісу Транс»", Phone: p}}
+		}, "organisations[0].phone", "+7 727 250 00 00", record.ErrNotInSchema},
+		{"an organisation's, schema 3", 3, func(in *record.Interdiction, p string) {
+			in.Organisations = []record.Organisation{{Role: "carrier", Name: "ТОО «Жетісу Транс»", Phone: p}}
+		}, "organisations[0].phone", "+7 727 250 00 00", ""},
+		{"a bad one, schema 2", 2, func(in *record.Interdiction, p string) { in.People[0].Phone = p }, "people[0].phone", "none", record.ErrNotInSchema},
+		{"a bad one, schema 3", 3, func(in *record.Interdiction, p string) { in.People[0].Phone = p }, "people[0].phone", "none", record.ErrPhone},
+		{"none, schema 1", 1, func(in *record.Interdiction, p string) {}, "people[0].phone", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := final()
+			c.set(in, c.phone)
+			err := in.ValidateSchema(now, c.schema)
+			if c.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			var errs record.Errors
+			require.ErrorAs(t, err, &errs)
+			require.Len(t, errs, 1, "%v", err)
+			assert.Equal(t, c.path, errs[0].Path)
+			assert.Equal(t, c.want, errs[0].Key)
+			if c.want == record.ErrNotInSchema {
+				assert.Equal(t, []any{"field", c.path, "schema", strconv.Itoa(c.schema)}, errs[0].MessageArgs())
+			}
+		})
+	}
+	assert.NoError(t, final().ValidateSchema(now, record.SchemaVersion), "Validate is ValidateSchema of the current schema")
+	assert.Equal(t, 3, record.SchemaVersion)
+}
+
+// A phone field takes no more than a phone may hold.
+func TestTextCapOfAPhone(t *testing.T) {
+	assert.Equal(t, record.MaxPhone, record.TextCap("people[3].phone"))
+	assert.Equal(t, record.MaxPhone, record.TextCap("organisations[0].phone"))
 }

@@ -46,6 +46,12 @@ var frozenVectors = map[string]string{
 	"record-v2-minimal.json": "f04aed7fab93c04d8cad71c6399a302a73bad369a17c976231877475b56dd284",
 	"record-v2-nobody.json":  "b5c0d2166d1738ac39d88244cbec64f6491242dbccb8e2fd3b3ad8a7804eaaca",
 	"shape-v2.txt":           "e8c76c3de92e884dbce8202fa2ca0020ffb00e154f71890270dfbfd6e8bc0770",
+	"record-v3-edge.json":    "ee3b263405843a0ff30ea2f670ddc76929f642d4b33dd3f6269e8761a5c0faa8",
+	"record-v3-full.json":    "7968df1dba00d1b0be66ca535d334bd399672465675398bdd3b1532b76ebaa91",
+	"record-v3-minimal.json": "f04aed7fab93c04d8cad71c6399a302a73bad369a17c976231877475b56dd284",
+	"record-v3-nobody.json":  "b5c0d2166d1738ac39d88244cbec64f6491242dbccb8e2fd3b3ad8a7804eaaca",
+	"record-v3-phone.json":   "ff089fee31d6343d5200439205e5d479d52b9f1f3312495a8b49cf2e4f9e8c74",
+	"shape-v3.txt":           "4340de17435ce11b18d99f44ed9bed35bf25b7440cd65025cd24ac8a6859725b",
 }
 
 // vectorManifest is testdata/vectors/vectors.json.

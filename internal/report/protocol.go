@@ -266,6 +266,7 @@ func (d *doc) person(p record.Person) {
 		doc = append(doc, d.val("pdf.doc_issuer", "issuer", d.s.line(p.DocumentIssuer)))
 	}
 	d.field("pdf.document", strings.Join(doc, ", "))
+	d.field("pdf.phone", d.s.line(p.Phone))
 	d.field("pdf.address", d.s.text(p.Address))
 	if p.Detained {
 		d.field("pdf.detained", d.val("pdf.yes"))
@@ -335,6 +336,9 @@ func (d *doc) circumstances() {
 		}
 		if o.Registration != "" {
 			parts = append(parts, d.val("pdf.org_registration", "number", d.s.line(o.Registration)))
+		}
+		if o.Phone != "" {
+			parts = append(parts, d.val("pdf.org_phone", "number", d.s.line(o.Phone)))
 		}
 		d.fieldRow(label, strings.Join(parts, ", "), false)
 	}

@@ -87,7 +87,7 @@ func fullRecord() *record.Interdiction {
 		People: []record.Person{
 			{ID: nextID(1), Role: "driver", Name: driverName, NameLatin: driverLatin, BirthDate: "1985-04-12", Nationality: "KZ",
 				DocumentType: "passport", DocumentNumber: "N12345678", DocumentIssuer: "МВД Республики Казахстан",
-				Sex: "male", Detained: true, Address: "Алматы, Әуезов ауданы, Ғабдуллин к-сі 12"},
+				Sex: "male", Detained: true, Address: "Алматы, Әуезов ауданы, Ғабдуллин к-сі 12", Phone: "+7 (701) 555-12-34"},
 			{ID: nextID(2), Role: "passenger", Name: passengerName, NameLatin: passengerLatin, BirthDate: "1990-11-02", Nationality: "TJ",
 				DocumentType: "national_id", DocumentNumber: "A0987654", DocumentIssuer: "ШВКД ш. Хуҷанд"},
 			{ID: nextID(3), Role: "witness", Name: witness1Name, NameLatin: "KHASANOVA ZARINA ISOEVNA", BirthDate: "1979-01-30",
@@ -98,7 +98,8 @@ func fullRecord() *record.Interdiction {
 				DocumentType: "passport", DocumentNumber: "4510 123456"},
 		},
 		Organisations: []record.Organisation{
-			{ID: nextID(6), Role: "carrier", Name: "ТОО «Жетісу Транс»", NameLatin: "Zhetisu Trans LLP", Country: "KZ", Registration: "BIN 120340012345"},
+			{ID: nextID(6), Role: "carrier", Name: "ТОО «Жетісу Транс»", NameLatin: "Zhetisu Trans LLP", Country: "KZ", Registration: "BIN 120340012345",
+				Phone: "+7 727 250 00 00"},
 		},
 		Items: []record.Item{
 			{ID: nextID(11), Kind: record.KindFirearm, Quantity: 1, Packaging: "Полиэтиленовый пакет, опечатан", SealNumber: "KZ-DOS 004211",

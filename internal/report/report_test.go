@@ -125,6 +125,11 @@ func recordValues(in *record.Interdiction, tr *i18n.Translator, hash string) []s
 	for _, o := range in.Officers {
 		v = append(v, o.Name, o.Rank, o.Position)
 	}
+	for _, o := range in.Organisations {
+		if o.Phone != "" {
+			v = append(v, tr.T("pdf.org_phone", "number", o.Phone))
+		}
+	}
 	for _, p := range in.People {
 		v = append(v, p.Name, p.NameLatin, p.DocumentNumber)
 		if p.DocumentIssuer != "" {
@@ -132,6 +137,9 @@ func recordValues(in *record.Interdiction, tr *i18n.Translator, hash string) []s
 		}
 		if p.Address != "" {
 			v = append(v, p.Address)
+		}
+		if p.Phone != "" {
+			v = append(v, tr.T("pdf.phone"), p.Phone)
 		}
 		if p.BirthDate != "" {
 			v = append(v, tr.Date(mustDate(p.BirthDate)))

@@ -202,6 +202,12 @@ func TestImportRefusalsLeaveTheOfficeAsItWas(t *testing.T) {
 				return [][]byte{editRecord(t, r[0], func(in *record.Interdiction) { in.Status = record.StatusDraft })}
 			})
 		}, "not final"},
+		{"a phone in a bundle of schema 2", func(t *testing.T, p *pair) string {
+			return p.craft(t, func(o *bundle.Options, r [][]byte) [][]byte {
+				o.SchemaVersion, o.Sequence = 2, 1
+				return [][]byte{editRecord(t, r[0], func(in *record.Interdiction) { in.People[0].Phone = "+998 90 123 45 67" })}
+			})
+		}, "people[0].phone is not a field of records of schema 2"},
 		{"invalid record", func(t *testing.T, p *pair) string {
 			return p.craft(t, func(o *bundle.Options, r [][]byte) [][]byte {
 				o.Sequence = 1

@@ -184,6 +184,16 @@ func TestHostileIntakeIsRefusedAndChangesNothing(t *testing.T) {
 			fa["serials"].([]any)[0].(map[string]any)["number"] = strings.Repeat("1", 10000)
 			return marshal(t, m), service.Intake{PhotoDir: dir}
 		}, "err.too_long items[0].firearm.serials[0].number"},
+		{"a phone that is not a number", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
+			m := exampleMap(t)
+			m["people"].([]any)[0].(map[string]any)["phone"] = "через брата"
+			return marshal(t, m), service.Intake{PhotoDir: dir}
+		}, "err.phone people[0].phone"},
+		{"an organisation's phone of 40 digits", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
+			m := exampleMap(t)
+			m["organisations"].([]any)[0].(map[string]any)["phone"] = strings.Repeat("7", 40)
+			return marshal(t, m), service.Intake{PhotoDir: dir}
+		}, "err.phone organisations[0].phone"},
 		{"a right-to-left override in a serial", func(t *testing.T, dir, data string) ([]byte, service.Intake) {
 			m := exampleMap(t)
 			fa := m["items"].([]any)[0].(map[string]any)["firearm"].(map[string]any)

@@ -267,7 +267,7 @@ var matchLabels = map[string]string{
 	"make": "ui.f.make", "model": "ui.f.model", "other_markings": "ui.f.other_markings", "stamped": "pdf.stamped",
 	"markings": "ui.f.markings", "headstamp_factory": "ui.f.headstamp_factory", "lot": "ui.f.lot",
 	"packaging_marks": "ui.f.packaging_marks", "status": "field.status", "quantity": "ui.f.quantity",
-	"rounds": "ui.f.rounds", "occurred_at": "field.occurred_at",
+	"rounds": "ui.f.rounds", "occurred_at": "field.occurred_at", "phone": "ui.f.phone",
 }
 
 // matchText says in the officer's words where a search found a record:

@@ -393,3 +393,62 @@ func TestRecordViewOpensAPhotoFullSize(t *testing.T) {
 		t.Errorf("the photo window is titled %q", title)
 	}
 }
+
+// A phone typed in the form, a person's beside the document and an
+// organisation's beside its registration, is saved with the record and
+// shown in the record view; one that does not read as a telephone number
+// is refused beside its field, and nothing is saved.
+func TestAPhoneTypedInTheFormIsSavedAndShown(t *testing.T) {
+	noAutosave(t)
+	a := newApp(t)
+	w := a.Window()
+	f := openForm(t, a)
+	test.Tap(button(t, w, "Add person"))
+	f = a.screen.(*formScreen)
+	test.Type(f.widget(t, "people[0].name").(*cappedEntry), "Ўринов Жасур")
+	if e := f.widget(t, "people[0].phone").(*cappedEntry); e.max != record.MaxPhone {
+		t.Errorf("the phone field takes %d characters, want %d", e.max, record.MaxPhone)
+	}
+	test.Type(f.widget(t, "people[0].phone").(*cappedEntry), "+998 90 123-45-67 ext")
+	test.Tap(button(t, w, "Add organisation"))
+	f = a.screen.(*formScreen)
+	test.Type(f.widget(t, "organisations[0].name").(*cappedEntry), "ОсОО Восток-Транс")
+	test.Type(f.widget(t, "organisations[0].phone").(*cappedEntry), " +996 (312) 62.12.12 ")
+	test.Tap(button(t, w, "Save"))
+	if m := f.rows["people[0].phone"].err; !m.Visible() || !strings.Contains(m.Text, "Telephone") || !strings.Contains(m.Text, "is not a telephone number") {
+		t.Errorf("a phone with letters: visible %v, %q", m.Visible(), m.Text)
+	}
+	if n, _ := a.svc.Count(a.ctx, view.Filter{}); n != 0 {
+		t.Fatalf("%d records stored with a phone that is not one", n)
+	}
+
+	f.widget(t, "people[0].phone").(*cappedEntry).SetText("+998 90 123-45-67")
+	test.Tap(button(t, w, "Save"))
+	for path, r := range f.rows {
+		if r.err.Visible() {
+			t.Errorf("%s: %q", path, r.err.Text)
+		}
+	}
+	cur, err := a.svc.Get(a.ctx, f.rec.Ref())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cur.Record
+	if len(in.People) != 1 || in.People[0].Phone != "+998 90 123-45-67" {
+		t.Errorf("people %+v", in.People)
+	}
+	if len(in.Organisations) != 1 || in.Organisations[0].Phone != "+996 (312) 62.12.12" {
+		t.Errorf("organisations %+v (the spaces around the phone are trimmed)", in.Organisations)
+	}
+
+	a.show(newRecordView(a, in.Ref()))
+	got := texts(a.Window())
+	for _, want := range []string{"+998 90 123-45-67", "+996 (312) 62.12.12"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("the record view does not show %q", want)
+		}
+	}
+	if n := strings.Count(strings.Join(got, "\n"), "Telephone"); n != 2 {
+		t.Errorf("%d labels Telephone in the record view, want 2", n)
+	}
+}
