@@ -100,6 +100,7 @@ func commands() []command {
 		{"init", "cli.help.init", (*run).initCmd},
 		{"record", "cli.help.record", (*run).recordCmd},
 		{"search", "cli.help.search", (*run).searchCmd},
+		{"links", "cli.help.links", (*run).linksCmd},
 		{"report", "cli.help.report", (*run).reportCmd},
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},

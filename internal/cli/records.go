@@ -229,6 +229,9 @@ func (r *run) recordShow(args []string) error {
 		return r.printJSON(cur.Record)
 	}
 	r.printRecord(cur)
+	if err := r.printIdents(svc, id); err != nil {
+		return err
+	}
 	if *history {
 		hist, err := svc.History(r.ctx, id)
 		if err != nil {
@@ -302,7 +305,7 @@ func (r *run) printRecord(cur *view.Current) {
 		line("field.officer", strings.Join(nonEmpty(o.Rank, o.Name, o.Position), " "))
 	}
 	for _, p := range in.People {
-		line("enum.person_role."+p.Role, strings.Join(nonEmpty(p.Name, p.NameLatin, p.BirthDate, p.Nationality, p.DocumentNumber), ", "))
+		line("enum.person_role."+p.Role, strings.Join(nonEmpty(p.Name, p.NameLatin, p.BirthDate, p.Nationality, p.DocumentNumber, p.Phone), ", "))
 	}
 	line("field.narrative", in.Narrative)
 	line("field.remarks", in.Remarks)
@@ -367,7 +370,48 @@ func (r *run) searchCmd(args []string) error {
 		return r.printJSON(nonNil(hits))
 	}
 	r.printSummaries(hits, true)
+	for _, h := range hits {
+		if len(h.Identifiers) > 0 {
+			fmt.Fprintf(r.env.Stdout, "%s  %s %s\n", h.Number, r.tr.T("cli.show.idents"), identsText(r.tr.T, h.Identifiers))
+		}
+	}
 	return nil
+}
+
+// printIdents lists the identifiers a record carries, by kind, and what
+// links them to other records.
+func (r *run) printIdents(svc *service.Service, ref string) error {
+	ids, err := svc.Idents(r.ctx, ref)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	cs, err := svc.LinksOf(r.ctx, ref)
+	if err != nil {
+		return err
+	}
+	shared := map[string]int{}
+	for _, c := range cs {
+		shared[c.ID()] = len(c.Records) - 1
+	}
+	fmt.Fprintln(r.env.Stdout)
+	r.say("cli.show.idents")
+	for _, id := range ids {
+		line := fmt.Sprintf("  %s: %s  (%s:%s)", r.tr.T("links.kind."+string(id.Kind)), id.Label, id.Kind, id.Key)
+		if n := shared[string(id.Kind)+":"+id.Key]; n > 0 {
+			line += "  " + r.tr.T("cli.show.linked", "count", n)
+		}
+		fmt.Fprintln(r.env.Stdout, line)
+	}
+	return nil
+}
+
+// identsText is a search hit's identifiers, kind and value.
+func identsText(t func(string, ...any) string, ids []view.Ident) string {
+	var parts []string
+	for _, id := range ids {
+		parts = append(parts, t("links.kind."+id.Kind)+" "+id.Label)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func (r *run) statsCmd(args []string) error {

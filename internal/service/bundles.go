@@ -21,6 +21,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
 )
@@ -449,6 +450,10 @@ type ImportResult struct {
 	// hear of, though the bundle itself was sound: a record whose id
 	// another post's record has too.
 	Alarms []*Error
+	// Links are the clusters the bundle's records make with records held
+	// before (links.Hits): the same weapon, person, vehicle or document
+	// seen again.
+	Links []links.Hit
 }
 
 // Import verifies a bundle and imports it in one transaction. A bundle
@@ -491,6 +496,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		return nil, err
 	}
 	total := int(m.Counts.Records)
+	var changed []string
 	err = s.st.Import(ctx, s.Actor, func(im *store.Importer) error {
 		if err := im.BindDevice(ctx, m.DeviceKeyID, m.DeviceID); err != nil {
 			return err
@@ -538,6 +544,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		}
 		res.New, res.Known = im.New, im.Known
 		res.Alarms = append(res.Alarms, sharedAlarms(im.Shared)...)
+		changed = im.Changed
 		return im.Bundle(ctx, store.InBundle{
 			KeyID: m.DeviceKeyID, Seq: int64(m.Sequence), BundleID: m.BundleID, ManifestHash: b.ManifestHash(),
 			PostCode: m.Post, DeviceID: m.DeviceID, Gap: res.Gap,
@@ -545,6 +552,11 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	})
 	if err != nil {
 		return nil, err
+	}
+	// What the bundle links to is read once it is kept: the import stands
+	// whatever this says.
+	if res.Links, err = s.newLinks(ctx, changed); err != nil {
+		res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.links_unread", Args: []any{"detail", err.Error()}})
 	}
 	if progress != nil {
 		progress(total, total)
@@ -787,18 +799,26 @@ func (s *Service) Posts(ctx context.Context) ([]PostView, error) {
 	return out, nil
 }
 
-// noPersonKey is how the field schema 2 added appears in a record's
-// canonical JSON: only as a key, since a quote inside a string is escaped.
-var noPersonKey = []byte(`"no_person":`)
+// noPersonKey and phoneKey are how the fields schemas 2 and 3 added appear
+// in a record's canonical JSON: only as keys, since a quote inside a
+// string is escaped.
+var (
+	noPersonKey = []byte(`"no_person":`) // schema 2
+	phoneKey    = []byte(`"phone":`)     // schema 3, of a person or an organisation
+)
 
 // bundleSchema is the record schema bundle seq declares: the oldest that
-// holds its records, so that an office that runs the previous version
-// still imports the bundles of a post that has upgraded, and an
-// interrupted export written again after an upgrade has the same bytes.
+// holds its records (3 with a phone, 2 with a no_person), so that an office
+// that runs a previous version still imports the bundles of a post that
+// has upgraded, and an interrupted export written again after an upgrade
+// has the same bytes.
 func (s *Service) bundleSchema(ctx context.Context, seq int64) (int, error) {
 	schema := 1
 	err := s.st.BundleVersions(ctx, seq, func(content []byte) error {
-		if bytes.Contains(content, noPersonKey) {
+		switch {
+		case bytes.Contains(content, phoneKey):
+			schema = 3
+		case schema < 2 && bytes.Contains(content, noPersonKey):
 			schema = 2
 		}
 		return nil

@@ -231,6 +231,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	}
 	last := map[key]string{}
 	deleted := map[string]bool{}
+	judged := map[int]string{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -264,6 +265,8 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			rep.LastCheckpoint, rep.LastCheckpointAt = e.Seq, e.Time()
 			checkpoints[e.Seq] = true
 		case e.RecordID == "":
+		case e.Action == ActionJudge:
+			judged[e.Version] = e.ContentHash
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -278,6 +281,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	}
 
 	if err := s.checkBundlesOut(ctx, checkpoints); err != nil {
+		return rep, err
+	}
+	if err := s.checkJudgements(ctx, judged); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

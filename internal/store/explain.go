@@ -47,11 +47,13 @@ func searchFields(in *record.Interdiction, fn func(kind fieldKind, path, value s
 		f(fieldName, fmt.Sprintf("people[%d].name", i), p.Name)
 		f(fieldName, fmt.Sprintf("people[%d].name_latin", i), p.NameLatin)
 		f(fieldKey, fmt.Sprintf("people[%d].document_number", i), p.DocumentNumber)
+		f(fieldKey, fmt.Sprintf("people[%d].phone", i), p.Phone)
 	}
 	for i, o := range in.Organisations {
 		f(fieldName, fmt.Sprintf("organisations[%d].name", i), o.Name)
 		f(fieldName, fmt.Sprintf("organisations[%d].name_latin", i), o.NameLatin)
 		f(fieldKey, fmt.Sprintf("organisations[%d].registration", i), o.Registration)
+		f(fieldKey, fmt.Sprintf("organisations[%d].phone", i), o.Phone)
 	}
 	for i := range in.Items {
 		it := &in.Items[i]

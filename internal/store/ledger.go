@@ -236,6 +236,9 @@ type Importer struct {
 	// LastAudit and LastCheckpoint are the last audit entry, and the last
 	// checkpoint, of the bundle's.
 	LastAudit, LastCheckpoint int64
+	// Changed are the records (Refs) whose current version the import
+	// made: their identifiers are new.
+	Changed []string
 }
 
 // SharedID is a record id held for two devices: one of them copied the
@@ -387,6 +390,7 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 		if err := b.index(ctx, rid, &in, h != nil); err != nil {
 			return err
 		}
+		im.Changed = append(im.Changed, Ref(origin, id))
 	}
 	im.New++
 	return b.audit(ctx, now, ActionImport, Ref(origin, id), in.Version, hash)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
+	"github.com/kordon/kordon/internal/textkey"
 )
 
 // foreignDB makes an SQLite database of another program at path.
@@ -344,6 +346,16 @@ func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
 			hits, err := s.Search(ctx, c.serial)
 			require.NoError(t, err)
 			assert.NotEmpty(t, hits, "the search index comes through the migrations")
+			// Schema 9 fills the identifiers of every record it finds.
+			var keys []string
+			for _, r := range page.Records {
+				ids, err := s.Idents(ctx, r.Ref())
+				require.NoError(t, err)
+				for _, id := range ids {
+					keys = append(keys, string(id.Kind)+":"+id.Key)
+				}
+			}
+			assert.Contains(t, strings.Join(keys, " "), textkey.Serial(c.serial), "the migration indexes the serials of the records it finds")
 			_, err = s.VerifyWith(ctx, fixtureKey(t, c.schema))
 			require.NoError(t, err, "a migrated database checks out whole")
 			have, err := s.Schema(ctx)

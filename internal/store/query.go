@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/textkey"
 	"github.com/kordon/kordon/internal/view"
@@ -399,6 +400,7 @@ func (s *Store) Describe(ctx context.Context, query string, hits []Summary) erro
 	defer rows.Close()
 	why := map[string][]view.Match{}
 	gists := map[string]*view.Gist{}
+	idents := map[string][]view.Ident{}
 	for rows.Next() {
 		var id, origin string
 		var content []byte
@@ -413,6 +415,9 @@ func (s *Store) Describe(ctx context.Context, query string, hits []Summary) erro
 			why[Ref(origin, id)] = explain(in, query)
 		}
 		gists[Ref(origin, id)] = gist(in)
+		for _, x := range idkey.Of(in) {
+			idents[Ref(origin, id)] = append(idents[Ref(origin, id)], view.Ident{Kind: string(x.Kind), Key: x.Key, Label: x.Label})
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("describe records: %w", err)
@@ -420,6 +425,7 @@ func (s *Store) Describe(ctx context.Context, query string, hits []Summary) erro
 	for i := range hits {
 		hits[i].Matches = why[hits[i].Ref()]
 		hits[i].Gist = gists[hits[i].Ref()]
+		hits[i].Identifiers = idents[hits[i].Ref()]
 	}
 	return nil
 }

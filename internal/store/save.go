@@ -527,6 +527,13 @@ func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, e
 		rid, strings.Join(doc.keys, " "), doc.names, doc.body); err != nil {
 		return fmt.Errorf("index text of %s: %w", in.ID, err)
 	}
+	st, err := b.stmt(ctx, insertIdent)
+	if err != nil {
+		return err
+	}
+	if err := putIdents(ctx, st, rid, in); err != nil {
+		return fmt.Errorf("index identifiers of %s: %w", in.ID, err)
+	}
 	return nil
 }
 
@@ -535,6 +542,7 @@ func (b *batch) unindex(ctx context.Context, rid int64) error {
 		"DELETE FROM items WHERE rid = ?",
 		"DELETE FROM serials WHERE rid = ?",
 		"DELETE FROM search WHERE rowid = ?",
+		"DELETE FROM idents WHERE rid = ?",
 	} {
 		if _, err := b.exec(ctx, q, rid); err != nil {
 			return fmt.Errorf("unindex record: %w", err)

@@ -509,6 +509,11 @@ func (s *Store) runMigration(ctx context.Context, m migration, body string) erro
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, classify(err, s.path))
 	}
+	if fill := backfills[m.version]; fill != nil {
+		if err := fill(ctx, tx); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, classify(err, s.path))
+		}
+	}
 	if rebuild {
 		var n int
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM pragma_foreign_key_check").Scan(&n); err != nil || n > 0 {

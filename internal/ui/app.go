@@ -195,6 +195,7 @@ const (
 	navDashboard = "dashboard"
 	navNew       = "new"
 	navRecords   = "records"
+	navLinks     = "links"
 	navExport    = "export"
 	navImport    = "import"
 	navPosts     = "posts"
@@ -205,9 +206,9 @@ const (
 // exports bundles, an office imports them and watches its posts.
 func (a *App) navEntries() []string {
 	if a.isOffice() {
-		return []string{navDashboard, navNew, navRecords, navImport, navPosts, navSettings}
+		return []string{navDashboard, navNew, navRecords, navLinks, navImport, navPosts, navSettings}
 	}
-	return []string{navDashboard, navNew, navRecords, navExport, navSettings}
+	return []string{navDashboard, navNew, navRecords, navLinks, navExport, navSettings}
 }
 
 // isOffice reports whether the data folder is a regional office's.
@@ -240,6 +241,8 @@ func (a *App) navigate(name string) {
 		a.show(newForm(a, nil))
 	case navRecords:
 		a.show(newRecords(a))
+	case navLinks:
+		a.show(newLinksScreen(a))
 	case navExport:
 		if s, ok := a.working.(*exportScreen); ok {
 			a.show(s)

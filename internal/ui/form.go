@@ -98,8 +98,15 @@ func (f *formScreen) build() fyne.CanvasObject {
 	})
 	buttons = append(buttons, close)
 	f.state.Truncation = fyne.TextTruncateEllipsis
+	f.seen = widget.NewLabel(f.seenText)
+	f.seen.Importance = widget.WarningImportance
+	f.seen.Wrapping = fyne.TextWrapWord
+	if f.seenText == "" {
+		f.seen.Hide()
+	}
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, heading(title), container.NewHBox(buttons...), container.NewBorder(nil, nil, f.jump, nil, f.state)),
+		f.seen,
 		container.NewHScroll(bar))
 	return container.NewBorder(top, nil, nil, nil, scroll)
 }
@@ -423,8 +430,8 @@ func (f *formScreen) organisation(i int) fyne.CanvasObject {
 		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role),
 			f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin),
 			f.country(path+".country", "ui.f.org_country", &o.Country)),
-		grid(4, f.text(path+".registration", "ui.f.registration", &o.Registration),
-			f.newRow("ui.form.actions", container.NewHBox(remove)), f.newRow("", layout.NewSpacer()), f.newRow("", layout.NewSpacer())),
+		grid(4, f.text(path+".registration", "ui.f.registration", &o.Registration), f.text(path+".phone", "ui.f.phone", &o.Phone),
+			f.newRow("ui.form.actions", container.NewHBox(remove)), f.newRow("", layout.NewSpacer())),
 	))
 }
 
@@ -684,8 +691,9 @@ func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
 			f.code(path+".document_type", "ui.f.document_type", record.DocumentTypes, &p.DocumentType),
 			f.text(path+".document_number", "ui.f.document_number", &p.DocumentNumber),
 			f.text(path+".document_issuer", "ui.f.document_issuer", &p.DocumentIssuer)),
-		grid(4, f.code(path+".sex", "ui.f.sex", record.Sexes, &p.Sex), f.text(path+".address", "ui.f.address", &p.Address),
-			f.newRow("ui.f.detained_title", detained), f.newRow("ui.form.actions", container.NewHBox(remove))),
+		grid(4, f.text(path+".phone", "ui.f.phone", &p.Phone), f.code(path+".sex", "ui.f.sex", record.Sexes, &p.Sex),
+			f.text(path+".address", "ui.f.address", &p.Address), f.newRow("ui.f.detained_title", detained)),
+		grid(4, f.newRow("ui.form.actions", container.NewHBox(remove))),
 	))
 }
 

@@ -68,7 +68,11 @@ type formScreen struct {
 	unread  map[string]unreadField
 	summary *fieldRow
 	state   *widget.Label
-	offset  fyne.Position
+	// seen tells what the saved record shares with the post's earlier
+	// records (seenText, kept across rebuilds).
+	seen     *widget.Label
+	seenText string
+	offset   fyne.Position
 
 	mu      sync.Mutex
 	timer   *time.Timer
@@ -253,7 +257,43 @@ func (f *formScreen) save() bool {
 	f.clearStash()
 	f.showErrors(nil)
 	f.setState(f.a.T("ui.form.saved", "number", f.rec.Number, "time", time.Now().Format("15:04:05")))
+	f.noteSeen()
 	return true
+}
+
+// noteSeen tells the officer, above the form, what the saved record shares
+// with the post's earlier records: a serial, document, plate or person
+// recorded before.
+func (f *formScreen) noteSeen() {
+	cs, err := f.a.svc.EarlierAtPost(f.a.ctx, f.rec.Ref())
+	if err != nil {
+		return // the record is saved; the notice waits for the next save
+	}
+	var lines []string
+	for _, c := range cs {
+		var others []string
+		for _, m := range c.Records {
+			if m.Ref != f.rec.Ref() {
+				others = append(others, f.a.T("ui.form.seen_record", "number", m.Number, "date", f.a.tr.Date(m.OccurredAt)))
+			}
+		}
+		if len(others) == 0 {
+			continue
+		}
+		lines = append(lines, f.a.T("ui.form.seen", "kind", f.a.T("links.kind."+string(c.Kind)), "value", c.Label, "records", strings.Join(others, ", ")))
+		if len(lines) == 5 {
+			break
+		}
+	}
+	f.seenText = strings.Join(lines, "\n")
+	if f.seen != nil {
+		f.seen.SetText(f.seenText)
+		if f.seenText == "" {
+			f.seen.Hide()
+		} else {
+			f.seen.Show()
+		}
+	}
 }
 
 // checkFinal reports what the record lacks to be final, as the store would

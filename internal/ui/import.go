@@ -151,6 +151,19 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 			l.TextStyle.Bold = true
 			box.Add(l)
 		}
+		if n := len(r.Links); n > 0 {
+			l := message(a.tr.N("links.hits", n), widget.WarningImportance)
+			l.TextStyle.Bold = true
+			box.Add(l)
+			for i, h := range r.Links {
+				if i == maxHitLines {
+					box.Add(widget.NewLabel(a.tr.N("links.hits_more", n-maxHitLines)))
+					break
+				}
+				box.Add(message(h.Text(a.tr), widget.MediumImportance))
+			}
+			box.Add(container.NewHBox(widget.NewButtonWithIcon(a.T("ui.import.open_links"), theme.SearchIcon(), func() { a.navigate(navLinks) })))
+		}
 	}
 	name := bold(filepath.Base(o.path))
 	name.Truncation = fyne.TextTruncateEllipsis

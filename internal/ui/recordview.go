@@ -198,6 +198,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		pd.code("ui.f.document_type", record.DocumentTypes, p.DocumentType)
 		pd.add("ui.f.document_number", p.DocumentNumber)
 		pd.add("ui.f.document_issuer", p.DocumentIssuer)
+		pd.add("ui.f.phone", p.Phone)
 		pd.code("ui.f.sex", record.Sexes, p.Sex)
 		if p.Detained {
 			pd.add("ui.f.detained_title", a.T("ui.f.detained"))
@@ -214,12 +215,18 @@ func (v *recordView) build() fyne.CanvasObject {
 		od.add("ui.f.name_latin", o.NameLatin)
 		od.add("ui.f.org_country", a.country(o.Country))
 		od.add("ui.f.registration", o.Registration)
+		od.add("ui.f.phone", o.Phone)
 		orgs.Add(widget.NewCard("", "", od.object()))
 	}
 
 	body := container.NewVBox()
 	if p, _ := a.svc.Post(a.ctx); p.Role == service.RoleOffice && !editable && old == nil {
 		body.Add(v.remarks())
+	}
+	if old == nil && !cur.Deleted {
+		if l := v.recordLinks(in); l != nil {
+			body.Add(l)
+		}
 	}
 	body.Add(widget.NewCard(a.T("ui.record.details"), "", d.object()))
 	body.Add(widget.NewCard(a.T("ui.record.items", "counts", a.countsText(in.Counts())), "", items))

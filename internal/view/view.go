@@ -52,6 +52,17 @@ type Summary struct {
 	Matches []Match `json:"matches,omitempty"`
 	// Gist is what the record holds, in short, once described.
 	Gist *Gist `json:"gist,omitempty"`
+	// Identifiers are the weapons, documents, people, plates… the record
+	// carries, as links find them, once described.
+	Identifiers []Ident `json:"identifiers,omitempty"`
+}
+
+// Ident is one identifier a record carries (idkey): its kind, its key,
+// and how the record writes it.
+type Ident struct {
+	Kind  string `json:"kind"`
+	Key   string `json:"key"`
+	Label string `json:"label"`
 }
 
 // Gist is what a record holds, in short, for a list: who was involved,

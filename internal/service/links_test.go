@@ -1,0 +1,283 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/links"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store/storetest"
+	"github.com/kordon/kordon/translations"
+)
+
+// seizure is testdata/record.json (without its photo) for the post, with
+// the changes made to its JSON.
+func seizure(t *testing.T, post string, change func(m map[string]any)) string {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/record.json")
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	delete(m, "photos")
+	m["post_code"] = post
+	change(m)
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(out)
+}
+
+func addJSON(t *testing.T, svc *service.Service, text string) {
+	t.Helper()
+	_, err := svc.AddJSON(context.Background(), strings.NewReader(text), service.Intake{})
+	require.NoError(t, err)
+}
+
+func exportAll(t *testing.T, svc *service.Service) string {
+	t.Helper()
+	res, err := svc.Export(context.Background(), service.ExportOptions{Out: t.TempDir(), Plain: true}, nil)
+	require.NoError(t, err)
+	return res.Path
+}
+
+func ids(cs []links.Cluster) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.ID())
+	}
+	sort.Strings(out)
+	return out
+}
+
+// twoPosts sets up Dostyk and Torugart, each with one seizure of the same
+// network written its own way, and an office that trusts both.
+func twoPosts(t *testing.T) (dostyk, torugart, office *service.Service) {
+	dostyk = initFolder(t, "KZ-DOS", "Достык", false)
+	torugart = initFolder(t, "KG-TOR", "Торугарт", false)
+	office = initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, dostyk, office)
+	trustEachOther(t, torugart, office)
+	addJSON(t, dostyk, seizure(t, "KZ-DOS", func(m map[string]any) {
+		people := m["people"].([]any)
+		people[0].(map[string]any)["phone"] = "+998 90 123 45 67"
+		// Same name as at Torugart, another date of birth: not one man.
+		m["people"] = append(people, map[string]any{"role": "passenger", "name": "Каримов Алишер", "birth_date": "1990-01-01", "nationality": "UZ"})
+		items := m["items"].([]any)
+		// A short serial on a Makarov, the same on a TT at Torugart.
+		m["items"] = append(items, map[string]any{"kind": "firearm", "quantity": 1,
+			"firearm": map[string]any{"category": "pistol", "make": "Izhmekh", "model": "PM", "calibre": map[string]any{"code": "9x18"},
+				"serials": []any{map[string]any{"part": "frame", "number": "1234", "state": "intact"}}}})
+	}))
+	addJSON(t, torugart, seizure(t, "KG-TOR", func(m map[string]any) {
+		m["occurred_at"] = "2026-03-02T14:00:00+06:00"
+		m["ended_at"] = "2026-03-02T15:00:00+06:00"
+		m["crossing_point"] = "Торугарт"
+		// The driver as his passport writes him, his phone in the local form.
+		m["people"] = []any{
+			map[string]any{"role": "driver", "name": "URINOV JASUR", "birth_date": "1984-05-17", "nationality": "UZ",
+				"document_type": "passport", "document_number": "FA 1234567", "phone": "90 123 45 67"},
+			map[string]any{"role": "passenger", "name": "Karimov Alisher", "birth_date": "1991-02-02", "nationality": "UZ"},
+			map[string]any{"role": "witness", "name": "Асанов Бакыт", "document_type": "national_id", "document_number": "041234567"},
+		}
+		// The plate typed in Cyrillic, the container and VIN not seen.
+		m["conveyance"] = map[string]any{"plate": "777 АВС 02", "country": "KZ"}
+		m["organisations"] = []any{map[string]any{"role": "carrier", "name": "Shelkovyi Put Trans", "country": "KZ", "registration": "18 0540 012345"}}
+		m["items"] = []any{
+			map[string]any{"kind": "firearm", "quantity": 1, "firearm": map[string]any{"category": "assault_rifle", "make": "ИЖМАШ", "model": "АКМ",
+				"calibre": map[string]any{"code": "7.62x39"}, "serials": []any{map[string]any{"part": "receiver", "number": "XA-1234567", "state": "intact"}}}},
+			map[string]any{"kind": "firearm", "quantity": 1, "firearm": map[string]any{"category": "pistol", "make": "Tula", "model": "TT-33",
+				"calibre": map[string]any{"code": "7.62x25"}, "serials": []any{map[string]any{"part": "frame", "number": "1234", "state": "intact"}}}},
+		}
+	}))
+	return dostyk, torugart, office
+}
+
+func TestTwoPostsLinkAtTheOffice(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+
+	first, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	assert.Empty(t, first.Links, "the first bundle has nothing to link to")
+
+	second, err := office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	want := []string{
+		"document:passport/UZ/FA1234567",
+		"person:jasur_urinuv/1984-05-17",
+		"phone:+998901234567",
+		"plate:KZ/777ABC02",
+		"registration:KZ/180540012345",
+		"weapon:ijmash/XA1234567",
+	}
+	var hits []string
+	for _, h := range second.Links {
+		if h.Cluster.Strength == links.StrengthLink {
+			hits = append(hits, h.Cluster.ID())
+			require.Len(t, h.Held, 1)
+			assert.Equal(t, "KZ-DOS", h.Held[0].PostCode, "the link is to the record held before")
+			assert.Equal(t, "KG-TOR", h.New[0].PostCode)
+		}
+	}
+	sort.Strings(hits)
+	assert.Equal(t, want, hits, "the import says what the bundle links to")
+
+	cs, err := office.Clusters(ctx, links.Filter{})
+	require.NoError(t, err)
+	assert.Equal(t, want, ids(cs), "the office finds exactly these links")
+	for _, c := range cs {
+		assert.Len(t, c.Records, 2, c.ID())
+		assert.Equal(t, []string{"KG-TOR", "KZ-DOS"}, c.Posts(), c.ID())
+	}
+
+	// Suggestions stay apart; the carrier's name alone is one of them.
+	all, err := office.Clusters(ctx, links.Filter{Suggestions: true})
+	require.NoError(t, err)
+	var sugg []string
+	for _, c := range all {
+		if c.Strength == links.StrengthSuggestion {
+			sugg = append(sugg, c.ID())
+		}
+	}
+	assert.Contains(t, sugg, "org:put_shelkuvi_trans")
+	for _, id := range append(sugg, ids(cs)...) {
+		assert.NotContains(t, id, "karimov", "same name, another date of birth: neither link nor suggestion")
+		assert.NotContains(t, id, "1234/", "one short serial on two makes is no link")
+		assert.NotEqual(t, "serial:1234", id)
+	}
+	for _, id := range ids(all) {
+		assert.NotContains(t, id, "041234567", "witnesses link nothing")
+	}
+
+	// The links of one record, by its number.
+	ref, err := office.Resolve(ctx, "KG-TOR-2026-0001")
+	require.NoError(t, err)
+	own, err := office.LinksOf(ctx, ref)
+	require.NoError(t, err)
+	assert.Len(t, own, len(want)+len(sugg))
+
+	// Text for the import summary, in Russian.
+	cat, err := i18n.Load(translations.FS)
+	require.NoError(t, err)
+	var lines []string
+	for _, h := range second.Links {
+		lines = append(lines, h.Text(cat.For("ru")))
+	}
+	assert.Contains(t, strings.Join(lines, "\n"), "XA-1234567: также изъято на KZ-DOS 10.02.2026 (KZ-DOS-2026-0001; теперь KG-TOR-2026-0001)")
+}
+
+func TestAJudgementOutlivesReimportAndNewVersions(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	bundleB := exportAll(t, torugart)
+	_, err = office.Import(ctx, bundleB, nil)
+	require.NoError(t, err)
+
+	const id = "weapon:ijmash/XA1234567"
+	require.NoError(t, office.Judge(ctx, id, links.Different, "two rifles: the receiver of one was rebuilt"))
+	require.NoError(t, office.Judge(ctx, "person:jasur_urinuv/1984-05-17", links.Same, ""))
+	cs, err := office.Clusters(ctx, links.Filter{})
+	require.NoError(t, err)
+	assert.NotContains(t, ids(cs), id, "a link judged different is no longer shown as one")
+
+	// The same bundle again, and a new version of Torugart's record.
+	again, err := office.Import(ctx, bundleB, nil)
+	require.NoError(t, err)
+	assert.True(t, again.Already)
+	ref, err := torugart.Resolve(ctx, "KG-TOR-2026-0001")
+	require.NoError(t, err)
+	cur, err := torugart.Get(ctx, ref)
+	require.NoError(t, err)
+	in := cur.Record
+	in.Narrative += " Дополнено."
+	require.NoError(t, torugart.SaveRecord(ctx, in))
+	res, err := office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, res.New)
+	for _, h := range res.Links {
+		assert.NotEqual(t, id, h.Cluster.ID(), "a dismissed link is not announced again")
+	}
+
+	all, err := office.Clusters(ctx, links.Filter{Dismissed: true})
+	require.NoError(t, err)
+	byID := map[string]links.Cluster{}
+	for _, c := range all {
+		byID[c.ID()] = c
+	}
+	require.Contains(t, byID, id)
+	require.NotNil(t, byID[id].Judgement)
+	assert.Equal(t, links.Different, byID[id].Judgement.Verdict)
+	assert.Equal(t, "two rifles: the receiver of one was rebuilt", byID[id].Judgement.Note)
+	assert.Equal(t, links.Same, byID["person:jasur_urinuv/1984-05-17"].Judgement.Verdict)
+	_, err = office.CheckAudit(ctx)
+	require.NoError(t, err, "judgements are in the audit chain and check out")
+}
+
+func TestRefusedJudgementsChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	before := storetest.Dump(t, office.Dir)
+	for _, c := range []struct {
+		id, verdict, note string
+		want              error
+	}{
+		{"weapon:ijmash/NOSUCH", links.Same, "", links.ErrNoCluster},
+		{"rocket:ijmash/XA1234567", links.Same, "", links.ErrKind},
+		{"izhmash", links.Same, "", links.ErrClusterID},
+		{"weapon:ijmash/XA1234567", "maybe", "", links.ErrVerdict},
+		{"weapon:ijmash/XA1234567", links.Same, "bad\x00note", links.ErrNote},
+		{"weapon:ijmash/XA1234567", links.Same, strings.Repeat("я", links.MaxNote+1), links.ErrNote},
+		// A key only one record has is no cluster either.
+		{"weapon:ijmash/1234567", links.Same, "", links.ErrNoCluster},
+	} {
+		err := office.Judge(ctx, c.id, c.verdict, c.note)
+		assert.ErrorIs(t, err, c.want, c.id)
+	}
+	assert.Equal(t, before, storetest.Dump(t, office.Dir), "a refused judgement leaves the store as it was")
+}
+
+func TestTheNetworkOfALink(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	n, err := office.Network(ctx, "weapon:ijmash/XA1234567", 0)
+	require.NoError(t, err)
+	types := map[links.NodeType]int{}
+	for _, node := range n.Nodes {
+		types[node.Type]++
+		assert.True(t, node.X >= 0 && node.X <= 1 && node.Y >= 0 && node.Y <= 1, "laid out in the unit square")
+	}
+	assert.Equal(t, 2, types[links.NodeRecord], "both seizures")
+	// One rifle, one driver, one truck, one passport, one phone, one carrier:
+	// each seen at both posts is one node.
+	var shared []string
+	for _, node := range n.Nodes {
+		if node.Type != links.NodeRecord && node.Records == 2 {
+			shared = append(shared, string(node.Type))
+		}
+	}
+	sort.Strings(shared)
+	assert.Equal(t, []string{"document", "organisation", "person", "phone", "vehicle", "weapon"}, shared)
+	assert.False(t, n.Capped)
+
+	small, err := office.Network(ctx, "weapon:ijmash/XA1234567", 3)
+	require.NoError(t, err)
+	assert.Len(t, small.Nodes, 3)
+	assert.True(t, small.Capped, "a network larger than asked is capped, and says so")
+}

@@ -1,0 +1,414 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/kordon/kordon/internal/idkey"
+	"github.com/kordon/kordon/internal/links"
+	"github.com/kordon/kordon/internal/record"
+)
+
+// linksScreen is the analyst's working screen: the clusters of records that
+// share a weapon, person, vehicle or document, newest first; the network
+// and the timeline of the one opened; and the analyst's judgement of it.
+type linksScreen struct {
+	a *App
+
+	filter   links.Filter
+	kind     string // "" for every kind
+	fromText string
+	toText   string
+
+	mu       sync.Mutex
+	clusters []links.Cluster
+	loading  bool
+	loadErr  error
+	gen      int
+
+	open       *links.Cluster
+	network    *links.Network
+	netLoading bool
+	netErr     error
+	note       string
+}
+
+func newLinksScreen(a *App) *linksScreen {
+	s := &linksScreen{a: a}
+	s.load()
+	return s
+}
+
+// newLinksScreenOn opens the screen on one cluster.
+func newLinksScreenOn(a *App, id string) *linksScreen {
+	s := &linksScreen{a: a}
+	s.filter.Suggestions = true
+	s.filter.Dismissed = true
+	s.load()
+	s.openCluster(id)
+	return s
+}
+
+func (s *linksScreen) name() string { return navLinks }
+
+// load reads the clusters the filter chooses, off the UI goroutine.
+func (s *linksScreen) load() {
+	s.mu.Lock()
+	s.gen++
+	gen := s.gen
+	s.loading, s.loadErr = true, nil
+	f := s.filter
+	s.mu.Unlock()
+	a := s.a
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		cs, err := a.svc.Clusters(a.ctx, f)
+		fyne.Do(func() {
+			s.mu.Lock()
+			if gen != s.gen {
+				s.mu.Unlock()
+				return
+			}
+			s.clusters, s.loadErr, s.loading = cs, err, false
+			s.mu.Unlock()
+			a.rebuildIf(s)
+		})
+	}()
+}
+
+// openCluster reads the cluster and lays out its network, off the UI
+// goroutine.
+func (s *linksScreen) openCluster(id string) {
+	s.mu.Lock()
+	s.netLoading, s.netErr, s.network, s.note = true, nil, nil, ""
+	s.mu.Unlock()
+	a := s.a
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		c, err := a.svc.Cluster(a.ctx, id)
+		var n *links.Network
+		if err == nil {
+			n, err = a.svc.Network(a.ctx, id, 0)
+		}
+		fyne.Do(func() {
+			s.mu.Lock()
+			s.open, s.network, s.netErr, s.netLoading = c, n, err, false
+			s.mu.Unlock()
+			a.rebuildIf(s)
+		})
+	}()
+}
+
+func (s *linksScreen) build() fyne.CanvasObject {
+	a := s.a
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	head := heading(a.T("ui.links.title"))
+	list := s.clusterList()
+	var detail fyne.CanvasObject
+	switch {
+	case s.netLoading:
+		detail = container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel(a.T("ui.links.laying_out"))))
+	case s.netErr != nil:
+		detail = container.NewCenter(widget.NewLabel(a.tr.Error(s.netErr)))
+	case s.open != nil:
+		detail = s.detail()
+	default:
+		detail = container.NewCenter(widget.NewLabel(a.T("ui.links.pick")))
+	}
+	split := container.NewHSplit(list, detail)
+	split.Offset = 0.3
+	return container.NewBorder(container.NewVBox(head, s.filters()), nil, nil, nil, split)
+}
+
+// filters is the row that chooses clusters.
+func (s *linksScreen) filters() fyne.CanvasObject {
+	a := s.a
+	kinds := []string{a.T("ui.links.every_kind")}
+	codes := []string{""}
+	for _, k := range idkey.Kinds() {
+		kinds = append(kinds, a.T("links.kind."+string(k)))
+		codes = append(codes, string(k))
+	}
+	kind := widget.NewSelect(kinds, nil)
+	for i, c := range codes {
+		if c == s.kind {
+			kind.SetSelectedIndex(i)
+		}
+	}
+	kind.OnChanged = func(string) {
+		s.kind = codes[kind.SelectedIndex()]
+		s.filter.Kinds = nil
+		if s.kind != "" {
+			k := idkey.Kind(s.kind)
+			s.filter.Kinds = []idkey.Kind{k}
+			if !k.Strong() {
+				s.filter.Suggestions = true
+			}
+		}
+		s.load()
+		s.a.rebuild()
+	}
+	post := widget.NewEntry()
+	post.SetPlaceHolder(a.T("ui.links.post"))
+	post.SetText(s.filter.Post)
+	post.OnSubmitted = func(t string) { s.filter.Post = strings.ToUpper(strings.TrimSpace(t)); s.load(); s.a.rebuild() }
+	countries := []string{a.T("ui.links.every_country")}
+	ccodes := []string{""}
+	for _, c := range []string{"KZ", "KG", "TJ", "TM", "UZ"} {
+		countries = append(countries, a.country(c))
+		ccodes = append(ccodes, c)
+	}
+	country := widget.NewSelect(countries, nil)
+	for i, c := range ccodes {
+		if c == s.filter.Country {
+			country.SetSelectedIndex(i)
+		}
+	}
+	country.OnChanged = func(string) { s.filter.Country = ccodes[country.SelectedIndex()]; s.load(); s.a.rebuild() }
+	from, to := widget.NewEntry(), widget.NewEntry()
+	from.SetPlaceHolder(a.T("ui.links.from"))
+	to.SetPlaceHolder(a.T("ui.links.to"))
+	from.SetText(s.fromText)
+	to.SetText(s.toText)
+	dates := func(string) {
+		s.fromText, s.toText = from.Text, to.Text
+		f, okF := parseDate(from.Text)
+		t, okT := parseDate(to.Text)
+		s.filter.From, s.filter.To = time.Time{}, time.Time{}
+		if strings.TrimSpace(from.Text) != "" && okF {
+			s.filter.From = f
+		}
+		if strings.TrimSpace(to.Text) != "" && okT {
+			s.filter.To = t.AddDate(0, 0, 1)
+		}
+		s.load()
+		s.a.rebuild()
+	}
+	from.OnSubmitted, to.OnSubmitted = dates, dates
+	sugg := widget.NewCheck(a.T("ui.links.suggestions"), func(on bool) { s.filter.Suggestions = on; s.load(); s.a.rebuild() })
+	sugg.Checked = s.filter.Suggestions
+	dismissed := widget.NewCheck(a.T("ui.links.dismissed"), func(on bool) { s.filter.Dismissed = on; s.load(); s.a.rebuild() })
+	dismissed.Checked = s.filter.Dismissed
+	count := widget.NewLabel("")
+	switch {
+	case s.loading:
+		count.SetText(a.T("ui.links.loading"))
+	case s.loadErr != nil:
+		count.SetText(a.tr.Error(s.loadErr))
+	default:
+		nl, ns := 0, 0
+		for _, c := range s.clusters {
+			if c.Strength == links.StrengthLink {
+				nl++
+			} else {
+				ns++
+			}
+		}
+		count.SetText(a.T("ui.links.count", "links", nl, "suggestions", ns))
+	}
+	return container.NewHBox(kind, container.NewGridWrap(fyne.NewSize(110, post.MinSize().Height), post), country,
+		container.NewGridWrap(fyne.NewSize(120, from.MinSize().Height), from), container.NewGridWrap(fyne.NewSize(120, to.MinSize().Height), to),
+		sugg, dismissed, count)
+}
+
+// clusterText is the two lines a cluster gets in the list.
+func (s *linksScreen) clusterText(c *links.Cluster) (string, string) {
+	a := s.a
+	first := a.T("links.kind."+string(c.Kind)) + ": " + c.Label
+	second := a.tr.N("links.records", len(c.Records)) + " · " + strings.Join(c.Posts(), ", ") + " · " + a.tr.Date(c.Newest())
+	if c.Strength == links.StrengthSuggestion {
+		second = a.T("links.strength.suggestion") + " · " + second
+	}
+	if c.Judgement != nil {
+		second += " · " + a.T("links.verdict."+c.Judgement.Verdict)
+	}
+	return first, second
+}
+
+func (s *linksScreen) clusterList() fyne.CanvasObject {
+	cs := s.clusters
+	if len(cs) == 0 && !s.loading {
+		return container.NewCenter(widget.NewLabel(s.a.T("ui.links.none")))
+	}
+	l := widget.NewList(func() int { return len(cs) },
+		func() fyne.CanvasObject {
+			top := widget.NewLabel("")
+			top.TextStyle.Bold = true
+			top.Truncation = fyne.TextTruncateEllipsis
+			bottom := widget.NewLabel("")
+			bottom.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(top, bottom)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			first, second := s.clusterText(&cs[i])
+			box.Objects[0].(*widget.Label).SetText(first)
+			box.Objects[1].(*widget.Label).SetText(second)
+		})
+	for i := range cs {
+		if s.open != nil && cs[i].ID() == s.open.ID() {
+			l.Select(i)
+		}
+	}
+	l.OnSelected = func(i widget.ListItemID) {
+		if s.open == nil || cs[i].ID() != s.open.ID() {
+			s.openCluster(cs[i].ID())
+			s.a.rebuild()
+		}
+	}
+	return l
+}
+
+// nodeLabel is what a node of the network is called on screen.
+func (s *linksScreen) nodeLabel(n *links.Node) string {
+	if n.Type == links.NodeRecord {
+		return n.Label + " · " + s.a.tr.Date(n.OccurredAt)
+	}
+	return short(n.Label)
+}
+
+// detail is the opened cluster: its judgement, network and timeline.
+func (s *linksScreen) detail() fyne.CanvasObject {
+	a := s.a
+	c := s.open
+	title := widget.NewLabel(a.T("links.kind."+string(c.Kind)) + ": " + c.Label)
+	title.TextStyle.Bold = true
+	title.Truncation = fyne.TextTruncateEllipsis
+	strength := a.T("links.strength." + c.Strength)
+	sub := widget.NewLabel(strength + " · " + a.tr.N("links.records", len(c.Records)) + " · " + c.ID())
+	sub.Truncation = fyne.TextTruncateEllipsis
+
+	net := s.network
+	var drawing fyne.CanvasObject = widget.NewLabel("")
+	var capped fyne.CanvasObject = widget.NewLabel("")
+	if net != nil {
+		drawing = newNetworkView(net, s.nodeLabel, func(n *links.Node) {
+			if n.Type == links.NodeRecord {
+				a.show(newRecordView(a, n.Ref))
+			}
+		})
+		if net.Capped {
+			w := widget.NewLabel(a.T("ui.links.capped", "shown", len(net.Nodes), "found", net.Found))
+			w.Importance = widget.WarningImportance
+			w.Wrapping = fyne.TextWrapWord
+			capped = w
+		}
+	}
+	legend := container.NewHBox()
+	for _, t := range networkTypes {
+		dot := canvas.NewCircle(nodeColours[t])
+		legend.Add(container.NewGridWrap(fyne.NewSize(12, 12), dot))
+		legend.Add(widget.NewLabel(a.T("ui.links.node." + string(t))))
+	}
+	left := container.NewBorder(nil, container.NewVBox(capped, container.NewHScroll(legend)), nil, nil, drawing)
+	right := container.NewBorder(widget.NewLabelWithStyle(a.T("ui.links.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.timeline(c))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.68
+	return container.NewBorder(container.NewVBox(title, sub, s.judgeBar(c)), nil, nil, nil, split)
+}
+
+// timeline lists the cluster's seizures, oldest first: date, post, where
+// from and to, and the identifier as that record writes it.
+func (s *linksScreen) timeline(c *links.Cluster) fyne.CanvasObject {
+	a := s.a
+	box := container.NewVBox()
+	for _, m := range c.Timeline() {
+		m := m
+		btn := widget.NewButton(m.Number, func() { a.show(newRecordView(a, m.Ref)) })
+		btn.Importance = widget.LowImportance
+		btn.Alignment = widget.ButtonAlignLeading
+		when := widget.NewLabel(a.tr.Date(m.OccurredAt) + " · " + m.PostCode)
+		what := widget.NewLabel(m.Label)
+		what.Wrapping = fyne.TextWrapWord
+		box.Add(container.NewVBox(btn, when, what, widget.NewSeparator()))
+	}
+	return container.NewVScroll(box)
+}
+
+// judgeBar gives the analyst's verdict: same, different, unsure, with a
+// note; the last verdict is shown.
+func (s *linksScreen) judgeBar(c *links.Cluster) fyne.CanvasObject {
+	a := s.a
+	note := widget.NewEntry()
+	note.SetPlaceHolder(a.T("ui.links.note"))
+	note.SetText(s.note)
+	note.OnChanged = func(t string) { s.note = t }
+	row := container.NewHBox()
+	for _, v := range links.Verdicts {
+		v := v
+		b := widget.NewButton(a.T("links.verdict."+v), func() {
+			if err := a.svc.Judge(a.ctx, c.ID(), v, s.note); err != nil {
+				a.showError(err)
+				return
+			}
+			s.note = ""
+			id := c.ID()
+			s.load()
+			s.openCluster(id)
+			a.rebuild()
+		})
+		if c.Judgement != nil && c.Judgement.Verdict == v {
+			b.Importance = widget.HighImportance
+		}
+		row.Add(b)
+	}
+	said := ""
+	if j := c.Judgement; j != nil {
+		said = a.T("ui.links.judged", "verdict", a.T("links.verdict."+j.Verdict), "actor", a.actorName(j.Actor), "time", a.tr.DateTime(j.At.Local()))
+		if j.Note != "" {
+			said += " — " + j.Note
+		}
+	}
+	last := widget.NewLabel(said)
+	last.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(a.T("ui.links.judge")), row, note), last)
+}
+
+// recordLinks is the record view's card of what else shares the record's
+// weapons, people, vehicle and documents.
+func (v *recordView) recordLinks(in *record.Interdiction) fyne.CanvasObject {
+	a := v.a
+	cs, err := a.svc.LinksOf(a.ctx, in.Ref())
+	if err != nil {
+		return widget.NewLabel(a.tr.Error(err))
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	box := container.NewVBox()
+	for _, c := range cs {
+		id := c.ID()
+		var others []string
+		for _, m := range c.Records {
+			if m.Ref != in.Ref() {
+				others = append(others, fmt.Sprintf("%s (%s, %s)", m.Number, m.PostCode, a.tr.Date(m.OccurredAt)))
+			}
+		}
+		text := a.T("links.kind."+string(c.Kind)) + ": " + c.Label + " — " + strings.Join(others, "; ")
+		if c.Strength == links.StrengthSuggestion {
+			text = a.T("links.strength.suggestion") + " · " + text
+		}
+		if c.Judgement != nil {
+			text += " [" + a.T("links.verdict."+c.Judgement.Verdict) + "]"
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		open := widget.NewButtonWithIcon(a.T("ui.links.open"), theme.SearchIcon(), func() { a.show(newLinksScreenOn(a, id)) })
+		box.Add(container.NewBorder(nil, nil, nil, open, l))
+	}
+	return widget.NewCard(a.T("ui.links.card"), "", box)
+}
+
+// maxHitLines is how many of an import's links its summary spells out.
+const maxHitLines = 5

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"github.com/kordon/kordon/internal/links"
+	"github.com/kordon/kordon/internal/record"
+)
+
+// rifleSeizure is a final record of the post that seized the rifle with
+// the serial, from the driver, in the truck with the plate.
+func rifleSeizure(at time.Time, serial, driver, plate string) *record.Interdiction {
+	return &record.Interdiction{
+		ID: uuid.New(), Status: record.StatusFinal, PostCode: "KZ-DOS", OccurredAt: at, CrossingPoint: "Dostyk road",
+		Officers:     []record.Officer{{Name: "A. Serikbayev"}},
+		LocationType: "road", Direction: "entry", Recovery: "seized", LegalBasis: "illicit_possession", Transport: "truck",
+		Detection:  []string{"xray"},
+		Conveyance: &record.Conveyance{Plate: plate, Country: "KZ"},
+		People:     []record.Person{{ID: uuid.New(), Role: "driver", Name: driver, BirthDate: "1984-05-17", Nationality: "UZ"}},
+		Items: []record.Item{{ID: uuid.New(), Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{
+			Category: "assault_rifle", Make: "Izhmash", Model: "AKM", Calibre: record.Calibre{Code: "7.62x39"},
+			Serials: []record.Serial{{Part: "receiver", Number: serial, State: "intact"}}}}},
+	}
+}
+
+func labelsOf(o fyne.CanvasObject) string {
+	var out []string
+	walk(o, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			out = append(out, x.Text)
+		case *widget.Button:
+			out = append(out, x.Text)
+		}
+	})
+	return strings.Join(out, "\n")
+}
+
+func TestTheLinksScreenShowsJudgesAndOpens(t *testing.T) {
+	a := newApp(t)
+	day := time.Date(2026, 2, 10, 9, 30, 0, 0, time.FixedZone("", 5*3600))
+	ins := []*record.Interdiction{
+		rifleSeizure(day, "ХА 672039", "Ўринов Жасур", "777 ABC 02"),
+		rifleSeizure(day.AddDate(0, 0, 20), "XA-672039", "URINOV JASUR", "555 XYZ 01"),
+		rifleSeizure(day.AddDate(0, 0, 40), "BB 100200", "Petrov Ivan", "777 АВС 02"),
+	}
+	if err := saveAll(a, ins); err != nil {
+		t.Fatal(err)
+	}
+	a.navigate(navLinks)
+	s := a.screen.(*linksScreen)
+	a.background.Wait()
+	w := a.Window()
+	got := labelsOf(w.Content())
+	for _, want := range []string{
+		"weapon (make and serial): Izhmash AKM XA-672039",
+		"person (name and date of birth): URINOV JASUR, 1984-05-17",
+		"plate and country: 777 АВС 02 (KZ)",
+		"Links: 3; suggestions: 0",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the Links screen lacks %q:\n%s", want, got)
+		}
+	}
+
+	// Open the rifle: its network and timeline.
+	var weapon int = -1
+	for i, c := range s.clusters {
+		if c.Kind == "weapon" {
+			weapon = i
+		}
+	}
+	if weapon < 0 {
+		t.Fatal("no weapon cluster")
+	}
+	s.openCluster(s.clusters[weapon].ID())
+	a.background.Wait()
+	var net *networkView
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if n, ok := o.(*networkView); ok {
+			net = n
+		}
+	})
+	if net == nil {
+		t.Fatalf("no network drawn:\n%s", labelsOf(w.Content()))
+	}
+	records := 0
+	for _, n := range net.net.Nodes {
+		if n.Type == links.NodeRecord {
+			records++
+		}
+	}
+	// Two hops: the two rifle records, and the third by its plate.
+	if records != 3 {
+		t.Errorf("network has %d records, want 3", records)
+	}
+	detail := labelsOf(w.Content())
+	for _, want := range []string{"Timeline", "KZ-DOS-2026-0001", "KZ-DOS-2026-0002", a.T("ui.links.node.person")} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the opened link lacks %q", want)
+		}
+	}
+
+	// Judge it different: it leaves the list of links.
+	test.Tap(button(t, w, "Different"))
+	a.background.Wait()
+	for _, c := range s.clusters {
+		if c.Kind == "weapon" {
+			t.Errorf("a link judged different is still listed: %s", c.ID())
+		}
+	}
+	if !strings.Contains(labelsOf(w.Content()), "Judged «Different» by") {
+		t.Errorf("the verdict is not shown:\n%s", labelsOf(w.Content()))
+	}
+
+	// A tap on a record's disc opens the record.
+	for i, n := range net.net.Nodes {
+		if n.Type == links.NodeRecord {
+			net.Resize(fyne.NewSize(600, 400))
+			p := net.at(i, net.Size())
+			net.Tapped(&fyne.PointEvent{Position: p})
+			break
+		}
+	}
+	if _, ok := a.screen.(*recordView); !ok {
+		t.Fatalf("tapping a record opened %T", a.screen)
+	}
+	if !strings.Contains(labelsOf(w.Content()), "plate and country: 777 АВС 02 (KZ) — ") {
+		t.Errorf("the record view does not say what it shares:\n%s", labelsOf(w.Content()))
+	}
+}
+
+func TestSavingTellsWhatThePostRecordedBefore(t *testing.T) {
+	a := newApp(t)
+	day := time.Date(2026, 2, 10, 9, 30, 0, 0, time.FixedZone("", 5*3600))
+	first := rifleSeizure(day, "ХА 672039", "Ўринов Жасур", "777 ABC 02")
+	if err := saveAll(a, []*record.Interdiction{first}); err != nil {
+		t.Fatal(err)
+	}
+	second := rifleSeizure(day.AddDate(0, 0, 1), "XA672039", "Петров Иван", "123 QQQ 01")
+	second.Status = record.StatusDraft
+	f := newForm(a, second)
+	a.show(f)
+	f.touch()
+	if !f.save() {
+		t.Fatal("not saved")
+	}
+	want := fmt.Sprintf("Recorded before at this post — weapon (make and serial) Izhmash AKM XA672039: %s of 2026-02-10", first.Number)
+	if !strings.Contains(f.seenText, want) {
+		t.Errorf("the officer is told %q, want %q", f.seenText, want)
+	}
+	if !f.seen.Visible() || f.seen.Text != f.seenText {
+		t.Error("the notice is not shown above the form")
+	}
+}
