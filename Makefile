@@ -52,7 +52,7 @@ lint:
 	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy"; exit 1; }
 	$(GO) vet ./...
 
-$(BENCH_STORE)/kordon.db: internal/store/migrations/*.sql | build
+$(BENCH_STORE)/kordon.db: internal/store/migrations/*.sql internal/demo/*.go | build
 	rm -rf $(BENCH_STORE)
 	./$(BIN) --data $(BENCH_STORE) demo --records 100000 --items 10
 
@@ -61,6 +61,7 @@ bench: build $(BENCH_STORE)/kordon.db
 	@mkdir -p .cache/home
 	$(TEST_ENV) KORDON_BENCH_STORE=$(BENCH_STORE) KORDON_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 \
 	  ./internal/store/ ./internal/service/ ./internal/report/ | tee .cache/bench.txt
+	$(TEST_ENV) $(GO) test -run '^$$' -bench 'Network200' -benchtime 1x -count 1 ./internal/ui/ | tee -a .cache/bench.txt
 	.ci/guibench.sh $(BIN) $(BENCH_STORE) | tee -a .cache/bench.txt
 	@awk -f .ci/benchtable.awk .cache/bench.txt
 

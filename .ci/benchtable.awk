@@ -27,6 +27,16 @@ END {
     row("search 1M items, " kinds[k] " p50 (ms)", v[n, "p50-ms"], "", "", "")
     row("search 1M items, " kinds[k] " p95 (ms)", v[n, "p95-ms"], "", "", "p95 ≤ 20 ms")
   }
+  row("backfill identifier index, 1M items (idents/s)", sprintf("%.0f", v["BenchmarkBackfillIdents1M", "idents/s"]), "", "", "≥ 50,000/s")
+  row("links of one record, 1M items, p50 (ms)", v["BenchmarkLinksOfRecord1M", "p50-ms"], "", "", "")
+  row("links of one record, 1M items, p95 (ms)", v["BenchmarkLinksOfRecord1M", "p95-ms"], "", "", "p95 ≤ 5 ms")
+  c = "BenchmarkAllClusters1M"
+  row(sprintf("all clusters, 1M items, %.0f clusters (ms)", v[c, "clusters"]), sprintf("%.0f", v[c, "ms"]), "", "", "≤ 3 s")
+  row("all clusters, kordon links --json --training (ms)", sprintf("%.0f", v[c, "cli-ms"]), "", "", "≤ 3 s")
+  l = "BenchmarkImportLinkSummary"
+  row(sprintf("import 100k items + link summary, %.0f hits (ms)", v[l, "hits"]), sprintf("%.0f", v[l, "import-ms"]), sprintf("%.0f", v[l, "nosummary-ms"]),
+    ratio(v[l, "import-ms"], v[l, "nosummary-ms"]), "summary ≤ 20%")
+  row("network of 200 nodes laid out and drawn (ms)", sprintf("%.0f", v["BenchmarkNetwork200", "ms"]), "", "", "≤ 300 ms")
   f = "BenchmarkProtocol20Items6Photos/first"; a = "BenchmarkProtocol20Items6Photos/again"
   row("protocol, 20 items + 6 photos, as printed (ms)", sprintf("%.0f", v["BenchmarkProtocol20Items6PhotosPrepared", "ns/op"] / 1e6), "", "", "≤ 150 ms")
   row("protocol, same, photos never prepared (ms)", sprintf("%.0f", v[f, "ns/op"] / 1e6), "", "", "")

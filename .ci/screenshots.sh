@@ -5,8 +5,8 @@
 #
 # Fills a fresh training data folder (kordon demo), starts the application
 # in Russian on a private X server (Xvfb, 1366×768), drives it with xdotool
-# and writes dashboard.png, records.png, record.png, form.png, search.png and
-# problems.png to OUTDIR.
+# and writes dashboard.png, records.png, record.png, form.png, search.png,
+# links.png, links-network.png and problems.png to OUTDIR.
 # Then it sets up a post (KZ-DOS) that trusts that office, writes a bundle
 # from the post's Export screen to a folder standing for a USB stick
 # (export.png), and imports the stick's bundles, a damaged one among them, on
@@ -107,6 +107,12 @@ xdotool type --delay 60 "${serial:2:5}"
 xdotool key Return
 sleep 2
 shot search
+# The office's links: the clusters, then the newest one's network and
+# timeline.
+click 50 142 3   # Links
+shot links
+click 300 120 4  # the newest cluster
+shot links-network
 # A new record finalised too early: the problems are counted in the top
 # bar, the sections marked, the first few listed.
 xdotool key ctrl+n
@@ -148,19 +154,19 @@ printf '\x00\x00\x00\x00' | dd of="$usb/KZ-DOS-000002-copy.kordon" bs=1 conv=not
 	seek=$(($(stat -c %s "$usb/KZ-DOS-000002.kordon") / 2)) 2>/dev/null
 
 start "$post"
-click 46 142     # Export
+click 46 184     # Export
 click 1274 73    # Choose folder…: the dialog opens in the home folder
 click 548 240 1  # USB
 click 1067 642   # Open
 click 211 152 4  # Write bundle
 shot export
-click 46 184     # Settings
+click 46 226     # Settings
 scroll 20        # down to the backup
 shot settings
 stop
 
 start "$data"
-click 41 142     # Import
+click 41 184     # Import
 click 568 73     # Import every bundle in a folder…
 click 548 240 1  # USB
 click 1067 642 5 # Open

@@ -40,7 +40,7 @@ func (r *run) linksCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		if cs, err = svc.LinksOf(r.ctx, ref); err != nil {
+		if cs, err = svc.LinksOf(r.ctx, ref, f.Filter); err != nil {
 			return err
 		}
 	} else if cs, err = svc.Clusters(r.ctx, f.Filter); err != nil {
@@ -73,11 +73,12 @@ func (r *run) linkFilter(fs *flag.FlagSet, args []string, minPos, maxPos int) (*
 	country := fs.String("country", "", "")
 	suggestions := fs.Bool("suggestions", false, "")
 	all := fs.Bool("all", false, "")
+	training := fs.Bool("training", false, "")
 	pos, err := r.parse(fs, args, minPos, maxPos)
 	if err != nil {
 		return nil, err
 	}
-	f := &cliFilter{Filter: links.Filter{Suggestions: *suggestions, Dismissed: *all,
+	f := &cliFilter{Filter: links.Filter{Suggestions: *suggestions, Dismissed: *all, Training: *training,
 		Post: strings.ToUpper(strings.TrimSpace(*post)), Country: strings.ToUpper(strings.TrimSpace(*country))}}
 	if len(pos) > 0 {
 		f.record = pos[0]
@@ -91,9 +92,6 @@ func (r *run) linkFilter(fs *flag.FlagSet, args []string, minPos, maxPos int) (*
 			return nil, fault.New(links.ErrKind, nil, "kind", k)
 		}
 		f.Kinds = append(f.Kinds, kk)
-		if !kk.Strong() {
-			f.Suggestions = true // asking for a weak kind asks for its suggestions
-		}
 	}
 	if f.From, err = linkDay("from", *from); err != nil {
 		return nil, err
@@ -131,24 +129,23 @@ func toJSON(c *links.Cluster) jsonCluster {
 	return jsonCluster{ID: c.ID(), Kind: c.Kind, Key: c.Key, Label: c.Label, Strength: c.Strength, Records: c.Records, Judgement: c.Judgement}
 }
 
-// printClusters prints clusters as a list: the cluster's line, then its
-// records.
+// printClusters prints clusters: for each, a line that says what is
+// shared, its id, and its records oldest first.
 func (r *run) printClusters(cs []links.Cluster) {
-	tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
 	for i := range cs {
 		c := &cs[i]
 		verdict := ""
 		if c.Judgement != nil {
 			verdict = "  [" + r.tr.T("links.verdict."+c.Judgement.Verdict) + "]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s%s\n", r.tr.T("links.strength."+c.Strength), r.tr.T("links.kind."+string(c.Kind)), c.Label,
-			r.tr.N("links.records", len(c.Records)), verdict)
-		fmt.Fprintf(tw, "\t%s\n", c.ID())
+		fmt.Fprintf(r.env.Stdout, "%s · %s · %s · %s%s\n  %s\n", r.tr.T("links.strength."+c.Strength), r.tr.T("links.kind."+string(c.Kind)), c.Label,
+			r.tr.N("links.records", len(c.Records)), verdict, c.ID())
+		tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
 		for _, m := range c.Timeline() {
-			fmt.Fprintf(tw, "\t  %s\t%s\t%s\t%s\n", m.Number, m.PostCode, r.tr.Date(m.OccurredAt), m.Label)
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", m.Number, m.PostCode, r.tr.Date(m.OccurredAt), m.Label)
 		}
+		tw.Flush()
 	}
-	tw.Flush()
 	r.say("cli.links.count", "count", len(cs))
 }
 
@@ -167,7 +164,7 @@ func (r *run) linksJudge(args []string) error {
 	if err := svc.Judge(r.ctx, pos[0], pos[1], *note); err != nil {
 		return err
 	}
-	c, err := svc.Cluster(r.ctx, pos[0])
+	c, err := svc.Cluster(r.ctx, pos[0], true)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kordon/kordon/internal/i18n"
+	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/view"
@@ -385,7 +386,7 @@ func (r *run) printIdents(svc *service.Service, ref string) error {
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	cs, err := svc.LinksOf(r.ctx, ref)
+	cs, err := svc.LinksOf(r.ctx, ref, links.Filter{Suggestions: true, Dismissed: true})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,12 @@
 // screenshots and benchmarks: regional makes, models and calibres, names in
 // Cyrillic and Latin scripts, several posts and months. Every record it makes
 // is marked as training data.
+//
+// A few records share an identifier, as those of a trafficking network do
+// (see pool.go): the same courier, truck, weapon, company or telephone at
+// several posts, written as each post writes it. Every other identifier —
+// a weapon's serial, a plate, a passport, a name with a birth date — is
+// carried by one record only.
 package demo
 
 import (
@@ -12,6 +18,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/textkey"
 )
 
 // Post is a crossing post the generator places records at.
@@ -124,6 +131,10 @@ type Options struct {
 type Generator struct {
 	rnd  *rand.Rand
 	opts Options
+	pool pools
+	// The unique numbers of what is not pooled: weapons' serials, plates,
+	// passports, people (name and birth date).
+	serials, plates, docs, people uniq
 }
 
 // New returns a generator. Zero options mean: seed 1, the 12 months from
@@ -144,7 +155,64 @@ func New(opts Options) *Generator {
 	if len(opts.Posts) == 0 {
 		opts.Posts = Posts
 	}
-	return &Generator{rnd: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), opts: opts}
+	return &Generator{
+		rnd: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), opts: opts,
+		pool:    newPools(opts.Seed),
+		serials: newUniq(uint64(len(serialLetters))*1_000_000, opts.Seed, 1),
+		plates:  newUniq(1000*uint64(len(plateLetters)*len(plateLetters)*len(plateLetters))*plateRegions, opts.Seed, 2),
+		docs:    newUniq(100_000_000, opts.Seed, 3),
+		people:  newUniq(uint64(len(surnameGroups)*len(givenGroups))*birthDays, opts.Seed, 4),
+	}
+}
+
+// Letters of serials and plates, and how many regions plates have.
+var (
+	serialLetters = []string{"АК", "ХА", "ВС", "KT", "NS", "ЕМ", "ТО", ""}
+	plateLetters  = []string{"A", "B", "C", "E", "H", "K", "M", "O", "P", "T", "X", "Y"}
+)
+
+const plateRegions = 20
+
+// birthDays are the birth dates people who are not pooled have: 1960 to
+// 1999, 28 days a month.
+const birthDays = 40 * 12 * 28
+
+// surnameGroups and givenGroups are surnames and given names by their
+// folded form: Ўринов and Oʻrinov are one name written two ways.
+var surnameGroups, givenGroups = groupNames(surnames), groupNames(givenNames)
+
+func groupNames(names []string) [][]string {
+	var out [][]string
+	at := map[string]int{}
+	for _, n := range names {
+		k := textkey.Latin(n)
+		if i, ok := at[k]; ok {
+			out[i] = append(out[i], n)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, []string{n})
+	}
+	return out
+}
+
+// person is a name and birth date no other record's person has.
+func (g *Generator) person() (name, birth string) {
+	v := g.people.next()
+	day := int(v % birthDays)
+	v /= birthDays
+	given, surname := givenGroups[v%uint64(len(givenGroups))], surnameGroups[v/uint64(len(givenGroups))]
+	name = pick(g.rnd, surname) + " " + pick(g.rnd, given)
+	return name, fmt.Sprintf("%04d-%02d-%02d", 1960+day/(12*28), 1+day/28%12, 1+day%28)
+}
+
+// plate is a plate no other record's vehicle has: "123 ABC 02".
+func (g *Generator) plate() string {
+	v := g.plates.next()
+	num, v := v%1000, v/1000
+	region, v := v%plateRegions, v/plateRegions
+	n := uint64(len(plateLetters))
+	return fmt.Sprintf("%03d %s%s%s %02d", num, plateLetters[v%n], plateLetters[v/n%n], plateLetters[v/n/n], region)
 }
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
@@ -159,15 +227,17 @@ func (g *Generator) uuid() uuid.UUID {
 	return u
 }
 
+// serial is a serial number no other record's weapon has.
 func (g *Generator) serial() string {
-	letters := []string{"АК", "ХА", "ВС", "KT", "NS", "ЕМ", "ТО", ""}
-	return fmt.Sprintf("%s%06d", pick(g.rnd, letters), g.rnd.IntN(1_000_000))
+	v := g.serials.next()
+	return fmt.Sprintf("%s%06d", serialLetters[v/1_000_000], v%1_000_000)
 }
 
 // Record makes one training record with about items items.
 func (g *Generator) Record(items int) *record.Interdiction {
 	r := g.rnd
-	post := pick(r, g.opts.Posts)
+	pooled := g.pooled()
+	post := g.postFor(pooled)
 	days := g.opts.Months * 30
 	at := g.opts.Start.Add(time.Duration(r.IntN(days*24*60)) * time.Minute).In(post.Zone).Truncate(time.Minute)
 	ended := at.Add(time.Duration(60+r.IntN(120)) * time.Minute)
@@ -202,22 +272,22 @@ func (g *Generator) Record(items int) *record.Interdiction {
 	if transport != "pedestrian" && transport != "postal" {
 		in.Conveyance = &record.Conveyance{
 			Description: pick(r, []string{"Toyota Camry", "КамАЗ-5320", "Mercedes Actros", "ВАЗ-2107", "Daewoo Nexia"}),
-			Plate:       fmt.Sprintf("%03d %s %02d", r.IntN(1000), pick(r, []string{"ABC", "KZA", "ХАВ", "UZT"}), r.IntN(20)),
+			Plate:       g.plate(),
 			Country:     route[1],
 		}
 	}
 	if r.IntN(4) == 0 {
 		in.LinkedContraband = []string{pick(r, record.ContrabandTypes.Codes)}
 	}
-	surname := pick(r, surnames)
+	name, birth := g.person()
 	in.People = []record.Person{{
 		ID:             g.uuid(),
 		Role:           pick(r, []string{"driver", "passenger", "pedestrian", "sender"}),
-		Name:           surname + " " + pick(r, givenNames),
-		BirthDate:      fmt.Sprintf("%04d-%02d-%02d", 1960+r.IntN(40), 1+r.IntN(12), 1+r.IntN(28)),
+		Name:           name,
+		BirthDate:      birth,
 		Nationality:    pick(r, record.RegionCountries),
 		DocumentType:   "passport",
-		DocumentNumber: fmt.Sprintf("N%08d", r.IntN(100_000_000)),
+		DocumentNumber: fmt.Sprintf("N%08d", g.docs.next()),
 		Sex:            pick(r, record.Sexes.Codes),
 		Detained:       r.IntN(2) == 0,
 	}, {
@@ -225,6 +295,9 @@ func (g *Generator) Record(items int) *record.Interdiction {
 	}}
 	for i := 0; i < items; i++ {
 		in.Items = append(in.Items, g.item())
+	}
+	if pooled != nil {
+		g.plant(in, pooled, post)
 	}
 	return in
 }

@@ -265,7 +265,7 @@ func (c *collector) person(p *record.Person, ent string) {
 		if cc == "" {
 			cc = nat
 		}
-		lbl := typ + " " + label(p.DocumentNumber)
+		lbl := label(p.DocumentNumber)
 		if cc != "" {
 			lbl += " (" + cc + ")"
 		}
@@ -309,7 +309,7 @@ func (c *collector) phone(phone, hint, ent string) {
 	if e == "" && c.post != hint {
 		e = PhoneE164(phone, c.post)
 	}
-	if e != "" {
+	if e != "" && !fillerPhone(e) {
 		c.add(Ident{Kind: Phone, Key: e, Label: label(phone), Entity: ent, Country: phoneCountry(e)})
 	}
 }
@@ -341,11 +341,14 @@ func (c *collector) firearm(f *record.Firearm, ent string) {
 			continue
 		}
 		lbl := label(f.Make, f.Model, s.Number)
-		if mk != "" {
+		// An obliterated serial is read in part at best: a hint, not a
+		// match.
+		read := s.State != "obliterated" && s.State != "partly_obliterated"
+		if mk != "" && read {
 			c.add(Ident{Kind: Weapon, Key: mk + "/" + num, Label: lbl, Entity: ent})
 		}
 		if len(num) >= minWeak {
-			c.add(Ident{Kind: Serial, Key: num, Label: lbl, Partial: mk == "", Entity: ent})
+			c.add(Ident{Kind: Serial, Key: num, Label: lbl, Partial: mk == "" || !read, Entity: ent})
 		}
 	}
 }
@@ -408,10 +411,13 @@ func serialKey(s record.Serial) string {
 	return numberKey(textkey.Serial(s.Number), minSerial)
 }
 
-// numberKey returns k, a serial key, if it has min to maxNumber characters
-// and is not one character repeated ("0000", "XXX"); "" otherwise.
+// numberKey returns k, a serial key, if it has min to maxNumber characters,
+// a digit among them, and is not one character repeated ("0000", "XXX");
+// "" otherwise. Without a digit it is a word an officer typed for a number
+// there was none of («отсутствует», "unknown", «нет»), which would tie
+// every such record together.
 func numberKey(k string, min int) string {
-	if len(k) < min || len(k) > maxNumber {
+	if len(k) < min || len(k) > maxNumber || strings.IndexAny(k, "0123456789") < 0 {
 		return ""
 	}
 	for i := 1; i < len(k); i++ {
@@ -564,4 +570,15 @@ func clean(s string) bool {
 		}
 	}
 	return true
+}
+
+// fillerPhone reports whether an E.164 number ends in seven times the same
+// digit (+77000000000, +998901111111): what is typed for a number not
+// known, not a subscriber's.
+func fillerPhone(e string) bool {
+	if len(e) < 8 {
+		return true
+	}
+	tail := e[len(e)-7:]
+	return strings.Count(tail, tail[:1]) == len(tail)
 }

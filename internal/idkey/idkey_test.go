@@ -85,7 +85,6 @@ func TestOfSample(t *testing.T) {
 		"serial:XA672039",
 		"weapon:makaruv/TL1953",
 		"serial:TL1953",
-		"weapon:gluk/BKRT512",
 		"serial:BKRT512",
 		"part:ijmash/XA672039",
 		"ammo:539/84/1284",
@@ -95,13 +94,13 @@ func TestOfSample(t *testing.T) {
 	assert.Equal(t, Ident{Kind: Person, Key: "bahter_urinuv/1985-03-12", Label: "Ўринов Бахтиёр Рустамович, 1985-03-12",
 		Entity: "people[0]", Country: "UZ"}, got[3])
 	assert.Equal(t, Ident{Kind: Name, Key: "bahter_urinuv", Label: "Ўринов Бахтиёр Рустамович", Entity: "people[0]", Country: "UZ"}, got[4])
-	assert.Equal(t, Ident{Kind: Document, Key: "passport/UZ/FA1234567", Label: "passport FA 1234567 (UZ)", Entity: "people[0]", Country: "UZ"}, got[5])
+	assert.Equal(t, Ident{Kind: Document, Key: "passport/UZ/FA1234567", Label: "FA 1234567 (UZ)", Entity: "people[0]", Country: "UZ"}, got[5])
 	assert.Equal(t, Ident{Kind: Phone, Key: "+998901234567", Label: "+998 90 123-45-67", Entity: "people[0]", Country: "UZ"}, got[6])
 	assert.Equal(t, Ident{Kind: Organisation, Key: "tranzit_vustuk", Label: "ТОО «Восток-Транзит»", Partial: true,
 		Entity: "organisations[0]", Country: "KZ"}, got[11])
 	assert.Equal(t, Ident{Kind: Weapon, Key: "kalashnikuv/XA672039", Label: "Калашников АКМ ХА 672039", Entity: "items[0]"}, got[14])
 	assert.Equal(t, Ident{Kind: Serial, Key: "XA672039", Label: "Калашников АКМ ХА 672039", Entity: "items[0]"}, got[15])
-	assert.Equal(t, Ident{Kind: Ammunition, Key: "539/84/1284", Label: "539 1984 №12-84", Partial: true, Entity: "items[4]"}, got[21])
+	assert.Equal(t, Ident{Kind: Ammunition, Key: "539/84/1284", Label: "539 1984 №12-84", Partial: true, Entity: "items[4]"}, got[20])
 
 	// Deterministic, and every key of its kind's shape.
 	assert.Equal(t, got, Of(sampleRecord()))
@@ -495,4 +494,29 @@ func TestOfLeavesWitnessesOut(t *testing.T) {
 	driver := witness
 	driver.Role = "driver"
 	assert.Len(t, Of(&record.Interdiction{PostCode: "KZ-DOS", People: []record.Person{driver}}), 4, "the same person as a driver: person, name, document, phone")
+}
+
+func TestOfPlaceholdersLinkNothing(t *testing.T) {
+	for _, typed := range []string{"отсутствует", "без номера", "не установлен", "unknown", "NONE", "спилен", "нет", "б/н"} {
+		in := &record.Interdiction{PostCode: "KZ-DOS",
+			Conveyance: &record.Conveyance{Plate: typed, Country: "KZ", VIN: typed, Container: typed},
+			People:     []record.Person{{Role: "driver", Name: "Иванов Иван", DocumentType: "passport", DocumentNumber: typed, Nationality: "KZ", Phone: "8 700 000 00 00"}},
+			Organisations: []record.Organisation{{Role: "carrier", Name: "ТОО Тест", Registration: typed, Country: "KZ"}},
+			Items: []record.Item{{Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{Make: "Калашников",
+				Serials: []record.Serial{{Number: typed, State: "intact"}}}}},
+		}
+		for _, id := range Of(in) {
+			assert.Contains(t, []Kind{Name, Organisation}, id.Kind, "%q gave %s:%s", typed, id.Kind, id.Key)
+		}
+	}
+}
+
+func TestOfObliteratedSerialsAreHints(t *testing.T) {
+	for _, state := range []string{"obliterated", "partly_obliterated"} {
+		got := Of(&record.Interdiction{PostCode: "KZ-DOS", Items: []record.Item{{Kind: record.KindFirearm, Quantity: 1,
+			Firearm: &record.Firearm{Make: "Izhmash", Serials: []record.Serial{{Number: "XA 67239", State: state}}}}}})
+		require.Len(t, got, 1, state)
+		assert.Equal(t, Serial, got[0].Kind)
+		assert.True(t, got[0].Partial, "a serial read off an obliterated stamp only suggests")
+	}
 }

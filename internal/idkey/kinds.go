@@ -59,3 +59,8 @@ func ParseKind(s string) (Kind, bool) {
 	}
 	return "", false
 }
+
+// Version numbers the rules by which Of makes keys and labels. A store
+// that indexed its records under another version indexes them again, so
+// that records indexed before and after a change still meet.
+const Version = 2

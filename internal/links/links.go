@@ -13,6 +13,7 @@
 package links
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -70,8 +71,11 @@ type Member struct {
 
 // Judgement is what an analyst said of a cluster, the latest counting.
 type Judgement struct {
-	Verdict string    `json:"verdict"`
-	Note    string    `json:"note,omitempty"`
+	Verdict string `json:"verdict"`
+	Note    string `json:"note,omitempty"`
+	// Records counts the records the analyst judged: one that shares the
+	// key later was not judged.
+	Records int       `json:"records"`
 	Actor   string    `json:"actor"`
 	At      time.Time `json:"at"`
 }
@@ -158,8 +162,20 @@ func (c *Cluster) Posts() []string {
 }
 
 // Dismissed reports whether an analyst judged the records different: the
-// cluster is then no longer shown as a link.
-func (c *Cluster) Dismissed() bool { return c.Judgement != nil && c.Judgement.Verdict == Different }
+// cluster is then no longer shown as a link, until a record the analyst
+// did not see shares the key.
+func (c *Cluster) Dismissed() bool {
+	return c.Judgement != nil && c.Judgement.Verdict == Different && len(c.Records) <= c.Judgement.Records
+}
+
+// SortStrongFirst orders clusters links first, then suggestions, each
+// newest first: how one record's links are listed.
+func SortStrongFirst(cs []Cluster) {
+	SortNewest(cs)
+	sort.SliceStable(cs, func(i, j int) bool {
+		return cs[i].Strength == StrengthLink && cs[j].Strength != StrengthLink
+	})
+}
 
 // SortNewest orders clusters newest seizure first, links before
 // suggestions of the same day, then by id.
@@ -208,34 +224,25 @@ type Filter struct {
 	Suggestions bool
 	// Dismissed gives the clusters an analyst judged different too.
 	Dismissed bool
+	// Training gives training records too; otherwise they are left out,
+	// as statistics leave them out.
+	Training bool
 	// Post, Country (of the post), From and To (when it happened, To
 	// excluded) choose by the records.
 	Post, Country string
 	From, To      time.Time
 }
 
-// Chosen are the kinds the filter gives.
+// Chosen are the kinds the filter gives: those named, weak ones too, or
+// else every strong kind, and the weak ones with Suggestions.
 func (f *Filter) Chosen() []idkey.Kind {
 	var out []idkey.Kind
 	for _, k := range idkey.Kinds() {
-		if !k.Strong() && !f.Suggestions {
-			continue
+		if len(f.Kinds) > 0 && slices.Contains(f.Kinds, k) || len(f.Kinds) == 0 && (k.Strong() || f.Suggestions) {
+			out = append(out, k)
 		}
-		if len(f.Kinds) > 0 && !hasKind(f.Kinds, k) {
-			continue
-		}
-		out = append(out, k)
 	}
 	return out
-}
-
-func hasKind(ks []idkey.Kind, k idkey.Kind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // Chooses reports whether the record m meets the filter.
@@ -278,10 +285,19 @@ func Hits(cs []Cluster, fresh map[string]bool) []Hit {
 			out = append(out, h)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		return out[i].Cluster.Strength == StrengthLink && out[j].Cluster.Strength != StrengthLink
-	})
+	SortHits(out)
 	return out
+}
+
+// SortHits orders hits links first, then suggestions, each newest first.
+func SortHits(hs []Hit) {
+	sort.SliceStable(hs, func(i, j int) bool {
+		a, b := &hs[i].Cluster, &hs[j].Cluster
+		if a.Strength != b.Strength {
+			return a.Strength == StrengthLink
+		}
+		return a.Newest().After(b.Newest())
+	})
 }
 
 // Words are what Text needs of a translator.

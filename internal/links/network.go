@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/layout"
 	"gonum.org/v1/gonum/graph/simple"
 
@@ -236,15 +238,7 @@ func (n *Network) Layout() {
 		n.Nodes[0].X, n.Nodes[0].Y = 0.5, 0.5
 		return
 	}
-	g := simple.NewUndirectedGraph()
-	for i := range n.Nodes {
-		g.AddNode(simple.Node(i))
-	}
-	for _, e := range n.Edges {
-		if e.From != e.To {
-			g.SetEdge(g.NewEdge(simple.Node(e.From), simple.Node(e.To)))
-		}
-	}
+	g := newPlane(n)
 	eades := layout.EadesR2{Repulsion: 1, Rate: 0.05, Updates: 60, Theta: 0.5, Src: rand.NewPCG(12, 34)}
 	opt := layout.NewOptimizerR2(g, eades.Update)
 	for opt.Update() {
@@ -273,3 +267,67 @@ func (n *Network) Layout() {
 		}
 	}
 }
+
+// plane is a network as gonum's undirected graph, its nodes and their
+// neighbours always given in index order: the layout visits them in that
+// order, so the same network is drawn the same way every time (gonum's
+// own graphs give their nodes in map order).
+type plane struct {
+	nodes []graph.Node
+	adj   [][]int
+	edge  map[[2]int]bool
+}
+
+func newPlane(n *Network) *plane {
+	p := &plane{nodes: make([]graph.Node, len(n.Nodes)), adj: make([][]int, len(n.Nodes)), edge: map[[2]int]bool{}}
+	for i := range n.Nodes {
+		p.nodes[i] = simple.Node(i)
+	}
+	for _, e := range n.Edges {
+		if e.From == e.To || p.edge[[2]int{e.From, e.To}] {
+			continue
+		}
+		p.edge[[2]int{e.From, e.To}], p.edge[[2]int{e.To, e.From}] = true, true
+		p.adj[e.From] = append(p.adj[e.From], e.To)
+		p.adj[e.To] = append(p.adj[e.To], e.From)
+	}
+	for _, a := range p.adj {
+		sort.Ints(a)
+	}
+	return p
+}
+
+func (p *plane) valid(id int64) bool { return id >= 0 && id < int64(len(p.nodes)) }
+
+func (p *plane) Node(id int64) graph.Node {
+	if !p.valid(id) {
+		return nil
+	}
+	return p.nodes[id]
+}
+
+func (p *plane) Nodes() graph.Nodes { return iterator.NewOrderedNodes(p.nodes) }
+
+func (p *plane) From(id int64) graph.Nodes {
+	if !p.valid(id) || len(p.adj[id]) == 0 {
+		return graph.Empty
+	}
+	out := make([]graph.Node, len(p.adj[id]))
+	for i, j := range p.adj[id] {
+		out[i] = p.nodes[j]
+	}
+	return iterator.NewOrderedNodes(out)
+}
+
+func (p *plane) HasEdgeBetween(x, y int64) bool {
+	return p.valid(x) && p.valid(y) && p.edge[[2]int{int(x), int(y)}]
+}
+
+func (p *plane) Edge(u, v int64) graph.Edge {
+	if !p.HasEdgeBetween(u, v) {
+		return nil
+	}
+	return simple.Edge{F: p.nodes[u], T: p.nodes[v]}
+}
+
+func (p *plane) EdgeBetween(x, y int64) graph.Edge { return p.Edge(x, y) }

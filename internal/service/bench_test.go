@@ -9,8 +9,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,6 +162,156 @@ func BenchmarkImport100kItems(b *testing.B) {
 		if imp.New != 10_000 {
 			b.Fatalf("imported %d versions", imp.New)
 		}
+	}
+}
+
+// benchPostOf makes another post that trusts the office and that the
+// office trusts.
+func benchPostOf(b *testing.B, office *service.Service, code, name string) (post *service.Service, device string) {
+	b.Helper()
+	ctx := context.Background()
+	post, err := service.Init(ctx, b.TempDir(), service.Setup{PostCode: code, PostName: name})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { post.Close() })
+	ppk, _ := post.PublicKey(ctx)
+	opk, _ := office.PublicKey(ctx)
+	if err := office.Trust(ctx, ppk, ""); err != nil {
+		b.Fatal(err)
+	}
+	if err := post.Trust(ctx, opk, ""); err != nil {
+		b.Fatal(err)
+	}
+	p, _ := post.Post(ctx)
+	return post, p.DeviceID
+}
+
+// linkedSetup makes two posts and their office. The demo generator makes
+// about 20,000 final interdictions of 10 items at the two posts: each post
+// holds its own. The office has imported the other post's already; the
+// post's, to export, share a courier, truck, weapon, company or telephone
+// with some of them, as a network's records do.
+func linkedSetup(b *testing.B) (post, office *service.Service) {
+	b.Helper()
+	ctx := context.Background()
+	post, office, device := benchPair(b)
+	other, otherDevice := benchPostOf(b, office, "UZ-TER", "Termiz")
+	g := demo.New(demo.Options{Seed: 9, Final: 1, Posts: []demo.Post{demo.PostFor("KZ-DOS", "Bench"), demo.PostFor("UZ-TER", "Termiz")}})
+	var own, held []*record.Interdiction
+	flush := func(svc *service.Service, batch *[]*record.Interdiction) {
+		if len(*batch) == 0 {
+			return
+		}
+		if err := service.StoreOf(svc).Add(ctx, *batch, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		*batch = (*batch)[:0]
+	}
+	for n := 0; n < 10_000; {
+		in := g.Record(10)
+		in.Status, in.Training = record.StatusFinal, false // training records are never exported
+		if in.PostCode == "KZ-DOS" {
+			in.Origin = device
+			if own = append(own, in); len(own) == 1000 {
+				flush(post, &own)
+			}
+			n++
+			continue
+		}
+		in.Origin = otherDevice
+		if held = append(held, in); len(held) == 1000 {
+			flush(other, &held)
+		}
+	}
+	flush(post, &own)
+	flush(other, &held)
+	res, err := other.Export(ctx, service.ExportOptions{Out: b.TempDir(), Plain: true}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := office.Import(ctx, res.Path, nil); err != nil {
+		b.Fatal(err)
+	}
+	return post, office
+}
+
+// summaryClock is the context an import is given to see when its link
+// summary starts: the first time the summary (Service.newLinks) asks the
+// context whether to stop, which it does before reading each key.
+type summaryClock struct {
+	context.Context
+	seen  atomic.Bool
+	once  sync.Once
+	start time.Time
+}
+
+func (c *summaryClock) Err() error {
+	if !c.seen.Load() && onStack("internal/service.(*Service).newLinks") {
+		c.once.Do(func() { c.start = time.Now() })
+		c.seen.Store(true)
+	}
+	return c.Context.Err()
+}
+
+// onStack reports whether the function fn (package path and name) called
+// the caller of onStack's caller, or one further up.
+func onStack(fn string) bool {
+	var pcs [24]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if strings.HasSuffix(f.Function, fn) {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
+}
+
+// BenchmarkImportLinkSummary imports the bundle of 10,000 interdictions /
+// 100,000 items into an office that holds records it links to, and
+// reports the import's time with and without the summary of its links
+// (what Service.Import reads once the import is kept: the clusters its
+// records' new identifiers make with records held before). summary-% is
+// the summary's time over the rest of the import's.
+func BenchmarkImportLinkSummary(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		post, office := linkedSetup(b)
+		res, err := post.Export(context.Background(), service.ExportOptions{Out: b.TempDir(), Plain: true}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := &summaryClock{Context: context.Background()}
+		b.StartTimer()
+		start := time.Now()
+		imp, err := office.Import(ctx, res.Path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		end := time.Now()
+		b.StopTimer()
+		if imp.New != 10_000 {
+			b.Fatalf("imported %d versions", imp.New)
+		}
+		if len(imp.Alarms) > 0 {
+			b.Fatalf("alarms: %v", imp.Alarms)
+		}
+		if !ctx.seen.Load() {
+			b.Fatal("the link summary was not seen to start: does Service.newLinks still check its context?")
+		}
+		whole := end.Sub(start)
+		summary := end.Sub(ctx.start)
+		rest := whole - summary
+		b.ReportMetric(float64(whole.Microseconds())/1000, "import-ms")
+		b.ReportMetric(float64(rest.Microseconds())/1000, "nosummary-ms")
+		b.ReportMetric(float64(summary.Microseconds())/1000, "summary-ms")
+		b.ReportMetric(100*summary.Seconds()/rest.Seconds(), "summary-%")
+		b.ReportMetric(float64(len(imp.Links)), "hits")
+		b.ReportMetric(100_000/whole.Seconds(), "items/s")
+		b.StartTimer()
 	}
 }
 

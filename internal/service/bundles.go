@@ -496,7 +496,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		return nil, err
 	}
 	total := int(m.Counts.Records)
-	var changed []string
+	var fresh []store.Fresh
 	err = s.st.Import(ctx, s.Actor, func(im *store.Importer) error {
 		if err := im.BindDevice(ctx, m.DeviceKeyID, m.DeviceID); err != nil {
 			return err
@@ -544,7 +544,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		}
 		res.New, res.Known = im.New, im.Known
 		res.Alarms = append(res.Alarms, sharedAlarms(im.Shared)...)
-		changed = im.Changed
+		fresh = im.Fresh
 		return im.Bundle(ctx, store.InBundle{
 			KeyID: m.DeviceKeyID, Seq: int64(m.Sequence), BundleID: m.BundleID, ManifestHash: b.ManifestHash(),
 			PostCode: m.Post, DeviceID: m.DeviceID, Gap: res.Gap,
@@ -555,7 +555,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	}
 	// What the bundle links to is read once it is kept: the import stands
 	// whatever this says.
-	if res.Links, err = s.newLinks(ctx, changed); err != nil {
+	if res.Links, err = s.newLinks(ctx, fresh); err != nil {
 		res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.links_unread", Args: []any{"detail", err.Error()}})
 	}
 	if progress != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/store"
 )
 
 // Network sizes: how far a network reaches from its cluster, and how many
@@ -24,15 +25,16 @@ func (s *Service) Clusters(ctx context.Context, f links.Filter) ([]links.Cluster
 	return s.st.Clusters(ctx, f)
 }
 
-// Cluster is one cluster by its id, kind:key.
-func (s *Service) Cluster(ctx context.Context, id string) (*links.Cluster, error) {
-	return s.st.Cluster(ctx, id)
+// Cluster is one cluster by its id, kind:key; training records in it only
+// with training.
+func (s *Service) Cluster(ctx context.Context, id string, training bool) (*links.Cluster, error) {
+	return s.st.Cluster(ctx, id, training)
 }
 
-// LinksOf are the clusters the record ref is in: what else shares its
-// weapons, people, vehicle and documents.
-func (s *Service) LinksOf(ctx context.Context, ref string) ([]links.Cluster, error) {
-	return s.st.LinksOf(ctx, ref)
+// LinksOf are the clusters the record ref is in that f chooses: what else
+// shares its weapons, people, vehicle and documents; links first.
+func (s *Service) LinksOf(ctx context.Context, ref string, f links.Filter) ([]links.Cluster, error) {
+	return s.st.LinksOf(ctx, ref, f)
 }
 
 // Idents are the identifiers a record carries.
@@ -52,23 +54,38 @@ func (s *Service) Judgements(ctx context.Context, id string) ([]links.Judgement,
 }
 
 // Network is the network around the cluster id, NetworkHops out, at most
-// max nodes (NetworkMaxNodes if max is 0), laid out.
-func (s *Service) Network(ctx context.Context, id string, max int) (*links.Network, error) {
-	if max <= 0 {
-		max = NetworkMaxNodes
+// limit nodes (NetworkMaxNodes if limit is 0), laid out; training records
+// only with training.
+func (s *Service) Network(ctx context.Context, id string, limit int, training bool) (*links.Network, error) {
+	if limit <= 0 {
+		limit = NetworkMaxNodes
 	}
 	kind, key, err := links.ParseID(id)
 	if err != nil {
 		return nil, err
 	}
-	recs, found, err := s.st.Neighbourhood(ctx, id, NetworkHops, max)
+	// Half the nodes for records at most, so that what they share is drawn
+	// too.
+	recs, found, err := s.st.Neighbourhood(ctx, id, NetworkHops, max(limit/2, 2), training)
 	if err != nil {
 		return nil, err
 	}
-	n := links.Build(kind, key, recs, found, max)
+	n := links.Build(kind, key, recs, found, limit)
 	n.Layout()
 	return n, nil
 }
+
+// seenKinds are what an officer is told was recorded before: every strong
+// kind, and a serial or plate written without its make or country.
+var seenKinds = func() []idkey.Kind {
+	var ks []idkey.Kind
+	for _, k := range idkey.Kinds() {
+		if k.Strong() || k == idkey.Serial || k == idkey.PlateNumber {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}()
 
 // EarlierAtPost are the links the record ref makes with other records of
 // its own post: what an officer is told on saving ("this serial was
@@ -78,7 +95,7 @@ func (s *Service) EarlierAtPost(ctx context.Context, ref string) ([]links.Cluste
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.st.LinksOf(ctx, ref)
+	cs, err := s.st.LinksOf(ctx, ref, links.Filter{Kinds: seenKinds})
 	if err != nil {
 		return nil, err
 	}
@@ -102,20 +119,9 @@ func (s *Service) EarlierAtPost(ctx context.Context, ref string) ([]links.Cluste
 	return out, nil
 }
 
-// newLinks are the hits of the records an import changed.
-func (s *Service) newLinks(ctx context.Context, refs []string) ([]links.Hit, error) {
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	cs, err := s.st.LinksOfAll(ctx, refs)
-	if err != nil {
-		return nil, err
-	}
-	fresh := make(map[string]bool, len(refs))
-	for _, r := range refs {
-		fresh[r] = true
-	}
-	return links.Hits(cs, fresh), nil
+// newLinks are what the identifiers new to an import's records link to.
+func (s *Service) newLinks(ctx context.Context, fresh []store.Fresh) ([]links.Hit, error) {
+	return s.st.Hits(ctx, fresh)
 }
 
 // ExportLinks writes the clusters f chooses to a new file at path in the

@@ -159,9 +159,13 @@ func TestTwoPostsLinkAtTheOffice(t *testing.T) {
 	// The links of one record, by its number.
 	ref, err := office.Resolve(ctx, "KG-TOR-2026-0001")
 	require.NoError(t, err)
-	own, err := office.LinksOf(ctx, ref)
+	own, err := office.LinksOf(ctx, ref, links.Filter{Suggestions: true})
 	require.NoError(t, err)
 	assert.Len(t, own, len(want)+len(sugg))
+	assert.Equal(t, links.StrengthSuggestion, own[len(own)-1].Strength, "links come before suggestions")
+	onlyLinks, err := office.LinksOf(ctx, ref, links.Filter{})
+	require.NoError(t, err)
+	assert.Equal(t, want, ids(onlyLinks))
 
 	// Text for the import summary, in Russian.
 	cat, err := i18n.Load(translations.FS)
@@ -203,9 +207,7 @@ func TestAJudgementOutlivesReimportAndNewVersions(t *testing.T) {
 	res, err := office.Import(ctx, exportAll(t, torugart), nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, res.New)
-	for _, h := range res.Links {
-		assert.NotEqual(t, id, h.Cluster.ID(), "a dismissed link is not announced again")
-	}
+	assert.Empty(t, res.Links, "a new version sharing nothing new announces nothing again")
 
 	all, err := office.Clusters(ctx, links.Filter{Dismissed: true})
 	require.NoError(t, err)
@@ -256,7 +258,7 @@ func TestTheNetworkOfALink(t *testing.T) {
 	require.NoError(t, err)
 	_, err = office.Import(ctx, exportAll(t, torugart), nil)
 	require.NoError(t, err)
-	n, err := office.Network(ctx, "weapon:ijmash/XA1234567", 0)
+	n, err := office.Network(ctx, "weapon:ijmash/XA1234567", 0, false)
 	require.NoError(t, err)
 	types := map[links.NodeType]int{}
 	for _, node := range n.Nodes {
@@ -276,8 +278,88 @@ func TestTheNetworkOfALink(t *testing.T) {
 	assert.Equal(t, []string{"document", "organisation", "person", "phone", "vehicle", "weapon"}, shared)
 	assert.False(t, n.Capped)
 
-	small, err := office.Network(ctx, "weapon:ijmash/XA1234567", 3)
+	small, err := office.Network(ctx, "weapon:ijmash/XA1234567", 3, false)
 	require.NoError(t, err)
 	assert.Len(t, small.Nodes, 3)
 	assert.True(t, small.Capped, "a network larger than asked is capped, and says so")
+}
+
+func TestARecordArrivingAfterAJudgementIsShownAgain(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	const id = "weapon:ijmash/XA1234567"
+	require.NoError(t, office.Judge(ctx, id, links.Different, ""))
+
+	// A third seizure of the rifle, at Torugart: the analyst judged two
+	// records, not this one.
+	addJSON(t, torugart, seizure(t, "KG-TOR", func(m map[string]any) {
+		m["occurred_at"] = "2026-04-02T14:00:00+06:00"
+		m["ended_at"] = "2026-04-02T15:00:00+06:00"
+		m["people"] = []any{map[string]any{"role": "driver", "name": "Асанов Бакыт", "birth_date": "1990-01-01"}}
+		m["organisations"] = []any{}
+		m["conveyance"] = map[string]any{"plate": "01 123 ABC", "country": "KG"}
+		m["items"] = []any{map[string]any{"kind": "firearm", "quantity": 1, "firearm": map[string]any{"category": "assault_rifle",
+			"make": "Izhmash", "calibre": map[string]any{"code": "7.62x39"}, "serials": []any{map[string]any{"number": "XA1234567", "state": "intact"}}}}}
+	}))
+	res, err := office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	require.Len(t, res.Links, 1)
+	assert.Equal(t, id, res.Links[0].Cluster.ID())
+	assert.Len(t, res.Links[0].Held, 2)
+	cs, err := office.Clusters(ctx, links.Filter{})
+	require.NoError(t, err)
+	assert.Contains(t, ids(cs), id, "judged different with 2 records, it has 3 now")
+}
+
+func TestTrainingRecordsLinkOnlyWhenAskedFor(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	addJSON(t, post, seizure(t, "KZ-DOS", func(map[string]any) {}))
+	addJSON(t, post, seizure(t, "KZ-DOS", func(m map[string]any) {
+		m["training"] = true
+		m["occurred_at"] = "2026-03-01T08:00:00+05:00"
+		m["ended_at"] = "2026-03-01T09:00:00+05:00"
+	}))
+	cs, err := post.Clusters(ctx, links.Filter{})
+	require.NoError(t, err)
+	assert.Empty(t, cs, "a training record does not link with a real seizure")
+	cs, err = post.Clusters(ctx, links.Filter{Training: true})
+	require.NoError(t, err)
+	assert.NotEmpty(t, cs)
+}
+
+func TestAuditFindsTamperedLinks(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name, sql string
+	}{
+		{"a forged identifier", "INSERT INTO idents (kind, key, rid, label) SELECT 'weapon', 'forged/1', rid, 'x' FROM records"},
+		{"a dropped identifier", "DELETE FROM idents WHERE kind = 'phone'"},
+		{"a changed label", "UPDATE idents SET label = 'другой' WHERE kind = 'plate'"},
+		{"a judgement given by someone else", "DROP TRIGGER judgements_append_only_u; UPDATE judgements SET actor = 'кто-то'; " +
+			"CREATE TRIGGER judgements_append_only_u BEFORE UPDATE ON judgements BEGIN SELECT RAISE(ABORT, 'judgements are never changed'); END"},
+		{"a judgement dropped", "DROP TRIGGER judgements_append_only_d; DELETE FROM judgements; " +
+			"CREATE TRIGGER judgements_append_only_d BEFORE DELETE ON judgements BEGIN SELECT RAISE(ABORT, 'judgements are never taken back'); END"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dostyk, torugart, office := twoPosts(t)
+			_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+			require.NoError(t, err)
+			_, err = office.Import(ctx, exportAll(t, torugart), nil)
+			require.NoError(t, err)
+			require.NoError(t, office.Judge(ctx, "weapon:ijmash/XA1234567", links.Same, ""))
+			_, err = office.CheckAudit(ctx)
+			require.NoError(t, err)
+			db := storetest.Open(t, office.Dir)
+			_, err = db.Exec(c.sql)
+			require.NoError(t, err)
+			db.Close()
+			_, err = office.CheckAudit(ctx)
+			assert.Error(t, err, "audit must find %s", c.name)
+		})
+	}
 }

@@ -231,7 +231,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	}
 	last := map[key]string{}
 	deleted := map[string]bool{}
-	judged := map[int]string{}
+	judged := map[int]AuditEntry{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -266,7 +266,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			checkpoints[e.Seq] = true
 		case e.RecordID == "":
 		case e.Action == ActionJudge:
-			judged[e.Version] = e.ContentHash
+			judged[e.Version] = e
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -284,6 +284,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	if err := s.checkJudgements(ctx, judged); err != nil {
+		return rep, err
+	}
+	if err := s.checkIdents(ctx); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

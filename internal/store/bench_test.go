@@ -3,16 +3,25 @@ package store
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kordon/kordon/internal/demo"
+	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
 )
 
@@ -190,10 +199,7 @@ func BenchmarkRawBulk100kItems(b *testing.B) {
 // (make bench builds one of 1,000,000 items with kordon demo) and reports
 // the median and 95th percentile latency of each kind of query.
 func BenchmarkSearch1M(b *testing.B) {
-	dir := os.Getenv("KORDON_BENCH_STORE")
-	if dir == "" {
-		b.Skip("KORDON_BENCH_STORE not set; make bench sets it")
-	}
+	dir := benchStoreDir(b)
 	ctx := context.Background()
 	s, err := Open(dir)
 	if err != nil {
@@ -263,6 +269,215 @@ func BenchmarkSearch1M(b *testing.B) {
 				b.ReportMetric(lat[len(lat)*95/100], "p95-ms")
 			}
 		})
+	}
+}
+
+// benchStoreDir is the training store named by KORDON_BENCH_STORE; the
+// benchmark is skipped without one.
+func benchStoreDir(b *testing.B) string {
+	b.Helper()
+	dir := os.Getenv("KORDON_BENCH_STORE")
+	if dir == "" {
+		b.Skip("KORDON_BENCH_STORE not set; make bench sets it")
+	}
+	return dir
+}
+
+// openBenchStore opens the training store named by KORDON_BENCH_STORE.
+func openBenchStore(b *testing.B) *Store {
+	b.Helper()
+	dir := benchStoreDir(b)
+	s, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	var recs, items int
+	if err := s.db.QueryRow("SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM items)").Scan(&recs, &items); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("store %s: %d records, %d items", dir, recs, items)
+	return s
+}
+
+// BenchmarkBackfillIdents1M fills the identifier index of the training
+// store named by KORDON_BENCH_STORE as the upgrade to schema 9 does: a
+// copy of it without the tables schema 9 adds, at user_version 8, is
+// opened, which runs migration 9 and its backfill. It reports identifiers
+// indexed per second.
+func BenchmarkBackfillIdents1M(b *testing.B) {
+	src := benchStoreDir(b)
+	if v := SchemaVersion(); v != 9 {
+		// Migrations after 9 would run on the copy too, on tables they
+		// made already: see that they can, or drop what they make.
+		b.Fatalf("schema %d: the benchmark re-runs migration 9 only", v)
+	}
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		if err := copyStore(src, dir); err != nil {
+			b.Fatal(err)
+		}
+		if err := downgradeTo8(filepath.Join(dir, FileName)); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		s, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		b.StopTimer()
+		var idents, recs int
+		if err := s.db.QueryRow("SELECT (SELECT count(*) FROM idents), (SELECT count(*) FROM records)").Scan(&idents, &recs); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		if idents == 0 {
+			b.Fatal("no identifiers indexed")
+		}
+		b.ReportMetric(float64(idents)/took.Seconds(), "idents/s")
+		b.ReportMetric(float64(idents), "idents")
+		b.ReportMetric(float64(recs), "records")
+		b.ReportMetric(took.Seconds(), "s")
+		b.StartTimer()
+	}
+}
+
+// copyStore copies the database of the data folder src, and its
+// write-ahead log if it has one, to the folder dst.
+func copyStore(src, dst string) error {
+	for _, name := range []string{FileName, FileName + "-wal"} {
+		in, err := os.Open(filepath.Join(src, name))
+		if errors.Is(err, fs.ErrNotExist) && name != FileName {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out, err := os.Create(filepath.Join(dst, name))
+		if err == nil {
+			_, err = io.Copy(out, in)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+		}
+		in.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// downgradeTo8 takes the database at path back to schema 8: without the
+// identifiers and judgements tables migration 9 makes.
+func downgradeTo8(path string) error {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	db, err := sql.Open("sqlite", fileURI(path, q))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, stmt := range []string{"DROP TABLE IF EXISTS idents", "DROP TABLE IF EXISTS judgements", "PRAGMA user_version = 8",
+		"PRAGMA wal_checkpoint(TRUNCATE)"} {
+		if _, err := db.Exec(stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+// BenchmarkLinksOfRecord1M reads the links of 1,000 records of the
+// training store named by KORDON_BENCH_STORE, chosen at random, as the
+// record screen does (links and suggestions), and reports the median and
+// 95th percentile latency.
+func BenchmarkLinksOfRecord1M(b *testing.B) {
+	ctx := context.Background()
+	s := openBenchStore(b)
+	var refs []string
+	rows, err := s.db.Query("SELECT origin, id FROM records WHERE deleted = 0 ORDER BY rid")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var origin, id string
+		if err := rows.Scan(&origin, &id); err != nil {
+			b.Fatal(err)
+		}
+		refs = append(refs, Ref(origin, id))
+	}
+	rows.Close()
+	if len(refs) == 0 {
+		b.Skip("no records")
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	chosen := make([]string, 1000)
+	for i := range chosen {
+		chosen[i] = refs[rnd.IntN(len(refs))]
+	}
+	for b.Loop() {
+		lat := make([]float64, 0, len(chosen))
+		linked, clusters := 0, 0
+		for _, ref := range chosen {
+			start := time.Now()
+			cs, err := s.LinksOf(ctx, ref, links.Filter{Suggestions: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+			if len(cs) > 0 {
+				linked++
+				clusters += len(cs)
+			}
+		}
+		slices.Sort(lat)
+		b.ReportMetric(lat[len(lat)/2], "p50-ms")
+		b.ReportMetric(lat[len(lat)*95/100], "p95-ms")
+		b.ReportMetric(lat[len(lat)-1], "max-ms")
+		b.ReportMetric(float64(linked), "linked")
+		b.ReportMetric(float64(clusters), "clusters")
+	}
+}
+
+// BenchmarkAllClusters1M reads every link of the training store named by
+// KORDON_BENCH_STORE, as `kordon links --training` does (its records are
+// all training records, which links leave out otherwise), and reports the
+// time; with KORDON_BIN (make bench sets it), also the time of
+// `kordon links --json --training`.
+func BenchmarkAllClusters1M(b *testing.B) {
+	ctx := context.Background()
+	dir := benchStoreDir(b)
+	bin := os.Getenv("KORDON_BIN")
+	for b.Loop() {
+		s, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		cs, err := s.Clusters(ctx, links.Filter{Training: true})
+		took := time.Since(start)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+		b.ReportMetric(float64(took.Microseconds())/1000, "ms")
+		b.ReportMetric(float64(len(cs)), "clusters")
+		if bin == "" {
+			b.Log("KORDON_BIN not set: kordon links --json not timed")
+			continue
+		}
+		cmd := exec.Command(bin, "--data", dir, "links", "--json", "--training")
+		cmd.Env = append(os.Environ(), "KORDON_LANG=en")
+		var errOut strings.Builder
+		cmd.Stderr = &errOut // stdout: the null device
+		start = time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("kordon links --json --training: %v\n%s", err, errOut.String())
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "cli-ms")
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/record"
 )
 
@@ -236,9 +237,9 @@ type Importer struct {
 	// LastAudit and LastCheckpoint are the last audit entry, and the last
 	// checkpoint, of the bundle's.
 	LastAudit, LastCheckpoint int64
-	// Changed are the records (Refs) whose current version the import
-	// made: their identifiers are new.
-	Changed []string
+	// Fresh are the identifiers new to the records whose current version
+	// the import made (Store.Hits tells what they link to).
+	Fresh []Fresh
 }
 
 // SharedID is a record id held for two devices: one of them copied the
@@ -387,13 +388,49 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 		return fmt.Errorf("import record %s version %d: %w", id, in.Version, err)
 	}
 	if newest {
+		if err := im.noteFresh(ctx, rid, h != nil, Ref(origin, id), &in); err != nil {
+			return err
+		}
 		if err := b.index(ctx, rid, &in, h != nil); err != nil {
 			return err
 		}
-		im.Changed = append(im.Changed, Ref(origin, id))
 	}
 	im.New++
 	return b.audit(ctx, now, ActionImport, Ref(origin, id), in.Version, hash)
+}
+
+// noteFresh notes the identifiers of in that the record's version held
+// before (existed) did not carry.
+func (im *Importer) noteFresh(ctx context.Context, rid int64, existed bool, ref string, in *record.Interdiction) error {
+	had := map[string]bool{}
+	if existed {
+		st, err := im.b.stmt(ctx, "SELECT kind, key FROM idents WHERE rid = ?")
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, rid)
+		if err != nil {
+			return fmt.Errorf("read identifiers: %w", err)
+		}
+		for rows.Next() {
+			var kind, key string
+			if err := rows.Scan(&kind, &key); err != nil {
+				rows.Close()
+				return fmt.Errorf("read identifiers: %w", err)
+			}
+			had[kind+":"+key] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read identifiers: %w", err)
+		}
+	}
+	for _, id := range idkey.Of(in) {
+		if !had[string(id.Kind)+":"+id.Key] {
+			im.Fresh = append(im.Fresh, Fresh{Ref: ref, Kind: id.Kind, Key: id.Key, rid: rid})
+		}
+	}
+	return nil
 }
 
 // noteShared notes when another device's record has the id of a record

@@ -6,6 +6,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,9 +41,46 @@ var backfills = map[int]func(context.Context, *sql.Tx) error{
 	9: backfillIdents,
 }
 
+// MetaIdkeyVersion names the idkey.Version the identifiers were made by.
+const MetaIdkeyVersion = "idkey_version"
+
+// reindexIfStale makes the identifiers again, in one transaction, when
+// they were made by other key rules than this program's (idkey.Version):
+// records indexed before and after a change must still meet.
+func (s *Store) reindexIfStale(ctx context.Context) error {
+	v, err := s.Meta(ctx, MetaIdkeyVersion)
+	if err != nil || v == strconv.Itoa(idkey.Version) {
+		return err
+	}
+	tx, err := s.beginOn(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM idents"); err != nil {
+		return fmt.Errorf("index identifiers again: %w", classify(err, s.path))
+	}
+	if err := backfillIdents(ctx, tx); err != nil {
+		return fmt.Errorf("index identifiers again: %w", classify(err, s.path))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("index identifiers again: %w", classify(err, s.path))
+	}
+	return nil
+}
+
 // backfillIdents fills the identifiers of every record from its current
-// version, a batch of records at a time.
+// version, a batch of records at a time, and notes the key rules' version.
 func backfillIdents(ctx context.Context, tx *sql.Tx) error {
+	// Every record's keys go into one index: a larger page cache for the
+	// while keeps it from being read back from disk (SQLite's default 2 MB).
+	if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+		return err
+	}
+	defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", MetaIdkeyVersion, strconv.Itoa(idkey.Version)); err != nil {
+		return fmt.Errorf("note key version: %w", err)
+	}
 	ins, err := tx.PrepareContext(ctx, insertIdent)
 	if err != nil {
 		return err
@@ -123,9 +163,6 @@ func (s *Store) identsOf(ctx context.Context, rid int64) ([]idkey.Ident, error) 
 // suggested.
 func (s *Store) Clusters(ctx context.Context, f links.Filter) ([]links.Cluster, error) {
 	kinds := f.Chosen()
-	if len(kinds) == 0 {
-		return nil, nil
-	}
 	judged, err := s.judgements(ctx)
 	if err != nil {
 		return nil, err
@@ -161,7 +198,7 @@ func (s *Store) Clusters(ctx context.Context, f links.Filter) ([]links.Cluster, 
 	}
 	var out []links.Cluster
 	for _, k := range keys {
-		c, err := s.cluster(ctx, k.kind, k.key, judged)
+		c, err := s.cluster(ctx, k.kind, k.key, judged, f.Training)
 		if err != nil {
 			return nil, err
 		}
@@ -183,15 +220,16 @@ func (s *Store) Clusters(ctx context.Context, f links.Filter) ([]links.Cluster, 
 	return out, nil
 }
 
-// cluster reads the records that carry key of kind, nil if fewer than two
-// do (or, for a weak kind, none lacks the strong kind's qualifier).
-func (s *Store) cluster(ctx context.Context, kind idkey.Kind, key string, judged map[string]*links.Judgement) (*links.Cluster, error) {
+// cluster reads the records that carry key of kind (training records only
+// with training), nil if fewer than two do (or, for a weak kind, none
+// lacks the strong kind's qualifier). judged nil reads the key's own.
+func (s *Store) cluster(ctx context.Context, kind idkey.Kind, key string, judged map[string]*links.Judgement, training bool) (*links.Cluster, error) {
 	st, err := s.prepared(ctx, `SELECT i.label, i.partial, i.entity, i.country, r.origin, r.id, r.number, r.post_code, r.occurred_utc, r.occurred_offset, r.training
-		FROM idents i JOIN records r ON r.rid = i.rid WHERE i.kind = ? AND i.key = ? ORDER BY r.occurred_utc, r.rid`)
+		FROM idents i JOIN records r ON r.rid = i.rid WHERE i.kind = ? AND i.key = ? AND (? OR r.training = 0) ORDER BY r.occurred_utc, r.rid`)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := st.QueryContext(ctx, string(kind), key)
+	rows, err := st.QueryContext(ctx, string(kind), key, training)
 	if err != nil {
 		return nil, fmt.Errorf("read cluster: %w", classify(err, s.path))
 	}
@@ -227,14 +265,14 @@ func (s *Store) cluster(ctx context.Context, kind idkey.Kind, key string, judged
 	return c, nil
 }
 
-// Cluster is the cluster of the id (kind:key), links.ErrNoCluster if no
-// two records share the key.
-func (s *Store) Cluster(ctx context.Context, id string) (*links.Cluster, error) {
+// Cluster is the cluster of the id (kind:key), training records in it
+// only with training; links.ErrNoCluster if no two records share the key.
+func (s *Store) Cluster(ctx context.Context, id string, training bool) (*links.Cluster, error) {
 	kind, key, err := links.ParseID(id)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.cluster(ctx, kind, key, nil)
+	c, err := s.cluster(ctx, kind, key, nil, training)
 	if err != nil {
 		return nil, err
 	}
@@ -244,19 +282,28 @@ func (s *Store) Cluster(ctx context.Context, id string) (*links.Cluster, error) 
 	return c, nil
 }
 
-// LinksOf are the clusters the record ref is in, dismissed ones too
-// (their Judgement says so), suggestions after links.
-func (s *Store) LinksOf(ctx context.Context, ref string) ([]links.Cluster, error) {
+// LinksOf are the clusters the record ref is in that f chooses (its kinds,
+// dismissed ones, and the other records' post, country and dates), links
+// first. A training record links with training records too, a real one
+// only with real ones.
+func (s *Store) LinksOf(ctx context.Context, ref string, f links.Filter) ([]links.Cluster, error) {
 	rid, err := s.rid(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	return s.linksOf(ctx, rid)
-}
-
-func (s *Store) linksOf(ctx context.Context, rid int64) ([]links.Cluster, error) {
+	var training bool
+	var origin, id string
+	if err := s.db.QueryRowContext(ctx, "SELECT training, origin, id FROM records WHERE rid = ?", rid).Scan(&training, &origin, &id); err != nil {
+		return nil, fmt.Errorf("read record: %w", classify(err, s.path))
+	}
+	me := Ref(origin, id)
+	kinds := f.Chosen()
+	// A weak key makes a suggestion only where a record lacks the strong
+	// kind's qualifier: a name shared by records that all give a birth
+	// date is not read at all.
 	st, err := s.prepared(ctx, `SELECT i.kind, i.key FROM idents i WHERE i.rid = ?
-		AND EXISTS (SELECT 1 FROM idents o WHERE o.kind = i.kind AND o.key = i.key AND o.rid != i.rid)`)
+		AND EXISTS (SELECT 1 FROM idents o WHERE o.kind = i.kind AND o.key = i.key AND o.rid != i.rid)
+		AND (i.kind IN (`+strongKinds+`) OR i.partial OR EXISTS (SELECT 1 FROM idents p WHERE p.kind = i.kind AND p.key = i.key AND p.partial))`)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +322,9 @@ func (s *Store) linksOf(ctx context.Context, rid int64) ([]links.Cluster, error)
 			rows.Close()
 			return nil, fmt.Errorf("read links: %w", err)
 		}
-		keys = append(keys, k)
+		if slices.Contains(kinds, k.kind) {
+			keys = append(keys, k)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -283,48 +332,130 @@ func (s *Store) linksOf(ctx context.Context, rid int64) ([]links.Cluster, error)
 	}
 	var out []links.Cluster
 	for _, k := range keys {
-		c, err := s.cluster(ctx, k.kind, k.key, nil)
+		c, err := s.cluster(ctx, k.kind, k.key, nil, training || f.Training)
 		if err != nil {
 			return nil, err
 		}
-		if c != nil {
-			out = append(out, *c)
+		if c == nil || c.Dismissed() && !f.Dismissed {
+			continue
 		}
-	}
-	links.SortNewest(out)
-	return out, nil
-}
-
-// LinksOfAll are the clusters any of the records refs is in, each once,
-// but those an analyst judged different.
-func (s *Store) LinksOfAll(ctx context.Context, refs []string) ([]links.Cluster, error) {
-	seen := map[string]bool{}
-	var out []links.Cluster
-	for _, ref := range refs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		cs, err := s.LinksOf(ctx, ref)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range cs {
-			if !seen[c.ID()] && !c.Dismissed() {
-				seen[c.ID()] = true
-				out = append(out, c)
+		for i := range c.Records {
+			if c.Records[i].Ref != me && f.Chooses(&c.Records[i]) {
+				out = append(out, *c)
+				break
 			}
 		}
 	}
-	links.SortNewest(out)
+	links.SortStrongFirst(out)
 	return out, nil
+}
+
+// strongKinds lists the strong kinds for SQL.
+var strongKinds = func() string {
+	var q []string
+	for _, k := range idkey.Kinds() {
+		if k.Strong() {
+			q = append(q, "'"+string(k)+"'")
+		}
+	}
+	return strings.Join(q, ", ")
+}()
+
+// MaxHits caps the hits an import is told of; the rest are not read.
+const MaxHits = 10000
+
+// Hits are the clusters that the keys new to the records an import changed
+// (fresh) make with records held before it: what the import summary says.
+// Each key is read once, however many of the bundle's records share it.
+// Clusters judged different and training records are left out.
+func (s *Store) Hits(ctx context.Context, fresh []Fresh) ([]links.Hit, error) {
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	changed := map[int64]bool{}
+	refs := map[string]bool{}
+	type ck struct {
+		kind idkey.Kind
+		key  string
+	}
+	seen := map[ck]bool{}
+	var keys []ck
+	for _, f := range fresh {
+		changed[f.rid] = true
+		refs[f.Ref] = true
+		k := ck{f.Kind, f.Key}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	judged, err := s.judgements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.prepared(ctx, "SELECT rid, partial FROM idents WHERE kind = ? AND key = ?")
+	if err != nil {
+		return nil, err
+	}
+	var out []links.Hit
+	for _, k := range keys {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// Held before: a record the import did not change carries it.
+		rows, err := st.QueryContext(ctx, string(k.kind), k.key)
+		if err != nil {
+			return nil, fmt.Errorf("read links: %w", classify(err, s.path))
+		}
+		held, partial := false, k.kind.Strong()
+		for rows.Next() && !(held && partial) {
+			var rid int64
+			var p bool
+			if err := rows.Scan(&rid, &p); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read links: %w", err)
+			}
+			held, partial = held || !changed[rid], partial || p
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read links: %w", classify(err, s.path))
+		}
+		if !held || !partial {
+			continue
+		}
+		c, err := s.cluster(ctx, k.kind, k.key, judged, false)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil || c.Dismissed() {
+			continue
+		}
+		out = append(out, links.Hits([]links.Cluster{*c}, refs)...)
+		if len(out) == MaxHits {
+			break
+		}
+	}
+	links.SortHits(out)
+	return out, nil
+}
+
+// Fresh is an identifier new to a record an import changed: one the
+// record's version held before did not carry.
+type Fresh struct {
+	Ref  string
+	Kind idkey.Kind
+	Key  string
+	rid  int64
 }
 
 // Neighbourhood are the records of the cluster id and, hops times, the
 // records that share a strong key with those found so far, each with its
 // identifiers; at most max records (total counts all that were found).
-// A key judged different is not followed.
-func (s *Store) Neighbourhood(ctx context.Context, id string, hops, max int) (recs []links.Carrier, total int, err error) {
-	c, err := s.Cluster(ctx, id)
+// A key judged different is not followed; training records are found
+// only with training.
+func (s *Store) Neighbourhood(ctx context.Context, id string, hops, max int, training bool) (recs []links.Carrier, total int, err error) {
+	c, err := s.Cluster(ctx, id, training)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -344,7 +475,8 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, hops, max int) (re
 			level = append(level, rid)
 		}
 	}
-	others, err := s.prepared(ctx, "SELECT rid FROM idents WHERE kind = ? AND key = ? AND rid != ?")
+	others, err := s.prepared(ctx, `SELECT i.rid FROM idents i JOIN records r ON r.rid = i.rid
+		WHERE i.kind = ? AND i.key = ? AND i.rid != ? AND (? OR r.training = 0)`)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -365,11 +497,11 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, hops, max int) (re
 			}
 			for _, ident := range car.Idents {
 				cid := links.ID(ident.Kind, ident.Key)
-				if !ident.Kind.Strong() || followed[cid] || judged[cid] != nil && judged[cid].Verdict == links.Different {
+				if !ident.Kind.Strong() || followed[cid] || judged[cid] != nil && judged[cid].Verdict == links.Different && judged[cid].Records > 0 {
 					continue
 				}
 				followed[cid] = true
-				rows, err := others.QueryContext(ctx, string(ident.Kind), ident.Key, rid)
+				rows, err := others.QueryContext(ctx, string(ident.Kind), ident.Key, rid, training)
 				if err != nil {
 					return nil, 0, fmt.Errorf("read links: %w", classify(err, s.path))
 				}
@@ -420,11 +552,11 @@ func (s *Store) carrier(ctx context.Context, rid int64) (*links.Carrier, error) 
 
 // judgements are the latest judgement of every judged cluster, by id.
 func (s *Store) judgements(ctx context.Context) (map[string]*links.Judgement, error) {
-	return s.readJudgements(ctx, "SELECT kind, key, verdict, note, actor, at_utc FROM judgements ORDER BY seq")
+	return s.readJudgements(ctx, "SELECT kind, key, verdict, note, records, actor, at_utc FROM judgements ORDER BY seq")
 }
 
 func (s *Store) judgementsOf(ctx context.Context, kind idkey.Kind, key string) (map[string]*links.Judgement, error) {
-	return s.readJudgements(ctx, "SELECT kind, key, verdict, note, actor, at_utc FROM judgements WHERE kind = ? AND key = ? ORDER BY seq", string(kind), key)
+	return s.readJudgements(ctx, "SELECT kind, key, verdict, note, records, actor, at_utc FROM judgements WHERE kind = ? AND key = ? ORDER BY seq", string(kind), key)
 }
 
 func (s *Store) readJudgements(ctx context.Context, query string, args ...any) (map[string]*links.Judgement, error) {
@@ -437,7 +569,7 @@ func (s *Store) readJudgements(ctx context.Context, query string, args ...any) (
 	for rows.Next() {
 		var kind, key, at string
 		j := &links.Judgement{}
-		if err := rows.Scan(&kind, &key, &j.Verdict, &j.Note, &j.Actor, &at); err != nil {
+		if err := rows.Scan(&kind, &key, &j.Verdict, &j.Note, &j.Records, &j.Actor, &at); err != nil {
 			return nil, fmt.Errorf("read judgements: %w", err)
 		}
 		j.At, _ = time.Parse(timeLayout, at)
@@ -452,7 +584,7 @@ func (s *Store) Judgements(ctx context.Context, id string) ([]links.Judgement, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT verdict, note, actor, at_utc FROM judgements WHERE kind = ? AND key = ? ORDER BY seq", string(kind), key)
+	rows, err := s.db.QueryContext(ctx, "SELECT verdict, note, records, actor, at_utc FROM judgements WHERE kind = ? AND key = ? ORDER BY seq", string(kind), key)
 	if err != nil {
 		return nil, fmt.Errorf("read judgements: %w", classify(err, s.path))
 	}
@@ -461,7 +593,7 @@ func (s *Store) Judgements(ctx context.Context, id string) ([]links.Judgement, e
 	for rows.Next() {
 		var j links.Judgement
 		var at string
-		if err := rows.Scan(&j.Verdict, &j.Note, &j.Actor, &at); err != nil {
+		if err := rows.Scan(&j.Verdict, &j.Note, &j.Records, &j.Actor, &at); err != nil {
 			return nil, fmt.Errorf("read judgements: %w", err)
 		}
 		j.At, _ = time.Parse(timeLayout, at)
@@ -471,22 +603,40 @@ func (s *Store) Judgements(ctx context.Context, id string) ([]links.Judgement, e
 }
 
 // Judge keeps an analyst's verdict (links.Same, Different or Unsure) on the
-// cluster id, with a note, in the judgements table and the audit chain. A
-// cluster no two records make is refused (links.ErrNoCluster), and so is
-// a verdict or note links.CheckVerdict refuses.
+// cluster id, with a note and the number of records it covers now, in the
+// judgements table and the audit chain. A cluster no two records make is
+// refused (links.ErrNoCluster), and so is a verdict or note
+// links.CheckVerdict refuses.
 func (s *Store) Judge(ctx context.Context, id, verdict, note, actor string) error {
 	note = strings.TrimSpace(note)
 	if err := links.CheckVerdict(verdict, note); err != nil {
 		return err
 	}
-	c, err := s.Cluster(ctx, id)
+	kind, key, err := links.ParseID(id)
 	if err != nil {
 		return err
 	}
 	return s.update(ctx, actor, func(b *batch) error {
+		// Counted in the transaction that keeps the verdict: what the
+		// analyst saw is what is judged.
+		var n int
+		var partial bool
+		if err := b.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(i.partial), 0) FROM idents i JOIN records r ON r.rid = i.rid
+			WHERE i.kind = ? AND i.key = ? AND r.training = 0`, string(kind), key).Scan(&n, &partial); err != nil {
+			return fmt.Errorf("judge %s: %w", id, err)
+		}
+		if n < 2 || !kind.Strong() && !partial {
+			if err := b.tx.QueryRowContext(ctx, `SELECT count(*) FROM idents WHERE kind = ? AND key = ?`, string(kind), key).Scan(&n); err != nil {
+				return fmt.Errorf("judge %s: %w", id, err)
+			}
+			if n < 2 {
+				return fault.New(links.ErrNoCluster, nil, "id", id)
+			}
+		}
 		now := utc(s.now())
-		res, err := b.exec(ctx, "INSERT INTO judgements (kind, key, verdict, note, actor, at_utc) VALUES (?, ?, ?, ?, ?, ?)",
-			string(c.Kind), c.Key, verdict, note, actor, now)
+		cid := links.ID(kind, key)
+		res, err := b.exec(ctx, "INSERT INTO judgements (kind, key, verdict, note, records, actor, at_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			string(kind), key, verdict, note, n, actor, now)
 		if err != nil {
 			return fmt.Errorf("judge %s: %w", id, err)
 		}
@@ -494,14 +644,14 @@ func (s *Store) Judge(ctx context.Context, id, verdict, note, actor string) erro
 		if err != nil {
 			return fmt.Errorf("judge %s: %w", id, err)
 		}
-		return b.audit(ctx, now, ActionJudge, "link:"+c.ID(), int(seq), judgementHash(c.ID(), verdict, note))
+		return b.audit(ctx, now, ActionJudge, "link:"+cid, int(seq), judgementHash(cid, verdict, note, n))
 	})
 }
 
 // judgementHash is the content hash the audit chain keeps of a judgement.
-func judgementHash(id, verdict, note string) string {
+func judgementHash(id, verdict, note string, records int) string {
 	h := sha256.New()
-	for _, f := range []string{"kordon-judgement-v1", id, verdict, note} {
+	for _, f := range []string{"kordon-judgement-v1", id, verdict, note, strconv.Itoa(records)} {
 		h.Write([]byte(f))
 		h.Write([]byte{0})
 	}
@@ -509,8 +659,8 @@ func judgementHash(id, verdict, note string) string {
 }
 
 // checkJudgements checks that every judgement is the one the audit chain
-// logged (logged: by judgement number, the content hash).
-func (s *Store) checkJudgements(ctx context.Context, logged map[int]string) error {
+// logged (logged: by judgement number): its content, who gave it, when.
+func (s *Store) checkJudgements(ctx context.Context, logged map[int]AuditEntry) error {
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM judgements").Scan(&n); err != nil {
 		return fmt.Errorf("read judgements: %w", classify(err, s.path))
@@ -518,24 +668,101 @@ func (s *Store) checkJudgements(ctx context.Context, logged map[int]string) erro
 	if n != len(logged) {
 		return broken(0, fmt.Sprintf("%d judgements, %d in the audit log", n, len(logged)))
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT seq, kind, key, verdict, note FROM judgements ORDER BY seq")
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, kind, key, verdict, note, records, actor, at_utc FROM judgements ORDER BY seq")
 	if err != nil {
 		return fmt.Errorf("read judgements: %w", classify(err, s.path))
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var seq int
-		var kind, key, verdict, note string
-		if err := rows.Scan(&seq, &kind, &key, &verdict, &note); err != nil {
+		var seq, records int
+		var kind, key, verdict, note, actor, at string
+		if err := rows.Scan(&seq, &kind, &key, &verdict, &note, &records, &actor, &at); err != nil {
 			return fmt.Errorf("read judgements: %w", err)
 		}
-		want, ok := logged[seq]
+		e, ok := logged[seq]
+		cid := links.ID(idkey.Kind(kind), key)
 		switch {
 		case !ok:
 			return broken(0, fmt.Sprintf("judgement %d: not in the audit log", seq))
-		case want != judgementHash(links.ID(idkey.Kind(kind), key), verdict, note):
+		case e.ContentHash != judgementHash(cid, verdict, note, records) || e.RecordID != "link:"+cid || e.Actor != actor || e.At != at:
 			return broken(0, fmt.Sprintf("judgement %d: differs from the audit log", seq))
 		}
 	}
 	return rows.Err()
+}
+
+// checkIdents checks that the identifiers held are exactly those of every
+// record's current version (idkey.Of): none forged, none dropped, none of a
+// deleted record.
+func (s *Store) checkIdents(ctx context.Context) error {
+	recs, err := s.db.QueryContext(ctx, `SELECT r.rid, v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version
+		WHERE r.deleted = 0 ORDER BY r.rid`)
+	if err != nil {
+		return fmt.Errorf("read records: %w", classify(err, s.path))
+	}
+	defer recs.Close()
+	held, err := s.db.QueryContext(ctx, "SELECT rid, kind, key, label, partial, entity, country FROM idents ORDER BY rid, kind, key")
+	if err != nil {
+		return fmt.Errorf("read identifiers: %w", classify(err, s.path))
+	}
+	defer held.Close()
+	type row struct {
+		rid int64
+		id  idkey.Ident
+	}
+	var next *row
+	read := func() error {
+		next = nil
+		if !held.Next() {
+			return held.Err()
+		}
+		r := &row{}
+		if err := held.Scan(&r.rid, &r.id.Kind, &r.id.Key, &r.id.Label, &r.id.Partial, &r.id.Entity, &r.id.Country); err != nil {
+			return fmt.Errorf("read identifiers: %w", err)
+		}
+		next = r
+		return nil
+	}
+	if err := read(); err != nil {
+		return err
+	}
+	for recs.Next() {
+		var rid int64
+		var content []byte
+		if err := recs.Scan(&rid, &content); err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		if next != nil && next.rid < rid {
+			return broken(0, fmt.Sprintf("identifier %s:%s of no current record", next.id.Kind, next.id.Key))
+		}
+		in, err := decode(content)
+		if err != nil {
+			return broken(0, fmt.Sprintf("record %d: content", rid))
+		}
+		want := idkey.Of(in)
+		sort.Slice(want, func(i, j int) bool {
+			if want[i].Kind != want[j].Kind {
+				return want[i].Kind < want[j].Kind
+			}
+			return want[i].Key < want[j].Key
+		})
+		for _, w := range want {
+			if next == nil || next.rid != rid || next.id != w {
+				return broken(0, fmt.Sprintf("record %s: identifiers differ from its current version (%s:%s)", in.Number, w.Kind, w.Key))
+			}
+			if err := read(); err != nil {
+				return err
+			}
+		}
+		if next != nil && next.rid == rid {
+			return broken(0, fmt.Sprintf("record %s: identifier %s:%s it does not carry", in.Number, next.id.Kind, next.id.Key))
+		}
+	}
+	if err := recs.Err(); err != nil {
+		return fmt.Errorf("read records: %w", classify(err, s.path))
+	}
+	if next != nil {
+		return broken(0, fmt.Sprintf("identifier %s:%s of no current record", next.id.Kind, next.id.Key))
+	}
+	return nil
 }

@@ -201,8 +201,8 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	}
 	if s.readOnly {
 		err = s.checkSchema(context.Background())
-	} else {
-		err = s.migrate(context.Background())
+	} else if err = s.migrate(context.Background()); err == nil {
+		err = s.reindexIfStale(context.Background())
 	}
 	if err != nil {
 		s.folder.Unlock()

@@ -270,20 +270,12 @@ func (f *formScreen) noteSeen() {
 		return // the record is saved; the notice waits for the next save
 	}
 	var lines []string
-	for _, c := range cs {
-		var others []string
-		for _, m := range c.Records {
-			if m.Ref != f.rec.Ref() {
-				others = append(others, f.a.T("ui.form.seen_record", "number", m.Number, "date", f.a.tr.Date(m.OccurredAt)))
-			}
-		}
-		if len(others) == 0 {
-			continue
-		}
-		lines = append(lines, f.a.T("ui.form.seen", "kind", f.a.T("links.kind."+string(c.Kind)), "value", c.Label, "records", strings.Join(others, ", ")))
-		if len(lines) == 5 {
+	for i := range cs {
+		if len(lines) == maxSeen {
+			lines = append(lines, f.a.tr.N("links.hits_more", len(cs)-maxSeen))
 			break
 		}
+		lines = append(lines, f.a.T("ui.form.seen", "kind", f.a.T("links.kind."+string(cs[i].Kind)), "value", cs[i].Label, "records", f.a.othersText(&cs[i], f.rec.Ref())))
 	}
 	f.seenText = strings.Join(lines, "\n")
 	if f.seen != nil {

@@ -35,26 +35,39 @@ type linksScreen struct {
 	gen      int
 
 	open       *links.Cluster
+	history    []links.Judgement
 	network    *links.Network
 	netLoading bool
 	netErr     error
+	netGen     int
 	note       string
+	judging    bool
+	dateErr    bool
 }
 
 func newLinksScreen(a *App) *linksScreen {
 	s := &linksScreen{a: a}
+	s.filter.Training = a.trainingOnly()
 	s.load()
 	return s
 }
 
 // newLinksScreenOn opens the screen on one cluster.
-func newLinksScreenOn(a *App, id string) *linksScreen {
+func newLinksScreenOn(a *App, id string, training bool) *linksScreen {
 	s := &linksScreen{a: a}
 	s.filter.Suggestions = true
 	s.filter.Dismissed = true
+	s.filter.Training = training || a.trainingOnly()
 	s.load()
 	s.openCluster(id)
 	return s
+}
+
+// trainingOnly reports whether the folder holds training records only (a
+// training office): its links are those of training records.
+func (a *App) trainingOnly() bool {
+	st, err := a.svc.Stats(a.ctx, false)
+	return err == nil && st.Records == 0 && st.TrainingLeftOut > 0
 }
 
 func (s *linksScreen) name() string { return navLinks }
@@ -85,25 +98,68 @@ func (s *linksScreen) load() {
 	}()
 }
 
-// openCluster reads the cluster and lays out its network, off the UI
-// goroutine.
+// openCluster reads the cluster, its judgements, and lays out its network,
+// off the UI goroutine; a cluster opened since wins.
 func (s *linksScreen) openCluster(id string) {
 	s.mu.Lock()
+	s.netGen++
+	gen := s.netGen
 	s.netLoading, s.netErr, s.network, s.note = true, nil, nil, ""
+	training := s.filter.Training
 	s.mu.Unlock()
 	a := s.a
 	a.background.Add(1)
 	go func() {
 		defer a.background.Done()
-		c, err := a.svc.Cluster(a.ctx, id)
+		c, err := a.svc.Cluster(a.ctx, id, training)
 		var n *links.Network
+		var hist []links.Judgement
 		if err == nil {
-			n, err = a.svc.Network(a.ctx, id, 0)
+			hist, err = a.svc.Judgements(a.ctx, id)
+		}
+		if err == nil {
+			n, err = a.svc.Network(a.ctx, id, 0, training)
 		}
 		fyne.Do(func() {
 			s.mu.Lock()
-			s.open, s.network, s.netErr, s.netLoading = c, n, err, false
+			if gen != s.netGen {
+				s.mu.Unlock()
+				return
+			}
+			s.open, s.history, s.network, s.netErr, s.netLoading = c, hist, n, err, false
 			s.mu.Unlock()
+			a.rebuildIf(s)
+		})
+	}()
+}
+
+// judge keeps the verdict on the open cluster, off the UI goroutine (a
+// write may wait for an import), then reads the list and the cluster again.
+func (s *linksScreen) judge(id, verdict string) {
+	s.mu.Lock()
+	if s.judging {
+		s.mu.Unlock()
+		return
+	}
+	s.judging = true
+	note := s.note
+	s.mu.Unlock()
+	a := s.a
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		err := a.svc.Judge(a.ctx, id, verdict, note)
+		fyne.Do(func() {
+			s.mu.Lock()
+			s.judging = false
+			s.mu.Unlock()
+			if err != nil {
+				a.showError(err)
+				return
+			}
+			s.note = ""
+			s.load()
+			s.openCluster(id)
 			a.rebuildIf(s)
 		})
 	}()
@@ -150,11 +206,7 @@ func (s *linksScreen) filters() fyne.CanvasObject {
 		s.kind = codes[kind.SelectedIndex()]
 		s.filter.Kinds = nil
 		if s.kind != "" {
-			k := idkey.Kind(s.kind)
-			s.filter.Kinds = []idkey.Kind{k}
-			if !k.Strong() {
-				s.filter.Suggestions = true
-			}
+			s.filter.Kinds = []idkey.Kind{idkey.Kind(s.kind)}
 		}
 		s.load()
 		s.a.rebuild()
@@ -185,11 +237,19 @@ func (s *linksScreen) filters() fyne.CanvasObject {
 		s.fromText, s.toText = from.Text, to.Text
 		f, okF := parseDate(from.Text)
 		t, okT := parseDate(to.Text)
+		blankF, blankT := strings.TrimSpace(from.Text) == "", strings.TrimSpace(to.Text) == ""
+		// A date that does not read filters nothing and says so: the list
+		// is not shown as if it were filtered.
+		s.dateErr = !blankF && !okF || !blankT && !okT
+		if s.dateErr {
+			s.a.rebuild()
+			return
+		}
 		s.filter.From, s.filter.To = time.Time{}, time.Time{}
-		if strings.TrimSpace(from.Text) != "" && okF {
+		if !blankF {
 			s.filter.From = f
 		}
-		if strings.TrimSpace(to.Text) != "" && okT {
+		if !blankT {
 			s.filter.To = t.AddDate(0, 0, 1)
 		}
 		s.load()
@@ -200,8 +260,13 @@ func (s *linksScreen) filters() fyne.CanvasObject {
 	sugg.Checked = s.filter.Suggestions
 	dismissed := widget.NewCheck(a.T("ui.links.dismissed"), func(on bool) { s.filter.Dismissed = on; s.load(); s.a.rebuild() })
 	dismissed.Checked = s.filter.Dismissed
+	training := widget.NewCheck(a.T("ui.links.training"), func(on bool) { s.filter.Training = on; s.load(); s.a.rebuild() })
+	training.Checked = s.filter.Training
 	count := widget.NewLabel("")
 	switch {
+	case s.dateErr:
+		count.SetText(a.T("ui.err.date"))
+		count.Importance = widget.DangerImportance
 	case s.loading:
 		count.SetText(a.T("ui.links.loading"))
 	case s.loadErr != nil:
@@ -219,7 +284,7 @@ func (s *linksScreen) filters() fyne.CanvasObject {
 	}
 	return container.NewHBox(kind, container.NewGridWrap(fyne.NewSize(110, post.MinSize().Height), post), country,
 		container.NewGridWrap(fyne.NewSize(120, from.MinSize().Height), from), container.NewGridWrap(fyne.NewSize(120, to.MinSize().Height), to),
-		sugg, dismissed, count)
+		sugg, dismissed, training, count)
 }
 
 // clusterText is the two lines a cluster gets in the list.
@@ -308,7 +373,7 @@ func (s *linksScreen) detail() fyne.CanvasObject {
 	legend := container.NewHBox()
 	for _, t := range networkTypes {
 		dot := canvas.NewCircle(nodeColours[t])
-		legend.Add(container.NewGridWrap(fyne.NewSize(12, 12), dot))
+		legend.Add(container.NewCenter(container.NewGridWrap(fyne.NewSize(12, 12), dot)))
 		legend.Add(widget.NewLabel(a.T("ui.links.node." + string(t))))
 	}
 	left := container.NewBorder(nil, container.NewVBox(capped, container.NewHScroll(legend)), nil, nil, drawing)
@@ -318,22 +383,27 @@ func (s *linksScreen) detail() fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(title, sub, s.judgeBar(c)), nil, nil, nil, split)
 }
 
-// timeline lists the cluster's seizures, oldest first: date, post, where
-// from and to, and the identifier as that record writes it.
+// timeline lists the cluster's seizures, oldest first: date and post, the
+// record's number, and the identifier as that record writes it. A list
+// draws only the rows in view, however many records share the key.
 func (s *linksScreen) timeline(c *links.Cluster) fyne.CanvasObject {
 	a := s.a
-	box := container.NewVBox()
-	for _, m := range c.Timeline() {
-		m := m
-		btn := widget.NewButton(m.Number, func() { a.show(newRecordView(a, m.Ref)) })
-		btn.Importance = widget.LowImportance
-		btn.Alignment = widget.ButtonAlignLeading
-		when := widget.NewLabel(a.tr.Date(m.OccurredAt) + " · " + m.PostCode)
-		what := widget.NewLabel(m.Label)
-		what.Wrapping = fyne.TextWrapWord
-		box.Add(container.NewVBox(btn, when, what, widget.NewSeparator()))
-	}
-	return container.NewVScroll(box)
+	ms := c.Timeline()
+	l := widget.NewList(func() int { return len(ms) },
+		func() fyne.CanvasObject {
+			top := widget.NewLabel("")
+			top.TextStyle.Bold = true
+			bottom := widget.NewLabel("")
+			bottom.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(top, bottom)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(a.tr.Date(ms[i].OccurredAt) + " · " + ms[i].PostCode + " · " + ms[i].Number)
+			box.Objects[1].(*widget.Label).SetText(ms[i].Label)
+		})
+	l.OnSelected = func(i widget.ListItemID) { a.show(newRecordView(a, ms[i].Ref)) }
+	return l
 }
 
 // judgeBar gives the analyst's verdict: same, different, unsure, with a
@@ -347,67 +417,110 @@ func (s *linksScreen) judgeBar(c *links.Cluster) fyne.CanvasObject {
 	row := container.NewHBox()
 	for _, v := range links.Verdicts {
 		v := v
-		b := widget.NewButton(a.T("links.verdict."+v), func() {
-			if err := a.svc.Judge(a.ctx, c.ID(), v, s.note); err != nil {
-				a.showError(err)
-				return
-			}
-			s.note = ""
-			id := c.ID()
-			s.load()
-			s.openCluster(id)
-			a.rebuild()
-		})
+		id := c.ID()
+		b := widget.NewButton(a.T("links.verdict."+v), func() { s.judge(id, v) })
+		if s.judging {
+			b.Disable()
+		}
 		if c.Judgement != nil && c.Judgement.Verdict == v {
 			b.Importance = widget.HighImportance
 		}
 		row.Add(b)
 	}
-	said := ""
-	if j := c.Judgement; j != nil {
-		said = a.T("ui.links.judged", "verdict", a.T("links.verdict."+j.Verdict), "actor", a.actorName(j.Actor), "time", a.tr.DateTime(j.At.Local()))
+	// Every verdict given, the latest first: a judgement is never taken
+	// back, only followed by another.
+	var said []string
+	for i := len(s.history) - 1; i >= 0; i-- {
+		j := s.history[i]
+		line := a.T("ui.links.judged", "verdict", a.T("links.verdict."+j.Verdict), "actor", a.actorName(j.Actor), "time", a.tr.DateTime(j.At.Local()))
+		line += " " + a.tr.N("ui.links.judged_records", j.Records)
 		if j.Note != "" {
-			said += " — " + j.Note
+			line += " — " + j.Note
+		}
+		said = append(said, line)
+		if len(said) == 3 {
+			break
 		}
 	}
-	last := widget.NewLabel(said)
-	last.Truncation = fyne.TextTruncateEllipsis
-	return container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(a.T("ui.links.judge")), row, note), last)
+	bar := container.NewBorder(nil, nil, widget.NewLabel(a.T("ui.links.judge")), row, note)
+	if len(said) == 0 {
+		return bar
+	}
+	box := container.NewVBox(bar)
+	for _, line := range said {
+		l := widget.NewLabel(line)
+		l.Truncation = fyne.TextTruncateEllipsis
+		box.Add(l)
+	}
+	return box
+}
+
+// maxSeen is how many clusters a record view or a saved form spells out,
+// and how many other records each.
+const maxSeen = 5
+
+// othersText names up to maxSeen records of c other than ref: number,
+// post and date, and how many more.
+func (a *App) othersText(c *links.Cluster, ref string) string {
+	var others []string
+	n := 0
+	for _, m := range c.Records {
+		if m.Ref == ref {
+			continue
+		}
+		if n++; n <= maxSeen {
+			others = append(others, fmt.Sprintf("%s (%s, %s)", m.Number, m.PostCode, a.tr.Date(m.OccurredAt)))
+		}
+	}
+	if n > maxSeen {
+		others = append(others, a.tr.N("links.hits_more", n-maxSeen))
+	}
+	return strings.Join(others, "; ")
 }
 
 // recordLinks is the record view's card of what else shares the record's
-// weapons, people, vehicle and documents.
+// weapons, people, vehicle and documents, read off the UI goroutine.
 func (v *recordView) recordLinks(in *record.Interdiction) fyne.CanvasObject {
 	a := v.a
-	cs, err := a.svc.LinksOf(a.ctx, in.Ref())
-	if err != nil {
-		return widget.NewLabel(a.tr.Error(err))
-	}
-	if len(cs) == 0 {
-		return nil
-	}
-	box := container.NewVBox()
-	for _, c := range cs {
-		id := c.ID()
-		var others []string
-		for _, m := range c.Records {
-			if m.Ref != in.Ref() {
-				others = append(others, fmt.Sprintf("%s (%s, %s)", m.Number, m.PostCode, a.tr.Date(m.OccurredAt)))
+	box := container.NewVBox(widget.NewLabel(a.T("ui.links.loading")))
+	card := widget.NewCard(a.T("ui.links.card"), "", box)
+	card.Hide()
+	ref := in.Ref()
+	training := in.Training
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		cs, err := a.svc.LinksOf(a.ctx, ref, links.Filter{Suggestions: true, Training: training})
+		fyne.Do(func() {
+			box.RemoveAll()
+			switch {
+			case err != nil:
+				box.Add(widget.NewLabel(a.tr.Error(err)))
+			case len(cs) == 0:
+				return
 			}
-		}
-		text := a.T("links.kind."+string(c.Kind)) + ": " + c.Label + " — " + strings.Join(others, "; ")
-		if c.Strength == links.StrengthSuggestion {
-			text = a.T("links.strength.suggestion") + " · " + text
-		}
-		if c.Judgement != nil {
-			text += " [" + a.T("links.verdict."+c.Judgement.Verdict) + "]"
-		}
-		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
-		open := widget.NewButtonWithIcon(a.T("ui.links.open"), theme.SearchIcon(), func() { a.show(newLinksScreenOn(a, id)) })
-		box.Add(container.NewBorder(nil, nil, nil, open, l))
-	}
-	return widget.NewCard(a.T("ui.links.card"), "", box)
+			for i, c := range cs {
+				if i == maxSeen {
+					box.Add(widget.NewLabel(a.tr.N("links.hits_more", len(cs)-maxSeen)))
+					break
+				}
+				id := c.ID()
+				text := a.T("links.kind."+string(c.Kind)) + ": " + c.Label + " — " + a.othersText(&c, ref)
+				if c.Strength == links.StrengthSuggestion {
+					text = a.T("links.strength.suggestion") + " · " + text
+				}
+				if c.Judgement != nil {
+					text += " [" + a.T("links.verdict."+c.Judgement.Verdict) + "]"
+				}
+				l := widget.NewLabel(text)
+				l.Wrapping = fyne.TextWrapWord
+				open := widget.NewButtonWithIcon(a.T("ui.links.open"), theme.SearchIcon(), func() { a.show(newLinksScreenOn(a, id, training)) })
+				box.Add(container.NewBorder(nil, nil, nil, open, l))
+			}
+			card.Show()
+		})
+	}()
+	return card
 }
 
 // maxHitLines is how many of an import's links its summary spells out.

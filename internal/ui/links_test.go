@@ -59,11 +59,17 @@ func TestTheLinksScreenShowsJudgesAndOpens(t *testing.T) {
 	s := a.screen.(*linksScreen)
 	a.background.Wait()
 	w := a.Window()
-	got := labelsOf(w.Content())
+	// The list draws the rows in view; what each row says:
+	var rows []string
+	for i := range s.clusters {
+		first, second := s.clusterText(&s.clusters[i])
+		rows = append(rows, first+" | "+second)
+	}
+	got := labelsOf(w.Content()) + "\n" + strings.Join(rows, "\n")
 	for _, want := range []string{
-		"weapon (make and serial): Izhmash AKM XA-672039",
+		"weapon (make and serial): Izhmash AKM XA-672039 | 2 records · KZ-DOS · 2026-03-02",
 		"person (name and date of birth): URINOV JASUR, 1984-05-17",
-		"plate and country: 777 АВС 02 (KZ)",
+		"plate and country: 777 АВС 02 (KZ) | 2 records · KZ-DOS · 2026-03-22",
 		"Links: 3; suggestions: 0",
 	} {
 		if !strings.Contains(got, want) {
@@ -133,6 +139,7 @@ func TestTheLinksScreenShowsJudgesAndOpens(t *testing.T) {
 	if _, ok := a.screen.(*recordView); !ok {
 		t.Fatalf("tapping a record opened %T", a.screen)
 	}
+	a.background.Wait() // the card of its links is read off the UI goroutine
 	if !strings.Contains(labelsOf(w.Content()), "plate and country: 777 АВС 02 (KZ) — ") {
 		t.Errorf("the record view does not say what it shares:\n%s", labelsOf(w.Content()))
 	}
@@ -153,7 +160,7 @@ func TestSavingTellsWhatThePostRecordedBefore(t *testing.T) {
 	if !f.save() {
 		t.Fatal("not saved")
 	}
-	want := fmt.Sprintf("Recorded before at this post — weapon (make and serial) Izhmash AKM XA672039: %s of 2026-02-10", first.Number)
+	want := fmt.Sprintf("Recorded before at this post — weapon (make and serial) Izhmash AKM XA672039: %s (KZ-DOS, 2026-02-10)", first.Number)
 	if !strings.Contains(f.seenText, want) {
 		t.Errorf("the officer is told %q, want %q", f.seenText, want)
 	}

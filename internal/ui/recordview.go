@@ -224,9 +224,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		body.Add(v.remarks())
 	}
 	if old == nil && !cur.Deleted {
-		if l := v.recordLinks(in); l != nil {
-			body.Add(l)
-		}
+		body.Add(v.recordLinks(in))
 	}
 	body.Add(widget.NewCard(a.T("ui.record.details"), "", d.object()))
 	body.Add(widget.NewCard(a.T("ui.record.items", "counts", a.countsText(in.Counts())), "", items))
