@@ -499,8 +499,8 @@ func TestOfLeavesWitnessesOut(t *testing.T) {
 func TestOfPlaceholdersLinkNothing(t *testing.T) {
 	for _, typed := range []string{"отсутствует", "без номера", "не установлен", "unknown", "NONE", "спилен", "нет", "б/н"} {
 		in := &record.Interdiction{PostCode: "KZ-DOS",
-			Conveyance: &record.Conveyance{Plate: typed, Country: "KZ", VIN: typed, Container: typed},
-			People:     []record.Person{{Role: "driver", Name: "Иванов Иван", DocumentType: "passport", DocumentNumber: typed, Nationality: "KZ", Phone: "8 700 000 00 00"}},
+			Conveyance:    &record.Conveyance{Plate: typed, Country: "KZ", VIN: typed, Container: typed},
+			People:        []record.Person{{Role: "driver", Name: "Иванов Иван", DocumentType: "passport", DocumentNumber: typed, Nationality: "KZ", Phone: "8 700 000 00 00"}},
 			Organisations: []record.Organisation{{Role: "carrier", Name: "ТОО Тест", Registration: typed, Country: "KZ"}},
 			Items: []record.Item{{Kind: record.KindFirearm, Quantity: 1, Firearm: &record.Firearm{Make: "Калашников",
 				Serials: []record.Serial{{Number: typed, State: "intact"}}}}},
