@@ -93,6 +93,8 @@ func TestLinksThroughTheCommandLine(t *testing.T) {
 	// The links of one record, by its number.
 	mine := clusters(t, "--data", dir, "links", "KZ-DOS-2026-0002")
 	assert.Len(t, mine, 2)
+	assert.Len(t, clusters(t, "--data", dir, "links", "KZ-DOS-2026-0002", "--kind", "plate"), 1, "the filters apply to one record's links")
+	assert.Empty(t, clusters(t, "--data", dir, "links", "KZ-DOS-2026-0002", "--from", "2026-03-02"))
 
 	// Judge one; it is kept with its note, and a different one leaves the list.
 	r := kordon(t, "", "--data", dir, "links", "judge", "weapon:ijmash/XA1234567", "different", "--note", "два разных автомата")

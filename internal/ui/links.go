@@ -383,27 +383,60 @@ func (s *linksScreen) detail() fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(title, sub, s.judgeBar(c)), nil, nil, nil, split)
 }
 
-// timeline lists the cluster's seizures, oldest first: date and post, the
-// record's number, and the identifier as that record writes it. A list
-// draws only the rows in view, however many records share the key.
+// timeline lists the cluster's seizures, oldest first: date, post and
+// number; the crossing point and the route (from, through, to); and the
+// identifier as that record writes it. A list draws only the rows in view,
+// however many records share the key; a row reads its record when first
+// drawn.
 func (s *linksScreen) timeline(c *links.Cluster) fyne.CanvasObject {
 	a := s.a
 	ms := c.Timeline()
+	where := map[string]string{}
 	l := widget.NewList(func() int { return len(ms) },
 		func() fyne.CanvasObject {
 			top := widget.NewLabel("")
 			top.TextStyle.Bold = true
+			mid := widget.NewLabel("")
+			mid.Truncation = fyne.TextTruncateEllipsis
 			bottom := widget.NewLabel("")
 			bottom.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(top, bottom)
+			return container.NewVBox(top, mid, bottom)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
+			m := &ms[i]
+			w, ok := where[m.Ref]
+			if !ok {
+				w = a.routeOf(m.Ref)
+				where[m.Ref] = w
+			}
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(a.tr.Date(ms[i].OccurredAt) + " · " + ms[i].PostCode + " · " + ms[i].Number)
-			box.Objects[1].(*widget.Label).SetText(ms[i].Label)
+			box.Objects[0].(*widget.Label).SetText(a.tr.Date(m.OccurredAt) + " · " + m.PostCode + " · " + m.Number)
+			box.Objects[1].(*widget.Label).SetText(w)
+			box.Objects[2].(*widget.Label).SetText(m.Label)
 		})
 	l.OnSelected = func(i widget.ListItemID) { a.show(newRecordView(a, ms[i].Ref)) }
 	return l
+}
+
+// routeOf is where a record's seizure was made and the way the goods
+// came: the crossing point, then departure → transit → destination.
+func (a *App) routeOf(ref string) string {
+	cur, err := a.svc.Get(a.ctx, ref)
+	if err != nil {
+		return a.tr.Error(err)
+	}
+	in := cur.Record
+	var way []string
+	for _, c := range append(append([]string{in.Route.Departure}, in.Route.Transit...), in.Route.Destination) {
+		if c != "" {
+			way = append(way, c)
+		}
+	}
+	parts := []string{in.CrossingPoint}
+	if len(way) > 0 {
+		parts = append(parts, strings.Join(way, " → "))
+	}
+	return strings.TrimPrefix(strings.Join(parts, " · "), " · ")
 }
 
 // judgeBar gives the analyst's verdict: same, different, unsure, with a
