@@ -111,7 +111,7 @@ shot search
 # timeline.
 click 50 142 3   # Links
 shot links
-click 300 120 4  # the newest cluster
+click 300 160 4  # the newest cluster
 shot links-network
 # A new record finalised too early: the problems are counted in the top
 # bar, the sections marked, the first few listed.

@@ -282,9 +282,13 @@ func (s *linksScreen) filters() fyne.CanvasObject {
 		}
 		count.SetText(a.T("ui.links.count", "links", nl, "suggestions", ns))
 	}
-	return container.NewHBox(kind, container.NewGridWrap(fyne.NewSize(110, post.MinSize().Height), post), country,
-		container.NewGridWrap(fyne.NewSize(120, from.MinSize().Height), from), container.NewGridWrap(fyne.NewSize(120, to.MinSize().Height), to),
-		sugg, dismissed, training, count)
+	// Two rows, so that the screen fits 1366 pixels in every language.
+	return container.NewVBox(
+		container.NewHBox(container.NewGridWrap(fyne.NewSize(260, kind.MinSize().Height), kind),
+			container.NewGridWrap(fyne.NewSize(110, post.MinSize().Height), post),
+			container.NewGridWrap(fyne.NewSize(190, country.MinSize().Height), country),
+			container.NewGridWrap(fyne.NewSize(130, from.MinSize().Height), from), container.NewGridWrap(fyne.NewSize(130, to.MinSize().Height), to), count),
+		container.NewHBox(sugg, dismissed, training))
 }
 
 // clusterText is the two lines a cluster gets in the list.
@@ -379,7 +383,7 @@ func (s *linksScreen) detail() fyne.CanvasObject {
 	left := container.NewBorder(nil, container.NewVBox(capped, container.NewHScroll(legend)), nil, nil, drawing)
 	right := container.NewBorder(widget.NewLabelWithStyle(a.T("ui.links.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.timeline(c))
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.68
+	split.Offset = 0.64
 	return container.NewBorder(container.NewVBox(title, sub, s.judgeBar(c)), nil, nil, nil, split)
 }
 
