@@ -80,9 +80,12 @@ func TestDataWithoutACommandOpensTheDesktopOnThatFolder(t *testing.T) {
 	}
 
 	display := ""
+	socket := ""
 	for d := 90; d < 200; d++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", d)); os.IsNotExist(err) {
-			display = fmt.Sprintf(":%d", d)
+		_, lock := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", d))
+		_, sock := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", d))
+		if os.IsNotExist(lock) && os.IsNotExist(sock) {
+			display, socket = fmt.Sprintf(":%d", d), fmt.Sprintf("/tmp/.X11-unix/X%d", d)
 			break
 		}
 	}
@@ -92,6 +95,15 @@ func TestDataWithoutACommandOpensTheDesktopOnThatFolder(t *testing.T) {
 	}
 	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
 	env = append(env, "DISPLAY="+display)
+	// The application must not look for the display before Xvfb listens.
+	for wait := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(socket); err == nil {
+			break
+		}
+		if time.Now().After(wait) {
+			t.Fatalf("Xvfb %s did not start", display)
+		}
+	}
 
 	app := exec.Command(bin, "--data", dir, "--lang", "ru")
 	app.Env = env

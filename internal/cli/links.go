@@ -161,14 +161,15 @@ func (r *run) linksJudge(args []string) error {
 		return err
 	}
 	defer svc.Close()
-	if err := svc.Judge(r.ctx, pos[0], pos[1], *note); err != nil {
+	if err := svc.Judge(r.ctx, pos[0], pos[1], *note, nil); err != nil {
 		return err
 	}
-	c, err := svc.Cluster(r.ctx, pos[0], true)
-	if err != nil {
+	js, err := svc.Judgements(r.ctx, pos[0])
+	if err != nil || len(js) == 0 {
 		return err
 	}
-	r.say("cli.links.judged", "id", c.ID(), "verdict", r.tr.T("links.verdict."+pos[1]), "records", len(c.Records))
+	kind, key, _ := links.ParseID(pos[0])
+	r.say("cli.links.judged", "id", links.ID(kind, key), "verdict", r.tr.T("links.verdict."+pos[1]), "records", len(js[len(js)-1].Records))
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,12 +84,9 @@ func (e *ftmEntity) add(prop string, values ...string) {
 		if v = strings.TrimSpace(v); v == "" {
 			continue
 		}
-		for _, have := range e.Properties[prop] {
-			if have == v {
-				return
-			}
+		if !slices.Contains(e.Properties[prop], v) {
+			e.Properties[prop] = append(e.Properties[prop], v)
 		}
-		e.Properties[prop] = append(e.Properties[prop], v)
 	}
 }
 

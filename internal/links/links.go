@@ -73,9 +73,9 @@ type Member struct {
 type Judgement struct {
 	Verdict string `json:"verdict"`
 	Note    string `json:"note,omitempty"`
-	// Records counts the records the analyst judged: one that shares the
-	// key later was not judged.
-	Records int       `json:"records"`
+	// Records are the records the analyst judged (their refs): one that
+	// shares the key later was not judged.
+	Records []string  `json:"-"`
 	Actor   string    `json:"actor"`
 	At      time.Time `json:"at"`
 }
@@ -165,7 +165,20 @@ func (c *Cluster) Posts() []string {
 // cluster is then no longer shown as a link, until a record the analyst
 // did not see shares the key.
 func (c *Cluster) Dismissed() bool {
-	return c.Judgement != nil && c.Judgement.Verdict == Different && len(c.Records) <= c.Judgement.Records
+	if c.Judgement == nil || c.Judgement.Verdict != Different {
+		return false
+	}
+	return c.Judgement.Covers(c.Records)
+}
+
+// Covers reports whether the analyst judged every one of ms.
+func (j *Judgement) Covers(ms []Member) bool {
+	for _, m := range ms {
+		if !slices.Contains(j.Records, m.Ref) {
+			return false
+		}
+	}
+	return true
 }
 
 // SortStrongFirst orders clusters links first, then suggestions, each

@@ -3,6 +3,7 @@ package links_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/links"
+	"github.com/kordon/kordon/internal/record"
 )
 
 func TestParseID(t *testing.T) {
@@ -149,4 +151,22 @@ func TestHitsAreWhatTheImportSharesWithWhatWasHeld(t *testing.T) {
 	require.Len(t, hits, 1)
 	assert.Equal(t, "weapon:k1", hits[0].Cluster.ID())
 	assert.Equal(t, []links.Member{held}, hits[0].Held)
+}
+
+func TestWriteFTMKeepsEveryName(t *testing.T) {
+	in := &record.Interdiction{Number: "KZ-DOS-2026-0001", PostCode: "KZ-DOS", OccurredAt: day, CrossingPoint: "Достык",
+		People: []record.Person{{Role: "driver", Name: "Ўринов Жасур", NameLatin: "URINOV JASUR", BirthDate: "1984-05-17", Nationality: "UZ"}}}
+	cs := []links.Cluster{{Kind: idkey.Person, Key: "jasur_urinuv/1984-05-17", Label: "URINOV JASUR", Strength: links.StrengthLink,
+		Records: []links.Member{{Ref: "a/1", Number: in.Number, Entity: "people[0]", OccurredAt: day}, {Ref: "a/2", Number: in.Number, Entity: "people[0]", OccurredAt: day}}}}
+	var b bytes.Buffer
+	require.NoError(t, links.WriteFTM(&b, cs, func(string) (*record.Interdiction, error) { return in, nil }))
+	var person struct {
+		Schema     string              `json:"schema"`
+		Properties map[string][]string `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(strings.SplitN(b.String(), "\n", 2)[0]), &person))
+	assert.Equal(t, "Person", person.Schema)
+	assert.Equal(t, []string{"Ўринов Жасур", "URINOV JASUR"}, person.Properties["name"])
+	assert.Equal(t, []string{"1984-05-17"}, person.Properties["birthDate"])
+	assert.Equal(t, []string{"uz"}, person.Properties["nationality"])
 }

@@ -544,7 +544,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 		}
 		res.New, res.Known = im.New, im.Known
 		res.Alarms = append(res.Alarms, sharedAlarms(im.Shared)...)
-		fresh = im.Fresh
+		fresh = im.Fresh()
 		return im.Bundle(ctx, store.InBundle{
 			KeyID: m.DeviceKeyID, Seq: int64(m.Sequence), BundleID: m.BundleID, ManifestHash: b.ManifestHash(),
 			PostCode: m.Post, DeviceID: m.DeviceID, Gap: res.Gap,

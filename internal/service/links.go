@@ -43,9 +43,17 @@ func (s *Service) Idents(ctx context.Context, ref string) ([]idkey.Ident, error)
 }
 
 // Judge keeps the analyst's verdict on a cluster, with a note; it is
-// audited, and outlives new versions and re-imports of the records.
-func (s *Service) Judge(ctx context.Context, id, verdict, note string) error {
-	return s.st.Judge(ctx, id, verdict, note, s.Actor)
+// audited, and outlives new versions and re-imports of the records. It
+// covers the records seen (their refs, as the screen showed them; nil:
+// all the cluster's records now), not those that share the key later.
+func (s *Service) Judge(ctx context.Context, id, verdict, note string, seen []string) error {
+	return s.st.Judge(ctx, id, verdict, note, seen, s.Actor)
+}
+
+// TrainingOnly reports whether the folder holds training records and no
+// others (a training office): its links are those of training records.
+func (s *Service) TrainingOnly(ctx context.Context) (bool, error) {
+	return s.st.TrainingOnly(ctx)
 }
 
 // Judgements are every verdict given on a cluster, oldest first.

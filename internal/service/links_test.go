@@ -187,8 +187,8 @@ func TestAJudgementOutlivesReimportAndNewVersions(t *testing.T) {
 	require.NoError(t, err)
 
 	const id = "weapon:ijmash/XA1234567"
-	require.NoError(t, office.Judge(ctx, id, links.Different, "two rifles: the receiver of one was rebuilt"))
-	require.NoError(t, office.Judge(ctx, "person:jasur_urinuv/1984-05-17", links.Same, ""))
+	require.NoError(t, office.Judge(ctx, id, links.Different, "two rifles: the receiver of one was rebuilt", nil))
+	require.NoError(t, office.Judge(ctx, "person:jasur_urinuv/1984-05-17", links.Same, "", nil))
 	cs, err := office.Clusters(ctx, links.Filter{})
 	require.NoError(t, err)
 	assert.NotContains(t, ids(cs), id, "a link judged different is no longer shown as one")
@@ -244,8 +244,10 @@ func TestRefusedJudgementsChangeNothing(t *testing.T) {
 		{"weapon:ijmash/XA1234567", links.Same, strings.Repeat("я", links.MaxNote+1), links.ErrNote},
 		// A key only one record has is no cluster either.
 		{"weapon:ijmash/1234567", links.Same, "", links.ErrNoCluster},
+		// Nor a name both records give with a birth date: no suggestion.
+		{"name:jasur_urinuv", links.Same, "", links.ErrNoCluster},
 	} {
-		err := office.Judge(ctx, c.id, c.verdict, c.note)
+		err := office.Judge(ctx, c.id, c.verdict, c.note, nil)
 		assert.ErrorIs(t, err, c.want, c.id)
 	}
 	assert.Equal(t, before, storetest.Dump(t, office.Dir), "a refused judgement leaves the store as it was")
@@ -292,7 +294,7 @@ func TestARecordArrivingAfterAJudgementIsShownAgain(t *testing.T) {
 	_, err = office.Import(ctx, exportAll(t, torugart), nil)
 	require.NoError(t, err)
 	const id = "weapon:ijmash/XA1234567"
-	require.NoError(t, office.Judge(ctx, id, links.Different, ""))
+	require.NoError(t, office.Judge(ctx, id, links.Different, "", nil))
 
 	// A third seizure of the rifle, at Torugart: the analyst judged two
 	// records, not this one.
@@ -351,7 +353,7 @@ func TestAuditFindsTamperedLinks(t *testing.T) {
 			require.NoError(t, err)
 			_, err = office.Import(ctx, exportAll(t, torugart), nil)
 			require.NoError(t, err)
-			require.NoError(t, office.Judge(ctx, "weapon:ijmash/XA1234567", links.Same, ""))
+			require.NoError(t, office.Judge(ctx, "weapon:ijmash/XA1234567", links.Same, "", nil))
 			_, err = office.CheckAudit(ctx)
 			require.NoError(t, err)
 			db := storetest.Open(t, office.Dir)
@@ -362,4 +364,82 @@ func TestAuditFindsTamperedLinks(t *testing.T) {
 			assert.Error(t, err, "audit must find %s", c.name)
 		})
 	}
+}
+
+func TestAnImportTellsOfAKeyHeldByAnEarlierVersion(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	// Dostyk's record gets a new version with only a new phone, and a new
+	// record carries its driver's passport: the passport was held before,
+	// by the record's earlier version.
+	ref, err := dostyk.Resolve(ctx, "KZ-DOS-2026-0001")
+	require.NoError(t, err)
+	cur, err := dostyk.Get(ctx, ref)
+	require.NoError(t, err)
+	in := cur.Record
+	in.People[0].Phone = "+998 91 555 44 33"
+	require.NoError(t, dostyk.SaveRecord(ctx, in))
+	addJSON(t, dostyk, seizure(t, "KZ-DOS", func(m map[string]any) {
+		m["occurred_at"] = "2026-05-02T14:00:00+05:00"
+		m["ended_at"] = "2026-05-02T15:00:00+05:00"
+		m["people"] = []any{map[string]any{"role": "driver", "name": "Другой Человек", "birth_date": "1991-01-01", "nationality": "UZ",
+			"document_type": "passport", "document_number": "FA1234567"}}
+		m["organisations"] = []any{}
+		m["conveyance"] = map[string]any{"plate": "02 777 QQ", "country": "KZ"}
+		m["items"] = []any{map[string]any{"kind": "other", "quantity": 1, "description": "патроны россыпью"}}
+	}))
+	res, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	var doc *links.Hit
+	for i := range res.Links {
+		if res.Links[i].Cluster.ID() == "document:passport/UZ/FA1234567" {
+			doc = &res.Links[i]
+		}
+	}
+	require.NotNil(t, doc, "the new record's passport was held by the records before")
+	require.Len(t, doc.New, 1)
+	assert.Equal(t, "KZ-DOS-2026-0002", doc.New[0].Number)
+	var held []string
+	for _, m := range doc.Held {
+		held = append(held, m.Number)
+	}
+	assert.ElementsMatch(t, []string{"KZ-DOS-2026-0001", "KG-TOR-2026-0001"}, held)
+}
+
+func TestAJudgementCoversTheRecordsJudgedNotTheirCount(t *testing.T) {
+	ctx := context.Background()
+	dostyk, torugart, office := twoPosts(t)
+	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
+	require.NoError(t, err)
+	_, err = office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	const id = "weapon:ijmash/XA1234567"
+	require.NoError(t, office.Judge(ctx, id, links.Different, "", nil))
+	// Torugart's record loses the rifle (a typing error mended), and a new
+	// seizure of it comes: still two records, but not the two judged.
+	ref, err := torugart.Resolve(ctx, "KG-TOR-2026-0001")
+	require.NoError(t, err)
+	cur, err := torugart.Get(ctx, ref)
+	require.NoError(t, err)
+	in := cur.Record
+	in.Items = in.Items[1:]
+	require.NoError(t, torugart.SaveRecord(ctx, in))
+	addJSON(t, torugart, seizure(t, "KG-TOR", func(m map[string]any) {
+		m["occurred_at"] = "2026-04-02T14:00:00+06:00"
+		m["ended_at"] = "2026-04-02T15:00:00+06:00"
+		m["people"] = []any{map[string]any{"role": "driver", "name": "Асанов Бакыт", "birth_date": "1990-01-01"}}
+		m["organisations"] = []any{}
+		m["conveyance"] = map[string]any{"plate": "01 123 ABC", "country": "KG"}
+		m["items"] = []any{map[string]any{"kind": "firearm", "quantity": 1, "firearm": map[string]any{"category": "assault_rifle",
+			"make": "Izhmash", "calibre": map[string]any{"code": "7.62x39"}, "serials": []any{map[string]any{"number": "XA1234567", "state": "intact"}}}}}
+	}))
+	_, err = office.Import(ctx, exportAll(t, torugart), nil)
+	require.NoError(t, err)
+	cs, err := office.Clusters(ctx, links.Filter{})
+	require.NoError(t, err)
+	assert.Contains(t, ids(cs), id, "a record the analyst did not judge makes the link show again")
 }

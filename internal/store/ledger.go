@@ -237,9 +237,23 @@ type Importer struct {
 	// LastAudit and LastCheckpoint are the last audit entry, and the last
 	// checkpoint, of the bundle's.
 	LastAudit, LastCheckpoint int64
-	// Fresh are the identifiers new to the records whose current version
-	// the import made (Store.Hits tells what they link to).
-	Fresh []Fresh
+	// before holds, by record, the keys its version held before the
+	// import carried (read once, at the import's first version of it);
+	// fresh the keys its newest version brings that those lacked.
+	before map[int64]map[string]bool
+	fresh  map[int64][]Fresh
+	order  []int64
+}
+
+// Fresh are the identifiers new to the records whose current version the
+// import made, against the versions held before it (Store.Hits tells what
+// they link to).
+func (im *Importer) Fresh() []Fresh {
+	var out []Fresh
+	for _, rid := range im.order {
+		out = append(out, im.fresh[rid]...)
+	}
+	return out
 }
 
 // SharedID is a record id held for two devices: one of them copied the
@@ -399,37 +413,49 @@ func (im *Importer) Version(ctx context.Context, content []byte, origin, post st
 	return b.audit(ctx, now, ActionImport, Ref(origin, id), in.Version, hash)
 }
 
-// noteFresh notes the identifiers of in that the record's version held
-// before (existed) did not carry.
+// noteFresh notes the identifiers of in, the newest version of record rid
+// so far, that the record's version held before the import (if existed)
+// did not carry. A later version in the same import replaces what an
+// earlier one noted.
 func (im *Importer) noteFresh(ctx context.Context, rid int64, existed bool, ref string, in *record.Interdiction) error {
-	had := map[string]bool{}
-	if existed {
-		st, err := im.b.stmt(ctx, "SELECT kind, key FROM idents WHERE rid = ?")
-		if err != nil {
-			return err
-		}
-		rows, err := st.QueryContext(ctx, rid)
-		if err != nil {
-			return fmt.Errorf("read identifiers: %w", err)
-		}
-		for rows.Next() {
-			var kind, key string
-			if err := rows.Scan(&kind, &key); err != nil {
-				rows.Close()
+	if im.before == nil {
+		im.before, im.fresh = map[int64]map[string]bool{}, map[int64][]Fresh{}
+	}
+	had, ok := im.before[rid]
+	if !ok {
+		had = map[string]bool{}
+		if existed {
+			st, err := im.b.stmt(ctx, "SELECT kind, key FROM idents WHERE rid = ?")
+			if err != nil {
+				return err
+			}
+			rows, err := st.QueryContext(ctx, rid)
+			if err != nil {
 				return fmt.Errorf("read identifiers: %w", err)
 			}
-			had[kind+":"+key] = true
+			for rows.Next() {
+				var kind, key string
+				if err := rows.Scan(&kind, &key); err != nil {
+					rows.Close()
+					return fmt.Errorf("read identifiers: %w", err)
+				}
+				had[kind+":"+key] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("read identifiers: %w", err)
+			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read identifiers: %w", err)
-		}
+		im.before[rid] = had
+		im.order = append(im.order, rid)
 	}
+	var fresh []Fresh
 	for _, id := range idkey.Of(in) {
 		if !had[string(id.Kind)+":"+id.Key] {
-			im.Fresh = append(im.Fresh, Fresh{Ref: ref, Kind: id.Kind, Key: id.Key, rid: rid})
+			fresh = append(fresh, Fresh{Ref: ref, Kind: id.Kind, Key: id.Key, rid: rid})
 		}
 	}
+	im.fresh[rid] = fresh
 	return nil
 }
 

@@ -57,6 +57,13 @@ func (s *Store) reindexIfStale(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Another Kordon may have done it while this one waited for the lock.
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT value FROM meta WHERE key = ?), '')", MetaIdkeyVersion).Scan(&v); err != nil {
+		return fmt.Errorf("index identifiers again: %w", classify(err, s.path))
+	}
+	if v == strconv.Itoa(idkey.Version) {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM idents"); err != nil {
 		return fmt.Errorf("index identifiers again: %w", classify(err, s.path))
 	}
@@ -124,6 +131,18 @@ func backfillIdents(ctx context.Context, tx *sql.Tx) error {
 			last = r.rid
 		}
 	}
+}
+
+// TrainingOnly reports whether the folder holds training records and no
+// others.
+func (s *Store) TrainingOnly(ctx context.Context) (bool, error) {
+	var only bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM records WHERE training = 1 AND deleted = 0)
+		AND NOT EXISTS (SELECT 1 FROM records WHERE training = 0 AND deleted = 0)`).Scan(&only)
+	if err != nil {
+		return false, fmt.Errorf("read records: %w", classify(err, s.path))
+	}
+	return only, nil
 }
 
 // Idents are the identifiers the record ref carries, as indexed.
@@ -372,23 +391,26 @@ func (s *Store) Hits(ctx context.Context, fresh []Fresh) ([]links.Hit, error) {
 	if len(fresh) == 0 {
 		return nil, nil
 	}
-	changed := map[int64]bool{}
-	refs := map[string]bool{}
 	type ck struct {
 		kind idkey.Kind
 		key  string
 	}
-	seen := map[ck]bool{}
+	// By key, the records it is new to: a record that carried the key
+	// before the import holds it, whatever else of it is new.
+	rids := map[ck]map[int64]bool{}
+	refs := map[ck]map[string]bool{}
 	var keys []ck
 	for _, f := range fresh {
-		changed[f.rid] = true
-		refs[f.Ref] = true
 		k := ck{f.Kind, f.Key}
-		if !seen[k] {
-			seen[k] = true
+		if rids[k] == nil {
+			rids[k], refs[k] = map[int64]bool{}, map[string]bool{}
 			keys = append(keys, k)
 		}
+		rids[k][f.rid], refs[k][f.Ref] = true, true
 	}
+	// Links before suggestions, so that the cap never leaves a link out
+	// for a suggestion.
+	sort.SliceStable(keys, func(i, j int) bool { return keys[i].kind.Strong() && !keys[j].kind.Strong() })
 	judged, err := s.judgements(ctx)
 	if err != nil {
 		return nil, err
@@ -402,7 +424,6 @@ func (s *Store) Hits(ctx context.Context, fresh []Fresh) ([]links.Hit, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		// Held before: a record the import did not change carries it.
 		rows, err := st.QueryContext(ctx, string(k.kind), k.key)
 		if err != nil {
 			return nil, fmt.Errorf("read links: %w", classify(err, s.path))
@@ -415,7 +436,7 @@ func (s *Store) Hits(ctx context.Context, fresh []Fresh) ([]links.Hit, error) {
 				rows.Close()
 				return nil, fmt.Errorf("read links: %w", err)
 			}
-			held, partial = held || !changed[rid], partial || p
+			held, partial = held || !rids[k][rid], partial || p
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -431,7 +452,7 @@ func (s *Store) Hits(ctx context.Context, fresh []Fresh) ([]links.Hit, error) {
 		if c == nil || c.Dismissed() {
 			continue
 		}
-		out = append(out, links.Hits([]links.Cluster{*c}, refs)...)
+		out = append(out, links.Hits([]links.Cluster{*c}, refs[k])...)
 		if len(out) == MaxHits {
 			break
 		}
@@ -497,7 +518,7 @@ func (s *Store) Neighbourhood(ctx context.Context, id string, hops, max int, tra
 			}
 			for _, ident := range car.Idents {
 				cid := links.ID(ident.Kind, ident.Key)
-				if !ident.Kind.Strong() || followed[cid] || judged[cid] != nil && judged[cid].Verdict == links.Different && judged[cid].Records > 0 {
+				if !ident.Kind.Strong() || followed[cid] || judged[cid] != nil && judged[cid].Verdict == links.Different {
 					continue
 				}
 				followed[cid] = true
@@ -567,11 +588,12 @@ func (s *Store) readJudgements(ctx context.Context, query string, args ...any) (
 	defer rows.Close()
 	out := map[string]*links.Judgement{}
 	for rows.Next() {
-		var kind, key, at string
+		var kind, key, at, refs string
 		j := &links.Judgement{}
-		if err := rows.Scan(&kind, &key, &j.Verdict, &j.Note, &j.Records, &j.Actor, &at); err != nil {
+		if err := rows.Scan(&kind, &key, &j.Verdict, &j.Note, &refs, &j.Actor, &at); err != nil {
 			return nil, fmt.Errorf("read judgements: %w", err)
 		}
+		j.Records = strings.Split(refs, "\n")
 		j.At, _ = time.Parse(timeLayout, at)
 		out[links.ID(idkey.Kind(kind), key)] = j
 	}
@@ -592,10 +614,11 @@ func (s *Store) Judgements(ctx context.Context, id string) ([]links.Judgement, e
 	var out []links.Judgement
 	for rows.Next() {
 		var j links.Judgement
-		var at string
-		if err := rows.Scan(&j.Verdict, &j.Note, &j.Records, &j.Actor, &at); err != nil {
+		var at, refs string
+		if err := rows.Scan(&j.Verdict, &j.Note, &refs, &j.Actor, &at); err != nil {
 			return nil, fmt.Errorf("read judgements: %w", err)
 		}
+		j.Records = strings.Split(refs, "\n")
 		j.At, _ = time.Parse(timeLayout, at)
 		out = append(out, j)
 	}
@@ -603,11 +626,12 @@ func (s *Store) Judgements(ctx context.Context, id string) ([]links.Judgement, e
 }
 
 // Judge keeps an analyst's verdict (links.Same, Different or Unsure) on the
-// cluster id, with a note and the number of records it covers now, in the
-// judgements table and the audit chain. A cluster no two records make is
-// refused (links.ErrNoCluster), and so is a verdict or note
-// links.CheckVerdict refuses.
-func (s *Store) Judge(ctx context.Context, id, verdict, note, actor string) error {
+// cluster id, with a note, in the judgements table and the audit chain.
+// It covers the records seen (refs; all the cluster's records if none are
+// given) that share the key now: a record that comes later is not judged.
+// A cluster no two such records make is refused (links.ErrNoCluster), and
+// so is a verdict or note links.CheckVerdict refuses.
+func (s *Store) Judge(ctx context.Context, id, verdict, note string, seen []string, actor string) error {
 	note = strings.TrimSpace(note)
 	if err := links.CheckVerdict(verdict, note); err != nil {
 		return err
@@ -617,26 +641,42 @@ func (s *Store) Judge(ctx context.Context, id, verdict, note, actor string) erro
 		return err
 	}
 	return s.update(ctx, actor, func(b *batch) error {
-		// Counted in the transaction that keeps the verdict: what the
-		// analyst saw is what is judged.
-		var n int
-		var partial bool
-		if err := b.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(i.partial), 0) FROM idents i JOIN records r ON r.rid = i.rid
-			WHERE i.kind = ? AND i.key = ? AND r.training = 0`, string(kind), key).Scan(&n, &partial); err != nil {
+		// Read in the transaction that keeps the verdict: what is judged
+		// is what shares the key as it is kept.
+		rows, err := b.tx.QueryContext(ctx, `SELECT r.origin, r.id, i.partial FROM idents i JOIN records r ON r.rid = i.rid
+			WHERE i.kind = ? AND i.key = ?`, string(kind), key)
+		if err != nil {
 			return fmt.Errorf("judge %s: %w", id, err)
 		}
-		if n < 2 || !kind.Strong() && !partial {
-			if err := b.tx.QueryRowContext(ctx, `SELECT count(*) FROM idents WHERE kind = ? AND key = ?`, string(kind), key).Scan(&n); err != nil {
+		var refs []string
+		partial := kind.Strong()
+		for rows.Next() {
+			var origin, rid string
+			var p bool
+			if err := rows.Scan(&origin, &rid, &p); err != nil {
+				rows.Close()
 				return fmt.Errorf("judge %s: %w", id, err)
 			}
-			if n < 2 {
-				return fault.New(links.ErrNoCluster, nil, "id", id)
+			if ref := Ref(origin, rid); len(seen) == 0 || slices.Contains(seen, ref) {
+				refs = append(refs, ref)
+				partial = partial || p
 			}
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("judge %s: %w", id, err)
+		}
+		// The same rule as Cluster: two records, and for a weak key one
+		// that lacks the strong kind's qualifier.
+		if len(refs) < 2 || !partial {
+			return fault.New(links.ErrNoCluster, nil, "id", id)
+		}
+		sort.Strings(refs)
+		judged := strings.Join(refs, "\n")
 		now := utc(s.now())
 		cid := links.ID(kind, key)
 		res, err := b.exec(ctx, "INSERT INTO judgements (kind, key, verdict, note, records, actor, at_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			string(kind), key, verdict, note, n, actor, now)
+			string(kind), key, verdict, note, judged, actor, now)
 		if err != nil {
 			return fmt.Errorf("judge %s: %w", id, err)
 		}
@@ -644,14 +684,14 @@ func (s *Store) Judge(ctx context.Context, id, verdict, note, actor string) erro
 		if err != nil {
 			return fmt.Errorf("judge %s: %w", id, err)
 		}
-		return b.audit(ctx, now, ActionJudge, "link:"+cid, int(seq), judgementHash(cid, verdict, note, n))
+		return b.audit(ctx, now, ActionJudge, "link:"+cid, int(seq), judgementHash(cid, verdict, note, judged))
 	})
 }
 
 // judgementHash is the content hash the audit chain keeps of a judgement.
-func judgementHash(id, verdict, note string, records int) string {
+func judgementHash(id, verdict, note, records string) string {
 	h := sha256.New()
-	for _, f := range []string{"kordon-judgement-v1", id, verdict, note, strconv.Itoa(records)} {
+	for _, f := range []string{"kordon-judgement-v1", id, verdict, note, records} {
 		h.Write([]byte(f))
 		h.Write([]byte{0})
 	}
@@ -674,8 +714,8 @@ func (s *Store) checkJudgements(ctx context.Context, logged map[int]AuditEntry) 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var seq, records int
-		var kind, key, verdict, note, actor, at string
+		var seq int
+		var kind, key, verdict, note, records, actor, at string
 		if err := rows.Scan(&seq, &kind, &key, &verdict, &note, &records, &actor, &at); err != nil {
 			return fmt.Errorf("read judgements: %w", err)
 		}
@@ -693,8 +733,13 @@ func (s *Store) checkJudgements(ctx context.Context, logged map[int]AuditEntry) 
 
 // checkIdents checks that the identifiers held are exactly those of every
 // record's current version (idkey.Of): none forged, none dropped, none of a
-// deleted record.
+// deleted record. Identifiers made under other key rules are not compared.
 func (s *Store) checkIdents(ctx context.Context) error {
+	// Made by other key rules (a copy not yet opened for writing by this
+	// version, which makes them again): nothing to compare with.
+	if v, err := s.Meta(ctx, MetaIdkeyVersion); err != nil || v != strconv.Itoa(idkey.Version) {
+		return err
+	}
 	recs, err := s.db.QueryContext(ctx, `SELECT r.rid, v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version
 		WHERE r.deleted = 0 ORDER BY r.rid`)
 	if err != nil {

@@ -264,28 +264,36 @@ func (f *formScreen) save() bool {
 // noteSeen tells the officer, above the form, what the saved record shares
 // with the post's earlier records: a serial, document, plate or person
 // recorded before.
+// It reads off the UI goroutine, so typing goes on meanwhile.
 func (f *formScreen) noteSeen() {
-	cs, err := f.a.svc.EarlierAtPost(f.a.ctx, f.rec.Ref())
-	if err != nil {
-		return // the record is saved; the notice waits for the next save
-	}
-	var lines []string
-	for i := range cs {
-		if len(lines) == maxSeen {
-			lines = append(lines, f.a.tr.N("links.hits_more", len(cs)-maxSeen))
-			break
+	a, ref := f.a, f.rec.Ref()
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		cs, err := a.svc.EarlierAtPost(a.ctx, ref)
+		if err != nil {
+			return // the record is saved; the notice waits for the next save
 		}
-		lines = append(lines, f.a.T("ui.form.seen", "kind", f.a.T("links.kind."+string(cs[i].Kind)), "value", cs[i].Label, "records", f.a.othersText(&cs[i], f.rec.Ref())))
-	}
-	f.seenText = strings.Join(lines, "\n")
-	if f.seen != nil {
-		f.seen.SetText(f.seenText)
-		if f.seenText == "" {
-			f.seen.Hide()
-		} else {
-			f.seen.Show()
+		var lines []string
+		for i := range cs {
+			if len(lines) == maxSeen {
+				lines = append(lines, a.tr.N("links.hits_more", len(cs)-maxSeen))
+				break
+			}
+			lines = append(lines, a.T("ui.form.seen", "kind", a.T("links.kind."+string(cs[i].Kind)), "value", cs[i].Label, "records", a.othersText(&cs[i], ref)))
 		}
-	}
+		fyne.Do(func() {
+			f.seenText = strings.Join(lines, "\n")
+			if f.seen != nil {
+				f.seen.SetText(f.seenText)
+				if f.seenText == "" {
+					f.seen.Hide()
+				} else {
+					f.seen.Show()
+				}
+			}
+		})
+	}()
 }
 
 // checkFinal reports what the record lacks to be final, as the store would

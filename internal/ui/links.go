@@ -43,31 +43,32 @@ type linksScreen struct {
 	note       string
 	judging    bool
 	dateErr    bool
+	// autoTraining: whether to show training records is decided by the
+	// folder (on, at a training office) when the list is first read.
+	autoTraining bool
+	// routes are where each record of the open cluster was seized and
+	// the way its goods came, by ref.
+	routes map[string]string
 }
 
+// newLinksScreen opens the screen on every cluster; at a training office
+// (training records only) on those of training records.
 func newLinksScreen(a *App) *linksScreen {
-	s := &linksScreen{a: a}
-	s.filter.Training = a.trainingOnly()
+	s := &linksScreen{a: a, autoTraining: true}
 	s.load()
 	return s
 }
 
-// newLinksScreenOn opens the screen on one cluster.
+// newLinksScreenOn opens the screen on one cluster, of training records
+// too for a training record.
 func newLinksScreenOn(a *App, id string, training bool) *linksScreen {
 	s := &linksScreen{a: a}
 	s.filter.Suggestions = true
 	s.filter.Dismissed = true
-	s.filter.Training = training || a.trainingOnly()
+	s.filter.Training = training
 	s.load()
 	s.openCluster(id)
 	return s
-}
-
-// trainingOnly reports whether the folder holds training records only (a
-// training office): its links are those of training records.
-func (a *App) trainingOnly() bool {
-	st, err := a.svc.Stats(a.ctx, false)
-	return err == nil && st.Records == 0 && st.TrainingLeftOut > 0
 }
 
 func (s *linksScreen) name() string { return navLinks }
@@ -79,17 +80,29 @@ func (s *linksScreen) load() {
 	gen := s.gen
 	s.loading, s.loadErr = true, nil
 	f := s.filter
+	auto := s.autoTraining
+	s.autoTraining = false
 	s.mu.Unlock()
 	a := s.a
 	a.background.Add(1)
 	go func() {
 		defer a.background.Done()
-		cs, err := a.svc.Clusters(a.ctx, f)
+		var err error
+		if auto {
+			f.Training, err = a.svc.TrainingOnly(a.ctx)
+		}
+		var cs []links.Cluster
+		if err == nil {
+			cs, err = a.svc.Clusters(a.ctx, f)
+		}
 		fyne.Do(func() {
 			s.mu.Lock()
 			if gen != s.gen {
 				s.mu.Unlock()
 				return
+			}
+			if auto {
+				s.filter.Training = f.Training
 			}
 			s.clusters, s.loadErr, s.loading = cs, err, false
 			s.mu.Unlock()
@@ -120,13 +133,22 @@ func (s *linksScreen) openCluster(id string) {
 		if err == nil {
 			n, err = a.svc.Network(a.ctx, id, 0, training)
 		}
+		routes := map[string]string{}
+		if err == nil {
+			for i, m := range c.Timeline() {
+				if i == maxRoutes {
+					break
+				}
+				routes[m.Ref] = a.routeOf(m.Ref)
+			}
+		}
 		fyne.Do(func() {
 			s.mu.Lock()
 			if gen != s.netGen {
 				s.mu.Unlock()
 				return
 			}
-			s.open, s.history, s.network, s.netErr, s.netLoading = c, hist, n, err, false
+			s.open, s.history, s.network, s.netErr, s.netLoading, s.routes = c, hist, n, err, false, routes
 			s.mu.Unlock()
 			a.rebuildIf(s)
 		})
@@ -143,12 +165,19 @@ func (s *linksScreen) judge(id, verdict string) {
 	}
 	s.judging = true
 	note := s.note
+	// The verdict covers the records the analyst has before them.
+	var seen []string
+	if s.open != nil && s.open.ID() == id {
+		for _, m := range s.open.Records {
+			seen = append(seen, m.Ref)
+		}
+	}
 	s.mu.Unlock()
 	a := s.a
 	a.background.Add(1)
 	go func() {
 		defer a.background.Done()
-		err := a.svc.Judge(a.ctx, id, verdict, note)
+		err := a.svc.Judge(a.ctx, id, verdict, note, seen)
 		fyne.Do(func() {
 			s.mu.Lock()
 			s.judging = false
@@ -390,12 +419,11 @@ func (s *linksScreen) detail() fyne.CanvasObject {
 // timeline lists the cluster's seizures, oldest first: date, post and
 // number; the crossing point and the route (from, through, to); and the
 // identifier as that record writes it. A list draws only the rows in view,
-// however many records share the key; a row reads its record when first
-// drawn.
+// however many records share the key.
 func (s *linksScreen) timeline(c *links.Cluster) fyne.CanvasObject {
 	a := s.a
 	ms := c.Timeline()
-	where := map[string]string{}
+	where := s.routes
 	l := widget.NewList(func() int { return len(ms) },
 		func() fyne.CanvasObject {
 			top := widget.NewLabel("")
@@ -408,11 +436,7 @@ func (s *linksScreen) timeline(c *links.Cluster) fyne.CanvasObject {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			m := &ms[i]
-			w, ok := where[m.Ref]
-			if !ok {
-				w = a.routeOf(m.Ref)
-				where[m.Ref] = w
-			}
+			w := where[m.Ref] // the first maxRoutes are read with the cluster
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(a.tr.Date(m.OccurredAt) + " · " + m.PostCode + " · " + m.Number)
 			box.Objects[1].(*widget.Label).SetText(w)
@@ -470,7 +494,7 @@ func (s *linksScreen) judgeBar(c *links.Cluster) fyne.CanvasObject {
 	for i := len(s.history) - 1; i >= 0; i-- {
 		j := s.history[i]
 		line := a.T("ui.links.judged", "verdict", a.T("links.verdict."+j.Verdict), "actor", a.actorName(j.Actor), "time", a.tr.DateTime(j.At.Local()))
-		line += " " + a.tr.N("ui.links.judged_records", j.Records)
+		line += " " + a.tr.N("ui.links.judged_records", len(j.Records))
 		if j.Note != "" {
 			line += " — " + j.Note
 		}
@@ -559,6 +583,10 @@ func (v *recordView) recordLinks(in *record.Interdiction) fyne.CanvasObject {
 	}()
 	return card
 }
+
+// maxRoutes is how many records of a cluster the timeline gives the route
+// of: each is read from its record.
+const maxRoutes = 500
 
 // maxHitLines is how many of an import's links its summary spells out.
 const maxHitLines = 5

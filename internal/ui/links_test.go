@@ -160,6 +160,7 @@ func TestSavingTellsWhatThePostRecordedBefore(t *testing.T) {
 	if !f.save() {
 		t.Fatal("not saved")
 	}
+	a.background.Wait() // what it shares is read off the UI goroutine
 	want := fmt.Sprintf("Recorded before at this post — weapon (make and serial) Izhmash AKM XA672039: %s (KZ-DOS, 2026-02-10)", first.Number)
 	if !strings.Contains(f.seenText, want) {
 		t.Errorf("the officer is told %q, want %q", f.seenText, want)

@@ -22,15 +22,16 @@ CREATE INDEX idents_rid ON idents (rid);
 -- different things, or not sure yet. Kept by the key, not by the records,
 -- so a judgement outlives a re-import and a new version; the latest
 -- judgement of a key counts, and none is changed or taken back. Each is
--- also in the audit chain. records counts the records judged: a record
--- that shares the key later is not covered by the judgement.
+-- also in the audit chain. records lists the records judged (their refs,
+-- sorted, one a line): a record that shares the key later is not covered
+-- by the judgement.
 CREATE TABLE judgements (
   seq     INTEGER PRIMARY KEY,
   kind    TEXT NOT NULL,
   key     TEXT NOT NULL,
   verdict TEXT NOT NULL CHECK (verdict IN ('same', 'different', 'unsure')),
   note    TEXT NOT NULL DEFAULT '',
-  records INTEGER NOT NULL,
+  records TEXT NOT NULL,
   actor   TEXT NOT NULL,
   at_utc  TEXT NOT NULL
 );
