@@ -169,3 +169,25 @@ func TestSavingTellsWhatThePostRecordedBefore(t *testing.T) {
 		t.Error("the notice is not shown above the form")
 	}
 }
+
+func TestABigNetworkIsCutAndSaysSo(t *testing.T) {
+	a := newApp(t)
+	day := time.Date(2026, 1, 1, 9, 0, 0, 0, time.FixedZone("", 5*3600))
+	var ins []*record.Interdiction
+	for i := 0; i < 300; i++ {
+		ins = append(ins, rifleSeizure(day.Add(time.Duration(i)*time.Hour), fmt.Sprintf("AK%06d", i), fmt.Sprintf("Driver %d", i), "777 ABC 02"))
+	}
+	if err := saveAll(a, ins); err != nil {
+		t.Fatal(err)
+	}
+	s := newLinksScreenOn(a, "plate:KZ/777ABC02", false)
+	a.show(s)
+	a.background.Wait()
+	if s.network == nil || !s.network.Capped || len(s.network.Nodes) > 400 {
+		t.Fatalf("a network of 300 records and their things is not cut to 400 nodes: %+v", s.network != nil)
+	}
+	want := fmt.Sprintf("The network is large: %d of %d records and things are shown", len(s.network.Nodes), s.network.Found)
+	if got := labelsOf(a.Window().Content()); !strings.Contains(got, want) {
+		t.Errorf("no note that the network is cut (%q) in:\n%s", want, got)
+	}
+}
