@@ -99,6 +99,17 @@ func twoPosts(t *testing.T) (dostyk, torugart, office *service.Service) {
 	return dostyk, torugart, office
 }
 
+// linkedOffice is twoPosts with both posts' first bundles imported.
+func linkedOffice(t *testing.T) (dostyk, torugart, office *service.Service) {
+	t.Helper()
+	dostyk, torugart, office = twoPosts(t)
+	for _, post := range []*service.Service{dostyk, torugart} {
+		_, err := office.Import(context.Background(), exportAll(t, post), nil)
+		require.NoError(t, err)
+	}
+	return dostyk, torugart, office
+}
+
 func TestTwoPostsLinkAtTheOffice(t *testing.T) {
 	ctx := context.Background()
 	dostyk, torugart, office := twoPosts(t)
@@ -226,11 +237,7 @@ func TestAJudgementOutlivesReimportAndNewVersions(t *testing.T) {
 
 func TestRefusedJudgementsChangeNothing(t *testing.T) {
 	ctx := context.Background()
-	dostyk, torugart, office := twoPosts(t)
-	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
-	require.NoError(t, err)
-	_, err = office.Import(ctx, exportAll(t, torugart), nil)
-	require.NoError(t, err)
+	_, _, office := linkedOffice(t)
 	before := storetest.Dump(t, office.Dir)
 	for _, c := range []struct {
 		id, verdict, note string
@@ -255,11 +262,7 @@ func TestRefusedJudgementsChangeNothing(t *testing.T) {
 
 func TestTheNetworkOfALink(t *testing.T) {
 	ctx := context.Background()
-	dostyk, torugart, office := twoPosts(t)
-	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
-	require.NoError(t, err)
-	_, err = office.Import(ctx, exportAll(t, torugart), nil)
-	require.NoError(t, err)
+	_, _, office := linkedOffice(t)
 	n, err := office.Network(ctx, "weapon:ijmash/XA1234567", 0, false)
 	require.NoError(t, err)
 	types := map[links.NodeType]int{}
@@ -288,11 +291,7 @@ func TestTheNetworkOfALink(t *testing.T) {
 
 func TestARecordArrivingAfterAJudgementIsShownAgain(t *testing.T) {
 	ctx := context.Background()
-	dostyk, torugart, office := twoPosts(t)
-	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
-	require.NoError(t, err)
-	_, err = office.Import(ctx, exportAll(t, torugart), nil)
-	require.NoError(t, err)
+	_, torugart, office := linkedOffice(t)
 	const id = "weapon:ijmash/XA1234567"
 	require.NoError(t, office.Judge(ctx, id, links.Different, "", nil))
 
@@ -348,13 +347,9 @@ func TestAuditFindsTamperedLinks(t *testing.T) {
 			"CREATE TRIGGER judgements_append_only_d BEFORE DELETE ON judgements BEGIN SELECT RAISE(ABORT, 'judgements are never taken back'); END"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dostyk, torugart, office := twoPosts(t)
-			_, err := office.Import(ctx, exportAll(t, dostyk), nil)
-			require.NoError(t, err)
-			_, err = office.Import(ctx, exportAll(t, torugart), nil)
-			require.NoError(t, err)
+			_, _, office := linkedOffice(t)
 			require.NoError(t, office.Judge(ctx, "weapon:ijmash/XA1234567", links.Same, "", nil))
-			_, err = office.CheckAudit(ctx)
+			_, err := office.CheckAudit(ctx)
 			require.NoError(t, err)
 			db := storetest.Open(t, office.Dir)
 			_, err = db.Exec(c.sql)
@@ -368,11 +363,7 @@ func TestAuditFindsTamperedLinks(t *testing.T) {
 
 func TestAnImportTellsOfAKeyHeldByAnEarlierVersion(t *testing.T) {
 	ctx := context.Background()
-	dostyk, torugart, office := twoPosts(t)
-	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
-	require.NoError(t, err)
-	_, err = office.Import(ctx, exportAll(t, torugart), nil)
-	require.NoError(t, err)
+	dostyk, _, office := linkedOffice(t)
 	// Dostyk's record gets a new version with only a new phone, and a new
 	// record carries its driver's passport: the passport was held before,
 	// by the record's earlier version.
@@ -412,11 +403,7 @@ func TestAnImportTellsOfAKeyHeldByAnEarlierVersion(t *testing.T) {
 
 func TestAJudgementCoversTheRecordsJudgedNotTheirCount(t *testing.T) {
 	ctx := context.Background()
-	dostyk, torugart, office := twoPosts(t)
-	_, err := office.Import(ctx, exportAll(t, dostyk), nil)
-	require.NoError(t, err)
-	_, err = office.Import(ctx, exportAll(t, torugart), nil)
-	require.NoError(t, err)
+	_, torugart, office := linkedOffice(t)
 	const id = "weapon:ijmash/XA1234567"
 	require.NoError(t, office.Judge(ctx, id, links.Different, "", nil))
 	// Torugart's record loses the rifle (a typing error mended), and a new
