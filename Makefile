@@ -60,7 +60,7 @@ bench: build $(BENCH_STORE)/kordon.db
 	@.ci/deps.sh $(BENCH_PKGS)
 	@mkdir -p .cache/home
 	$(TEST_ENV) KORDON_BENCH_STORE=$(BENCH_STORE) KORDON_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 \
-	  ./internal/store/ ./internal/service/ ./internal/report/ | tee .cache/bench.txt
+	  ./internal/store/ ./internal/service/ ./internal/report/ ./internal/screening/ | tee .cache/bench.txt
 	$(TEST_ENV) $(GO) test -run '^$$' -bench 'Network200' -benchtime 1x -count 1 ./internal/ui/ | tee -a .cache/bench.txt
 	.ci/guibench.sh $(BIN) $(BENCH_STORE) | tee -a .cache/bench.txt
 	@awk -f .ci/benchtable.awk .cache/bench.txt

@@ -37,6 +37,8 @@ END {
   row(sprintf("import 100k items + link summary, %.0f hits (ms)", v[l, "hits"]), sprintf("%.0f", v[l, "import-ms"]), sprintf("%.0f", v[l, "nosummary-ms"]),
     ratio(v[l, "import-ms"], v[l, "nosummary-ms"]), "summary ≤ 20%")
   row("network of 200 nodes laid out and drawn (ms)", sprintf("%.0f", v["BenchmarkNetwork200", "ms"]), "", "", "≤ 300 ms")
+  row("UN list of 2020-03-20: parsed (ms)", sprintf("%.0f", v["BenchmarkParseUNList", "ms"]), "", "", "≤ 1 s")
+  row("screening one name against it, p95 (ms)", v["BenchmarkScreen", "p95-ms"], "", "", "p95 ≤ 2 ms")
   f = "BenchmarkProtocol20Items6Photos/first"; a = "BenchmarkProtocol20Items6Photos/again"
   row("protocol, 20 items + 6 photos, as printed (ms)", sprintf("%.0f", v["BenchmarkProtocol20Items6PhotosPrepared", "ns/op"] / 1e6), "", "", "≤ 150 ms")
   row("protocol, same, photos never prepared (ms)", sprintf("%.0f", v[f, "ns/op"] / 1e6), "", "", "")

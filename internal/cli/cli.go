@@ -101,6 +101,8 @@ func commands() []command {
 		{"record", "cli.help.record", (*run).recordCmd},
 		{"search", "cli.help.search", (*run).searchCmd},
 		{"links", "cli.help.links", (*run).linksCmd},
+		{"screening", "cli.help.screening", (*run).screeningCmd},
+		{"screen", "cli.help.screen", (*run).screenCmd},
 		{"report", "cli.help.report", (*run).reportCmd},
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},

@@ -45,6 +45,8 @@ type Service struct {
 	Dir string
 	// Actor names who makes the changes, for the audit log.
 	Actor string
+	// screen is the sanctions list held, prepared for screening.
+	screen index
 }
 
 // DefaultDir is the data folder used when none is given: KORDON_DATA if set,

@@ -232,6 +232,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	last := map[key]string{}
 	deleted := map[string]bool{}
 	judged := map[int]AuditEntry{}
+	lists := map[string]string{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -267,6 +268,8 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		case e.RecordID == "":
 		case e.Action == ActionJudge:
 			judged[e.Version] = e
+		case e.Action == ActionList:
+			lists[e.RecordID] = e.ContentHash
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -287,6 +290,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	if err := s.checkIdents(ctx); err != nil {
+		return rep, err
+	}
+	if err := s.checkLists(ctx, lists); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

@@ -99,6 +99,14 @@ func (d *dashboard) build() fyne.CanvasObject {
 	}
 	latest := newSummaryList(a, func() int { return len(page.Records) }, func(i int) view.Summary { return page.Records[i] })
 	head := container.NewVBox(top, tiles)
+	// How old the sanctions list is that names are screened against.
+	if info, err := a.svc.ListInfo(a.ctx); err == nil {
+		line := a.T("ui.dash.no_list")
+		if info != nil {
+			line = a.T("ui.dash.list", "date", a.tr.Date(info.Generated), "loaded", a.tr.DateTime(info.LoadedAt.Local()), "entries", info.Entries)
+		}
+		head.Add(widget.NewLabel(line))
+	}
 	if forms, _ := a.svc.Unsaved(a.ctx); len(forms) > 0 {
 		// Forms left with changes the store does not hold yet: one click
 		// away, never only at the next start.

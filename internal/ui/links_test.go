@@ -191,3 +191,11 @@ func TestABigNetworkIsCutAndSaysSo(t *testing.T) {
 		t.Errorf("no note that the network is cut (%q) in:\n%s", want, got)
 	}
 }
+
+func TestTheDashboardSaysHowOldTheSanctionsListIs(t *testing.T) {
+	a := newApp(t)
+	a.navigate(navDashboard)
+	if got := labelsOf(a.Window().Content()); !strings.Contains(got, "Screening: no UN Security Council list is loaded yet.") {
+		t.Errorf("the dashboard does not say that no list is loaded:\n%s", got)
+	}
+}

@@ -248,3 +248,15 @@ type Remark struct {
 	Actor string    `json:"actor"`
 	At    time.Time `json:"at"`
 }
+
+// ListInfo is what identifies a sanctions list held in a data folder: its
+// source ("un"), when its publisher generated it, the SHA-256 of the file,
+// how many entries it has, and when and by whom it was loaded.
+type ListInfo struct {
+	Source    string    `json:"source"`
+	Generated time.Time `json:"generated"`
+	SHA256    string    `json:"sha256"`
+	Entries   int       `json:"entries"`
+	LoadedAt  time.Time `json:"loaded_at"`
+	Actor     string    `json:"actor"`
+}

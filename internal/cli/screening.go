@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kordon/kordon/internal/screening"
+	"github.com/kordon/kordon/internal/view"
+)
+
+// screeningCmd: kordon screening load FILE | kordon screening [--json].
+func (r *run) screeningCmd(args []string) error {
+	if len(args) > 0 && args[0] == "load" {
+		pos, err := r.parse(r.flags("screening load"), args[1:], 1, 1)
+		if err != nil {
+			return err
+		}
+		svc, err := r.open()
+		if err != nil {
+			return err
+		}
+		defer svc.Close()
+		info, err := svc.LoadList(r.ctx, pos[0])
+		if err != nil {
+			return err
+		}
+		r.sayList(info)
+		return nil
+	}
+	fs := r.flags("screening")
+	asJSON := fs.Bool("json", false, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	svc, err := r.openRead()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	info, err := svc.ListInfo(r.ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return r.printJSON(info)
+	}
+	if info == nil {
+		r.say("cli.screening.none")
+		return nil
+	}
+	r.sayList(info)
+	return nil
+}
+
+func (r *run) sayList(info *view.ListInfo) {
+	r.say("cli.screening.list", "date", r.tr.Date(info.Generated), "entries", info.Entries,
+		"loaded", r.tr.DateTime(info.LoadedAt.Local()), "sha256", info.SHA256)
+}
+
+// jsonHit is the contract of `kordon screen --json`.
+type jsonHit struct {
+	Reference  string   `json:"reference"`
+	ListType   string   `json:"list_type"`
+	Kind       string   `json:"kind"`
+	ListedName string   `json:"listed_name"`
+	Matched    string   `json:"matched"`
+	Score      float64  `json:"score"`
+	Why        []string `json:"why"`
+	// Of a hit in the store: the record, and who in it.
+	Record string `json:"record,omitempty"`
+	Number string `json:"number,omitempty"`
+	Who    string `json:"who,omitempty"`
+	Path   string `json:"path,omitempty"`
+}
+
+func hitJSON(h *screening.Hit) jsonHit {
+	listed := ""
+	if len(h.Entry.Names) > 0 {
+		listed = h.Entry.Names[0].Text
+	}
+	return jsonHit{Reference: h.Entry.Reference, ListType: h.Entry.ListType, Kind: h.Entry.Kind, ListedName: listed,
+		Matched: h.Matched, Score: h.Score, Why: nonNil(h.Why)}
+}
+
+// screenCmd: kordon screen --name … | kordon screen (the whole store).
+func (r *run) screenCmd(args []string) error {
+	fs := r.flags("screen")
+	name := fs.String("name", "", "")
+	birth := fs.String("birth", "", "")
+	nationality := fs.String("nationality", "", "")
+	kind := fs.String("kind", "", "")
+	document := fs.String("document", "", "")
+	training := fs.Bool("training", false, "")
+	asJSON := fs.Bool("json", false, "")
+	if _, err := r.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	switch *kind {
+	case "", screening.QueryPerson, screening.QueryOrganisation:
+	default:
+		return usagef("cli.err.screen_kind", "kind", *kind)
+	}
+	svc, err := r.openRead()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	var out []jsonHit
+	if strings.TrimSpace(*name) == "" && *document == "" {
+		hits, err := svc.ScreenAll(r.ctx, *training, nil)
+		if err != nil {
+			return err
+		}
+		for i := range hits {
+			j := hitJSON(&hits[i].Hit)
+			j.Record, j.Number, j.Who, j.Path = hits[i].Record.Ref(), hits[i].Record.Number, hits[i].Who, hits[i].Path
+			out = append(out, j)
+		}
+	} else {
+		hits, err := svc.Screen(r.ctx, screening.Query{Name: *name, Kind: *kind, BirthDate: *birth,
+			Nationality: strings.ToUpper(*nationality), Document: *document})
+		if err != nil {
+			return err
+		}
+		for i := range hits {
+			out = append(out, hitJSON(&hits[i]))
+		}
+	}
+	if *asJSON {
+		return r.printJSON(nonNil(out))
+	}
+	tw := tabwriter.NewWriter(r.env.Stdout, 2, 4, 2, ' ', 0)
+	for _, h := range out {
+		if h.Number != "" {
+			fmt.Fprintf(tw, "%s\t%s\t", h.Number, h.Who)
+		}
+		fmt.Fprintf(tw, "%.2f\t%s\t%s\t%s\t%s\n", h.Score, h.Reference, h.ListType, h.Matched, strings.Join(h.Why, "; "))
+	}
+	tw.Flush()
+	r.say("cli.screen.count", "count", len(out))
+	return nil
+}

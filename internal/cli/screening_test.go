@@ -1,0 +1,58 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestScreeningThroughTheCommandLine(t *testing.T) {
+	list := "../../../shared/data/un-sc-consolidated-2020-03-20.xml"
+	if _, err := os.Stat(list); err != nil {
+		t.Skip("the UN list is not here")
+	}
+	dir := filepath.Join(t.TempDir(), "office")
+	r := kordon(t, "", "--data", dir, "init", "--office", "--post", "KZ-ALM", "--name", "Алматы")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", dir, "screening")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "No sanctions list is loaded")
+
+	r = kordon(t, "", "--data", dir, "screening", "load", list)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "UN Security Council list of 2020-03-20, entries: 1,014")
+
+	r = kordon(t, "", "--data", dir, "screen", "--name", "Гулмурод Ҳалимов", "--birth", "1975", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var hits []struct {
+		Reference  string   `json:"reference"`
+		ListType   string   `json:"list_type"`
+		ListedName string   `json:"listed_name"`
+		Matched    string   `json:"matched"`
+		Score      float64  `json:"score"`
+		Why        []string `json:"why"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hits), r.stdout)
+	require.NotEmpty(t, hits)
+	assert.Equal(t, "QDi.372", hits[0].Reference)
+	assert.Equal(t, "Al-Qaida", hits[0].ListType)
+	assert.GreaterOrEqual(t, hits[0].Score, 0.85)
+	assert.Contains(t, hits[0].Why, "birth year 1975 matches")
+
+	r = kordon(t, "", "--data", dir, "screen", "--name", "Иванов Пётр", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.JSONEq(t, "[]", r.stdout)
+
+	bad := filepath.Join(t.TempDir(), "list.xml")
+	require.NoError(t, os.WriteFile(bad, []byte("<html><body>Security Council</body></html>"), 0o600))
+	r = kordon(t, "", "--data", dir, "screening", "load", bad)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "is not the UN Security Council Consolidated List")
+
+	r = kordon(t, "", "--data", dir, "screen", "--name", "x", "--kind", "ship")
+	assert.Equal(t, 2, r.code)
+}

@@ -1,0 +1,187 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/screening"
+	"github.com/kordon/kordon/internal/view"
+)
+
+// SourceUN names the UN Security Council Consolidated List among the
+// lists a folder holds.
+const SourceUN = "un"
+
+// ErrNoList: no sanctions list was loaded yet.
+var ErrNoList = &Error{Key: "service.err.no_list"}
+
+// index is the held list prepared for screening, made once per list.
+type index struct {
+	mu  sync.Mutex
+	sha string
+	ix  *screening.Index
+}
+
+// LoadList reads the UN Security Council Consolidated List at path (as the
+// UN publishes it, brought on a USB stick: nothing is downloaded), checks it
+// whole, and keeps it in place of the list held, in one transaction. A file
+// that is not the list, is incomplete or hostile is refused with its reason
+// and the list held stays. Only an office loads a list; its posts will
+// receive it from the office.
+func (s *Service) LoadList(ctx context.Context, path string) (*view.ListInfo, error) {
+	p, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Role != RoleOffice {
+		return nil, ErrNotOffice
+	}
+	if err := RegularFile(path); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
+	}
+	defer f.Close()
+	// Read no more than the parser takes: a larger file is refused by it
+	// without reading the rest.
+	data, err := io.ReadAll(io.LimitReader(f, screening.MaxBytes+1))
+	if err != nil {
+		return nil, &Error{Key: "cli.err.open_file", Args: []any{"path", path}, Err: err}
+	}
+	l, err := screening.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	info := view.ListInfo{Source: SourceUN, Generated: l.Generated, SHA256: l.SHA256, Entries: l.Len()}
+	if err := s.st.KeepList(ctx, info, data, s.Actor); err != nil {
+		return nil, err
+	}
+	s.screen.mu.Lock()
+	s.screen.sha, s.screen.ix = l.SHA256, screening.NewIndex(l)
+	s.screen.mu.Unlock()
+	held, _, err := s.st.HeldList(ctx, SourceUN)
+	return held, err
+}
+
+// ListInfo is the UN list held, nil if none was loaded.
+func (s *Service) ListInfo(ctx context.Context) (*view.ListInfo, error) {
+	info, _, err := s.st.HeldList(ctx, SourceUN)
+	return info, err
+}
+
+// screeningIndex is the held list prepared for screening (ErrNoList if
+// none), read from the store once per list.
+func (s *Service) screeningIndex(ctx context.Context) (*screening.Index, error) {
+	info, data, err := s.st.HeldList(ctx, SourceUN)
+	if err != nil {
+		return nil, err
+	}
+	if info == nil {
+		return nil, ErrNoList
+	}
+	s.screen.mu.Lock()
+	defer s.screen.mu.Unlock()
+	if s.screen.sha == info.SHA256 {
+		return s.screen.ix, nil
+	}
+	l, err := screening.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("read the list held: %w", err)
+	}
+	s.screen.sha, s.screen.ix = info.SHA256, screening.NewIndex(l)
+	return s.screen.ix, nil
+}
+
+// Screen screens one name (with what else is known of the person or
+// organisation) against the list held: hits, best first.
+func (s *Service) Screen(ctx context.Context, q screening.Query) ([]screening.Hit, error) {
+	ix, err := s.screeningIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ix.Screen(q), nil
+}
+
+// StoreHit is a person or organisation of a record that the list holds.
+type StoreHit struct {
+	Record *view.Summary
+	// Who is the person's or organisation's name as the record writes
+	// it, and Path where ("people[0]", "organisations[1]").
+	Who, Path string
+	screening.Hit
+}
+
+// ScreenAll screens every person (witnesses and interpreters aside) and
+// organisation of the folder's records against the list held, training
+// records only with training; progress, if set, is told each record.
+func (s *Service) ScreenAll(ctx context.Context, training bool, progress func(done int)) ([]StoreHit, error) {
+	ix, err := s.screeningIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []StoreHit
+	n := 0
+	err = s.st.EachCurrent(ctx, training, func(in *record.Interdiction) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		sum := &view.Summary{ID: in.ID.String(), Origin: in.Origin, Number: in.Number, PostCode: in.PostCode, Version: in.Version,
+			Status: in.Status, OccurredAt: in.OccurredAt, Training: in.Training}
+		for _, q := range Queries(in) {
+			for _, h := range ix.Screen(q.Query) {
+				out = append(out, StoreHit{Record: sum, Who: q.Query.Name, Path: q.Path, Hit: h})
+			}
+		}
+		if n++; progress != nil && n%1000 == 0 {
+			progress(n)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PathQuery is what a record gives to screen one of its people or
+// organisations, and where in the record it is.
+type PathQuery struct {
+	Path  string
+	Query screening.Query
+}
+
+// Queries are the screening queries of a record's people (witnesses and
+// interpreters aside: they are the post's neighbours, called to sign) and
+// organisations, each name form once.
+func Queries(in *record.Interdiction) []PathQuery {
+	var out []PathQuery
+	for i, p := range in.People {
+		if p.Role == "witness" || p.Role == "interpreter" {
+			continue
+		}
+		for _, name := range uniq(p.Name, p.NameLatin) {
+			out = append(out, PathQuery{fmt.Sprintf("people[%d]", i), screening.Query{Name: name, Kind: screening.QueryPerson,
+				BirthDate: p.BirthDate, Nationality: p.Nationality, Document: p.DocumentNumber}})
+		}
+	}
+	for i, o := range in.Organisations {
+		for _, name := range uniq(o.Name, o.NameLatin) {
+			out = append(out, PathQuery{fmt.Sprintf("organisations[%d]", i), screening.Query{Name: name, Kind: screening.QueryOrganisation, Nationality: o.Country}})
+		}
+	}
+	return out
+}
+
+func uniq(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && (len(out) == 0 || out[len(out)-1] != s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

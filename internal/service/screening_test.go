@@ -1,0 +1,93 @@
+package service_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/screening"
+	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/store/storetest"
+)
+
+const unList = "../../../shared/data/un-sc-consolidated-2020-03-20.xml"
+
+func realList(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat(unList); err != nil {
+		t.Skip("the UN list of 2020-03-20 is not here:", err)
+	}
+	return unList
+}
+
+func TestTheOfficeLoadsTheUNListAndScreens(t *testing.T) {
+	ctx := context.Background()
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	_, err := office.Screen(ctx, screening.Query{Name: "Доку Умаров"})
+	assert.ErrorIs(t, err, service.ErrNoList)
+
+	info, err := office.LoadList(ctx, realList(t))
+	require.NoError(t, err)
+	assert.Equal(t, 1014, info.Entries, "709 individuals and 305 entities")
+	assert.Equal(t, "2020-03-20", info.Generated.UTC().Format("2006-01-02"))
+	assert.Len(t, info.SHA256, 64)
+
+	hits, err := office.Screen(ctx, screening.Query{Name: "Умаров Доку", Kind: screening.QueryPerson, BirthDate: "1964"})
+	require.NoError(t, err)
+	require.NotEmpty(t, hits)
+	assert.Equal(t, "QDi.290", hits[0].Entry.Reference)
+
+	// A post with a listed person in a record: the whole store is screened.
+	addJSON(t, office, seizure(t, "KZ-ALM", func(m map[string]any) {
+		m["people"] = []any{map[string]any{"role": "driver", "name": "Гулмурод Ҳалимов", "birth_date": "1975-05-14", "nationality": "TJ"},
+			map[string]any{"role": "witness", "name": "Доку Умаров"}}
+	}))
+	all, err := office.ScreenAll(ctx, false, nil)
+	require.NoError(t, err)
+	require.Len(t, all, 1, "the driver, not the witness")
+	assert.Equal(t, "QDi.372", all[0].Entry.Reference)
+	assert.Equal(t, "people[0]", all[0].Path)
+	assert.Equal(t, "KZ-ALM-2026-0001", all[0].Record.Number)
+	_, err = office.CheckAudit(ctx)
+	require.NoError(t, err, "the load is in the audit chain")
+}
+
+func TestABadListLeavesTheListHeld(t *testing.T) {
+	ctx := context.Background()
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	_, err := office.LoadList(ctx, realList(t))
+	require.NoError(t, err)
+	good, err := os.ReadFile(unList)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		body []byte
+		want error
+	}{
+		{"truncated", good[:len(good)/2], screening.ErrTruncated},
+		{"another XML file", []byte(`<?xml version="1.0"?><rss><channel/></rss>`), screening.ErrNotList},
+		{"entity expansion", []byte(`<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><CONSOLIDATED_LIST>&b;</CONSOLIDATED_LIST>`), screening.ErrEntity},
+		{"deeply nested", []byte(`<CONSOLIDATED_LIST>` + strings.Repeat("<a>", 5000)), screening.ErrTooDeep},
+		{"empty", nil, screening.ErrEmpty},
+	} {
+		path := filepath.Join(dir, c.name+".xml")
+		require.NoError(t, os.WriteFile(path, c.body, 0o600))
+		before := storetest.Dump(t, office.Dir)
+		_, err := office.LoadList(ctx, path)
+		assert.ErrorIs(t, err, c.want, c.name)
+		assert.Equal(t, before, storetest.Dump(t, office.Dir), "%s: the store is as it was", c.name)
+	}
+	info, err := office.ListInfo(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1014, info.Entries, "the list held is kept")
+
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	_, err = post.LoadList(ctx, unList)
+	assert.ErrorIs(t, err, service.ErrNotOffice, "a post receives the list from its office")
+}

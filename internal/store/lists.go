@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/view"
+)
+
+// ActionList is the audit action of a sanctions list loaded: its
+// record_id is the list's source, its content hash the file's SHA-256.
+const ActionList = "list"
+
+// ListInfo is what identifies a loaded sanctions list.
+type ListInfo = view.ListInfo
+
+// KeepList keeps the sanctions list file content of source, replacing the
+// one held before, in one transaction with its audit entry. info.SHA256 must
+// be the content's.
+func (s *Store) KeepList(ctx context.Context, info ListInfo, content []byte, actor string) error {
+	if SHA256(content) != info.SHA256 {
+		return fmt.Errorf("list %s: the SHA-256 given is not the content's", info.Source)
+	}
+	return s.update(ctx, actor, func(b *batch) error {
+		now := utc(s.now())
+		if _, err := b.exec(ctx, `INSERT INTO lists (source, generated_utc, sha256, entries, loaded_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source) DO UPDATE SET generated_utc = excluded.generated_utc, sha256 = excluded.sha256, entries = excluded.entries,
+			loaded_utc = excluded.loaded_utc, actor = excluded.actor, content = excluded.content`,
+			info.Source, utc(info.Generated), info.SHA256, info.Entries, now, actor, content); err != nil {
+			return fmt.Errorf("keep list %s: %w", info.Source, err)
+		}
+		return b.audit(ctx, now, ActionList, info.Source, 0, info.SHA256)
+	})
+}
+
+// HeldList is the sanctions list of source as loaded, and its file; nil if
+// none was.
+func (s *Store) HeldList(ctx context.Context, source string) (*ListInfo, []byte, error) {
+	info := &ListInfo{Source: source}
+	var generated, loaded string
+	var content []byte
+	err := s.db.QueryRowContext(ctx, "SELECT generated_utc, sha256, entries, loaded_utc, actor, content FROM lists WHERE source = ?", source).
+		Scan(&generated, &info.SHA256, &info.Entries, &loaded, &info.Actor, &content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read list %s: %w", source, classify(err, s.path))
+	}
+	info.Generated, _ = time.Parse(timeLayout, generated)
+	info.LoadedAt, _ = time.Parse(timeLayout, loaded)
+	if SHA256(content) != info.SHA256 {
+		return nil, nil, broken(0, fmt.Sprintf("list %s: content changed", source))
+	}
+	return info, content, nil
+}
+
+// checkLists checks that each list held is the one the audit chain logged
+// last for its source (logged: by source, the file's SHA-256).
+func (s *Store) checkLists(ctx context.Context, logged map[string]string) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT source, sha256, content FROM lists")
+	if err != nil {
+		return fmt.Errorf("read lists: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var source, sum string
+		var content []byte
+		if err := rows.Scan(&source, &sum, &content); err != nil {
+			return fmt.Errorf("read lists: %w", err)
+		}
+		if SHA256(content) != sum || logged[source] != sum {
+			return broken(0, fmt.Sprintf("list %s: differs from the audit log", source))
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read lists: %w", classify(err, s.path))
+	}
+	if n != len(logged) {
+		return broken(0, fmt.Sprintf("%d lists, %d in the audit log", n, len(logged)))
+	}
+	return nil
+}
+
+// EachCurrent calls fn with the current version of every record not
+// deleted, training records only with training, in the order they were
+// stored.
+func (s *Store) EachCurrent(ctx context.Context, training bool, fn func(*record.Interdiction) error) error {
+	var last int64
+	for {
+		rows, err := s.db.QueryContext(ctx, `SELECT r.rid, v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version
+			WHERE r.deleted = 0 AND (? OR r.training = 0) AND r.rid > ? ORDER BY r.rid LIMIT 1000`, training, last)
+		if err != nil {
+			return fmt.Errorf("read records: %w", classify(err, s.path))
+		}
+		var batch []*record.Interdiction
+		for rows.Next() {
+			var content []byte
+			if err := rows.Scan(&last, &content); err != nil {
+				rows.Close()
+				return fmt.Errorf("read records: %w", err)
+			}
+			in, err := decode(content)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, in)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read records: %w", classify(err, s.path))
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, in := range batch {
+			if err := fn(in); err != nil {
+				return err
+			}
+		}
+	}
+}
