@@ -336,6 +336,12 @@ func (r *run) importOne(svc *service.Service, path string) error {
 	for _, a := range res.Alarms {
 		fmt.Fprintln(r.env.Stderr, "kordon: "+r.tr.Error(a))
 	}
+	if n := len(res.Listed); n > 0 {
+		fmt.Fprintln(r.env.Stderr, "kordon: "+r.tr.N("screening.hits", n))
+		for _, h := range res.Listed {
+			fmt.Fprintln(r.env.Stderr, "  "+h.Text(r.tr))
+		}
+	}
 	if n := len(res.Links); n > 0 {
 		fmt.Fprintln(r.env.Stdout, r.tr.N("links.hits", n))
 		for _, h := range res.Links {

@@ -454,6 +454,9 @@ type ImportResult struct {
 	// before (links.Hits): the same weapon, person, vehicle or document
 	// seen again.
 	Links []links.Hit
+	// Listed are the people and organisations of the bundle's new record
+	// versions that the UN list held names (none if no list is held).
+	Listed []StoreHit
 }
 
 // Import verifies a bundle and imports it in one transaction. A bundle
@@ -557,6 +560,9 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	// whatever this says.
 	if res.Links, err = s.newLinks(ctx, fresh); err != nil {
 		res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.links_unread", Args: []any{"detail", err.Error()}})
+	}
+	if res.Listed, err = s.screenFresh(ctx, fresh); err != nil {
+		res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.screening_unread", Args: []any{"detail", err.Error()}})
 	}
 	if progress != nil {
 		progress(total, total)

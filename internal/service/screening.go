@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/screening"
+	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/view"
 )
 
@@ -132,13 +134,7 @@ func (s *Service) ScreenAll(ctx context.Context, training bool, progress func(do
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		sum := &view.Summary{ID: in.ID.String(), Origin: in.Origin, Number: in.Number, PostCode: in.PostCode, Version: in.Version,
-			Status: in.Status, OccurredAt: in.OccurredAt, Training: in.Training}
-		for _, q := range Queries(in) {
-			for _, h := range ix.Screen(q.Query) {
-				out = append(out, StoreHit{Record: sum, Who: q.Query.Name, Path: q.Path, Hit: h})
-			}
-		}
+		out = append(out, screenRecord(ix, in)...)
 		if n++; progress != nil && n%1000 == 0 {
 			progress(n)
 		}
@@ -184,4 +180,53 @@ func uniq(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// screenFresh screens the people and organisations of the records an
+// import changed against the list held; nothing if none is held.
+func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]StoreHit, error) {
+	ix, err := s.screeningIndex(ctx)
+	if errors.Is(err, ErrNoList) || len(fresh) == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []StoreHit
+	for _, f := range fresh {
+		if seen[f.Ref] {
+			continue
+		}
+		seen[f.Ref] = true
+		cur, err := s.st.Get(ctx, f.Ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, screenRecord(ix, cur.Record)...)
+	}
+	return out, nil
+}
+
+// screenRecord screens the people and organisations of in.
+func screenRecord(ix *screening.Index, in *record.Interdiction) []StoreHit {
+	var out []StoreHit
+	var sum *view.Summary
+	for _, q := range Queries(in) {
+		for _, h := range ix.Screen(q.Query) {
+			if sum == nil {
+				sum = &view.Summary{ID: in.ID.String(), Origin: in.Origin, Number: in.Number, PostCode: in.PostCode, Version: in.Version,
+					Status: in.Status, OccurredAt: in.OccurredAt, Training: in.Training}
+			}
+			out = append(out, StoreHit{Record: sum, Who: q.Query.Name, Path: q.Path, Hit: h})
+		}
+	}
+	return out
+}
+
+// Text says who of which record the list names, as whom, in the user's
+// language.
+func (h *StoreHit) Text(w interface{ T(string, ...any) string }) string {
+	return w.T("screening.hit_line", "who", h.Who, "number", h.Record.Number, "matched", h.Matched,
+		"reference", h.Entry.Reference, "list", h.Entry.ListType, "score", fmt.Sprintf("%.2f", h.Score))
 }

@@ -10,9 +10,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/screening"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store/storetest"
+	"github.com/kordon/kordon/translations"
 )
 
 const unList = "../../../shared/data/un-sc-consolidated-2020-03-20.xml"
@@ -90,4 +92,26 @@ func TestABadListLeavesTheListHeld(t *testing.T) {
 	post := initFolder(t, "KZ-DOS", "Достык", false)
 	_, err = post.LoadList(ctx, unList)
 	assert.ErrorIs(t, err, service.ErrNotOffice, "a post receives the list from its office")
+}
+
+func TestAnImportSaysWhoIsOnTheList(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	_, err := office.LoadList(ctx, realList(t))
+	require.NoError(t, err)
+	addJSON(t, post, seizure(t, "KZ-DOS", func(m map[string]any) {
+		people := m["people"].([]any)
+		m["people"] = append(people, map[string]any{"role": "passenger", "name": "Халимов Гулмурод", "birth_date": "1975-05-14", "nationality": "TJ"})
+	}))
+	res, err := office.Import(ctx, exportAll(t, post), nil)
+	require.NoError(t, err)
+	require.Len(t, res.Listed, 1)
+	h := res.Listed[0]
+	assert.Equal(t, "QDi.372", h.Entry.Reference)
+	assert.Equal(t, "Халимов Гулмурод", h.Who)
+	cat, err := i18n.Load(translations.FS)
+	require.NoError(t, err)
+	assert.Contains(t, h.Text(cat.For("ru")), "Халимов Гулмурод (KZ-DOS-2026-0001): в перечне как")
 }

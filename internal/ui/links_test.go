@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 )
 
 // rifleSeizure is a final record of the post that seized the rifle with
@@ -197,5 +201,40 @@ func TestTheDashboardSaysHowOldTheSanctionsListIs(t *testing.T) {
 	a.navigate(navDashboard)
 	if got := labelsOf(a.Window().Content()); !strings.Contains(got, "Screening: no UN Security Council list is loaded yet.") {
 		t.Errorf("the dashboard does not say that no list is loaded:\n%s", got)
+	}
+}
+
+func TestTheOfficeLoadsTheUNListInSettings(t *testing.T) {
+	list := "../../../shared/data/un-sc-consolidated-2020-03-20.xml"
+	if _, err := os.Stat(list); err != nil {
+		t.Skip("the UN list is not here")
+	}
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	svc, err := service.Init(context.Background(), dir, service.Setup{PostCode: "KZ-ALM", PostName: "Almaty", Office: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
+	a := openApp(t, fa, cat, dir)
+	a.navigate(navSettings)
+	s := a.screen.(*settingsScreen)
+	bad := filepath.Join(t.TempDir(), "page.xml")
+	if err := os.WriteFile(bad, []byte("<html>not the list</html>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.loadList(bad)
+	a.background.Wait()
+	if !s.listErr || !strings.Contains(s.listMsg, "is not the UN Security Council Consolidated List") {
+		t.Errorf("a page that is not the list: %q", s.listMsg)
+	}
+	s.loadList(list)
+	a.background.Wait()
+	if s.listErr || s.listMsg != "Loaded: the UN Security Council list of 2020-03-20, entries: 1,014." {
+		t.Errorf("the real list: %q", s.listMsg)
+	}
+	a.navigate(navDashboard)
+	if got := labelsOf(a.Window().Content()); !strings.Contains(got, "Screening: UN Security Council list of 2020-03-20 (entries: 1,014), loaded") {
+		t.Errorf("the dashboard does not say which list is held:\n%s", got)
 	}
 }

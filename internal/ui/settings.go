@@ -79,6 +79,10 @@ type settingsScreen struct {
 	backingUp bool
 	// backedUp is closed when the backup running ends (tests wait on it).
 	backedUp chan struct{}
+	// listMsg is the outcome of the last UN list loaded.
+	listMsg     string
+	listErr     bool
+	loadingList bool
 }
 
 func newSettings(a *App) *settingsScreen {
@@ -143,8 +147,63 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		widget.NewCard(a.T("ui.settings.keys"), "", container.NewHBox(
 			widget.NewButtonWithIcon(a.T("ui.settings.manage_keys"), theme.AccountIcon(), func() { a.show(newKeysScreen(a)) }))),
 		widget.NewCard(a.T("ui.settings.data_folder"), "", folder),
+		s.screeningCard(post.Role == service.RoleOffice),
 		s.backupCard(post.Code),
 	))
+}
+
+// screeningCard says which UN Security Council list names are screened
+// against; an office loads a new one from a file (a USB stick: nothing is
+// downloaded), checked whole off the UI goroutine.
+func (s *settingsScreen) screeningCard(office bool) fyne.CanvasObject {
+	a := s.a
+	box := container.NewVBox()
+	line := a.T("ui.dash.no_list")
+	if info, err := a.svc.ListInfo(a.ctx); err != nil {
+		line = a.tr.Error(err)
+	} else if info != nil {
+		line = a.T("ui.dash.list", "date", a.tr.Date(info.Generated), "loaded", a.tr.DateTime(info.LoadedAt.Local()), "entries", info.Entries)
+	}
+	box.Add(widget.NewLabel(line))
+	if office {
+		load := widget.NewButtonWithIcon(a.T("ui.settings.load_list"), theme.FolderOpenIcon(), func() {
+			a.pickFile([]string{".xml"}, s.loadList)
+		})
+		if s.loadingList {
+			load.Disable()
+			box.Add(widget.NewProgressBarInfinite())
+		}
+		box.Add(container.NewHBox(load))
+		if s.listMsg != "" {
+			imp := widget.SuccessImportance
+			if s.listErr {
+				imp = widget.DangerImportance
+			}
+			box.Add(message(s.listMsg, imp))
+		}
+	}
+	return widget.NewCard(a.T("ui.settings.screening"), "", box)
+}
+
+// loadList loads the UN list at path on a goroutine.
+func (s *settingsScreen) loadList(path string) {
+	a := s.a
+	s.loadingList, s.listMsg = true, ""
+	a.rebuildIf(s)
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		info, err := a.svc.LoadList(a.ctx, path)
+		fyne.Do(func() {
+			s.loadingList = false
+			if err != nil {
+				s.listMsg, s.listErr = a.tr.Error(err), true
+			} else {
+				s.listMsg, s.listErr = a.T("ui.settings.list_loaded", "date", a.tr.Date(info.Generated), "entries", info.Entries), false
+			}
+			a.rebuildIf(s)
+		})
+	}()
 }
 
 // backupCard makes a backup of the data folder: one file, made while
