@@ -72,6 +72,8 @@ type jsonHit struct {
 	Number string `json:"number,omitempty"`
 	Who    string `json:"who,omitempty"`
 	Path   string `json:"path,omitempty"`
+	// Decision is what was decided of the hit, if anything (confirmed).
+	Decision *view.Decision `json:"decision,omitempty"`
 }
 
 func hitJSON(h *screening.Hit) jsonHit {
@@ -83,8 +85,35 @@ func hitJSON(h *screening.Hit) jsonHit {
 		Matched: h.Matched, Score: h.Score, Why: nonNil(h.Why)}
 }
 
-// screenCmd: kordon screen --name … | kordon screen (the whole store).
+// screenDecide: kordon screen decide RECORD PATH REFERENCE confirmed|false_match [--note TEXT].
+func (r *run) screenDecide(args []string) error {
+	fs := r.flags("screen decide")
+	note := fs.String("note", "", "")
+	pos, err := r.parse(fs, args, 4, 4)
+	if err != nil {
+		return err
+	}
+	svc, err := r.open()
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	ref, err := svc.Resolve(r.ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := svc.Decide(r.ctx, ref, pos[1], pos[2], pos[3], *note); err != nil {
+		return err
+	}
+	r.say("cli.screen.decided", "reference", pos[2], "path", pos[1], "verdict", r.tr.T("screening.verdict."+pos[3]))
+	return nil
+}
+
+// screenCmd: kordon screen --name … | kordon screen (the whole store) | kordon screen decide.
 func (r *run) screenCmd(args []string) error {
+	if len(args) > 0 && args[0] == "decide" {
+		return r.screenDecide(args[1:])
+	}
 	fs := r.flags("screen")
 	name := fs.String("name", "", "")
 	birth := fs.String("birth", "", "")
@@ -114,7 +143,7 @@ func (r *run) screenCmd(args []string) error {
 		}
 		for i := range hits {
 			j := hitJSON(&hits[i].Hit)
-			j.Record, j.Number, j.Who, j.Path = hits[i].Record.Ref(), hits[i].Record.Number, hits[i].Who, hits[i].Path
+			j.Record, j.Number, j.Who, j.Path, j.Decision = hits[i].Record.Ref(), hits[i].Record.Number, hits[i].Who, hits[i].Path, hits[i].Decision
 			out = append(out, j)
 		}
 	} else {

@@ -47,6 +47,37 @@ func TestScreeningThroughTheCommandLine(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.JSONEq(t, "[]", r.stdout)
 
+	// Every person of the records, and a false match decided.
+	body, err := os.ReadFile("../../testdata/record.json")
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(body, &m))
+	delete(m, "photos")
+	m["post_code"] = "KZ-ALM"
+	m["people"] = []any{map[string]any{"role": "driver", "name": "Халимов Гулмурод", "birth_date": "1975-05-14", "nationality": "TJ"}}
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	in := filepath.Join(t.TempDir(), "in.json")
+	require.NoError(t, os.WriteFile(in, b, 0o600))
+	r = kordon(t, "", "--data", dir, "record", "add", in)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", dir, "screen", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var inStore []struct {
+		Reference, Number, Who, Path string
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &inStore), r.stdout)
+	require.Len(t, inStore, 1)
+	assert.Equal(t, "KZ-ALM-2026-0001", inStore[0].Number)
+	assert.Equal(t, "people[0]", inStore[0].Path)
+	r = kordon(t, "", "--data", dir, "screen", "decide", "KZ-ALM-2026-0001", "people[0]", "QDi.372", "false_match", "--note", "другой человек")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", dir, "screen", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.JSONEq(t, "[]", r.stdout, "a false match is not raised again")
+	r = kordon(t, "", "--data", dir, "screen", "decide", "KZ-ALM-2026-0001", "people[0]", "QDi.372", "perhaps")
+	assert.Equal(t, 1, r.code)
+
 	bad := filepath.Join(t.TempDir(), "list.xml")
 	require.NoError(t, os.WriteFile(bad, []byte("<html><body>Security Council</body></html>"), 0o600))
 	r = kordon(t, "", "--data", dir, "screening", "load", bad)

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
+	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/screening"
 	"github.com/kordon/kordon/internal/store"
@@ -117,8 +119,26 @@ type StoreHit struct {
 	// Who is the person's or organisation's name as the record writes
 	// it, and Path where ("people[0]", "organisations[1]").
 	Who, Path string
+	// Subject is the person's or organisation's key a decision is kept
+	// by; Decision the latest one on this subject and entry, if any (a
+	// false match is not raised again).
+	Subject  string
+	Decision *view.Decision
 	screening.Hit
 }
+
+// Verdicts of a decision on a hit.
+const (
+	HitConfirmed  = "confirmed"
+	HitFalseMatch = "false_match"
+)
+
+// ErrVerdict: a decision that is neither confirmed nor false_match.
+var ErrVerdict = &Error{Key: "service.err.hit_verdict"}
+
+// ErrNoHit: no such person in the record, or the list does not name them
+// as that entry.
+var ErrNoHit = &Error{Key: "service.err.no_hit"}
 
 // ScreenAll screens every person (witnesses and interpreters aside) and
 // organisation of the folder's records against the list held, training
@@ -128,13 +148,17 @@ func (s *Service) ScreenAll(ctx context.Context, training bool, progress func(do
 	if err != nil {
 		return nil, err
 	}
+	decided, err := s.st.Decisions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []StoreHit
 	n := 0
 	err = s.st.EachCurrent(ctx, training, func(in *record.Interdiction) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		out = append(out, screenRecord(ix, in)...)
+		out = append(out, screenRecord(ix, in, decided)...)
 		if n++; progress != nil && n%1000 == 0 {
 			progress(n)
 		}
@@ -146,8 +170,9 @@ func (s *Service) ScreenAll(ctx context.Context, training bool, progress func(do
 // PathQuery is what a record gives to screen one of its people or
 // organisations, and where in the record it is.
 type PathQuery struct {
-	Path  string
-	Query screening.Query
+	Path    string
+	Subject string
+	Query   screening.Query
 }
 
 // Queries are the screening queries of a record's people (witnesses and
@@ -159,17 +184,31 @@ func Queries(in *record.Interdiction) []PathQuery {
 		if p.Role == "witness" || p.Role == "interpreter" {
 			continue
 		}
+		subject := "person:" + idkey.NameKey(firstOf(p.NameLatin, p.Name))
+		if p.BirthDate != "" {
+			subject += "/" + p.BirthDate
+		}
 		for _, name := range uniq(p.Name, p.NameLatin) {
-			out = append(out, PathQuery{fmt.Sprintf("people[%d]", i), screening.Query{Name: name, Kind: screening.QueryPerson,
+			out = append(out, PathQuery{fmt.Sprintf("people[%d]", i), subject, screening.Query{Name: name, Kind: screening.QueryPerson,
 				BirthDate: p.BirthDate, Nationality: p.Nationality, Document: p.DocumentNumber}})
 		}
 	}
 	for i, o := range in.Organisations {
+		subject := "org:" + idkey.OrgKey(firstOf(o.NameLatin, o.Name))
 		for _, name := range uniq(o.Name, o.NameLatin) {
-			out = append(out, PathQuery{fmt.Sprintf("organisations[%d]", i), screening.Query{Name: name, Kind: screening.QueryOrganisation, Nationality: o.Country}})
+			out = append(out, PathQuery{fmt.Sprintf("organisations[%d]", i), subject, screening.Query{Name: name, Kind: screening.QueryOrganisation, Nationality: o.Country}})
 		}
 	}
 	return out
+}
+
+func firstOf(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }
 
 func uniq(ss ...string) []string {
@@ -192,6 +231,10 @@ func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]Store
 	if err != nil {
 		return nil, err
 	}
+	decided, err := s.st.Decisions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	var out []StoreHit
 	for _, f := range fresh {
@@ -203,25 +246,87 @@ func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]Store
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, screenRecord(ix, cur.Record)...)
+		out = append(out, screenRecord(ix, cur.Record, decided)...)
 	}
 	return out, nil
 }
 
-// screenRecord screens the people and organisations of in.
-func screenRecord(ix *screening.Index, in *record.Interdiction) []StoreHit {
+// screenRecord screens the people and organisations of in, leaving out
+// what was decided a false match, each subject and entry once.
+func screenRecord(ix *screening.Index, in *record.Interdiction, decided map[string]view.Decision) []StoreHit {
 	var out []StoreHit
 	var sum *view.Summary
+	seen := map[string]bool{}
 	for _, q := range Queries(in) {
 		for _, h := range ix.Screen(q.Query) {
+			k := q.Subject + "\x00" + h.Entry.Reference
+			if seen[q.Path+k] {
+				continue
+			}
+			seen[q.Path+k] = true
+			var dec *view.Decision
+			if d, ok := decided[k]; ok {
+				if d.Verdict == HitFalseMatch {
+					continue
+				}
+				dec = &d
+			}
 			if sum == nil {
 				sum = &view.Summary{ID: in.ID.String(), Origin: in.Origin, Number: in.Number, PostCode: in.PostCode, Version: in.Version,
 					Status: in.Status, OccurredAt: in.OccurredAt, Training: in.Training}
 			}
-			out = append(out, StoreHit{Record: sum, Who: q.Query.Name, Path: q.Path, Hit: h})
+			out = append(out, StoreHit{Record: sum, Who: q.Query.Name, Path: q.Path, Subject: q.Subject, Decision: dec, Hit: h})
 		}
 	}
 	return out
+}
+
+// RecordHits are the people and organisations of the record ref that the
+// list held names, but those decided a false match; none if no list is
+// held.
+func (s *Service) RecordHits(ctx context.Context, ref string) ([]StoreHit, error) {
+	ix, err := s.screeningIndex(ctx)
+	if errors.Is(err, ErrNoList) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	decided, err := s.st.Decisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.st.Get(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return screenRecord(ix, cur.Record, decided), nil
+}
+
+// Decide keeps what the officer or analyst decided of a hit: the person
+// or organisation at path in the record ref is the listed entry reference
+// (HitConfirmed) or not (HitFalseMatch), with a note. It is audited, and
+// a false match is not raised again for that person or organisation and
+// entry, in any record.
+func (s *Service) Decide(ctx context.Context, ref, path, reference, verdict, note string) error {
+	if verdict != HitConfirmed && verdict != HitFalseMatch {
+		return &Error{Key: ErrVerdict.Key, Args: []any{"verdict", verdict}}
+	}
+	hits, err := s.RecordHits(ctx, ref)
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		if h.Path == path && h.Entry.Reference == reference {
+			note = strings.TrimSpace(note)
+			if len([]rune(note)) > 2000 {
+				note = string([]rune(note)[:2000])
+			}
+			return s.st.Decide(ctx, view.Decision{Subject: h.Subject, Reference: reference, Verdict: verdict, Note: note,
+				Ref: h.Record.Ref(), Path: path}, s.Actor)
+		}
+	}
+	return &Error{Key: ErrNoHit.Key, Args: []any{"path", path, "reference", reference}}
 }
 
 // Text says who of which record the list names, as whom, in the user's

@@ -115,3 +115,58 @@ func TestAnImportSaysWhoIsOnTheList(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, h.Text(cat.For("ru")), "Халимов Гулмурод (KZ-DOS-2026-0001): в перечне как")
 }
+
+func TestAFalseMatchIsNotRaisedAgain(t *testing.T) {
+	ctx := context.Background()
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	_, err := office.LoadList(ctx, realList(t))
+	require.NoError(t, err)
+	driver := func(m map[string]any) {
+		m["people"] = []any{map[string]any{"role": "driver", "name": "Халимов Гулмурод", "birth_date": "1975-05-14", "nationality": "TJ"}}
+		m["organisations"] = []any{}
+	}
+	addJSON(t, office, seizure(t, "KZ-ALM", driver))
+	addJSON(t, office, seizure(t, "KZ-ALM", func(m map[string]any) {
+		driver(m)
+		m["occurred_at"] = "2026-03-01T08:00:00+05:00"
+		m["ended_at"] = "2026-03-01T09:00:00+05:00"
+	}))
+	all, err := office.ScreenAll(ctx, false, nil)
+	require.NoError(t, err)
+	require.Len(t, all, 2, "the same man in two records")
+	ref := all[0].Record.Ref()
+
+	for _, c := range []struct {
+		path, reference, verdict string
+		want                     error
+	}{
+		{"people[0]", "QDi.372", "maybe", service.ErrVerdict},
+		{"people[1]", "QDi.372", service.HitFalseMatch, service.ErrNoHit},
+		{"people[0]", "QDi.999", service.HitFalseMatch, service.ErrNoHit},
+	} {
+		before := storetest.Dump(t, office.Dir)
+		assert.ErrorIs(t, office.Decide(ctx, ref, c.path, c.reference, c.verdict, ""), c.want)
+		assert.Equal(t, before, storetest.Dump(t, office.Dir), "a refused decision changes nothing")
+	}
+
+	require.NoError(t, office.Decide(ctx, ref, "people[0]", "QDi.372", service.HitConfirmed, "паспорт сверен"))
+	all, err = office.ScreenAll(ctx, false, nil)
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	require.NotNil(t, all[1].Decision, "a confirmed hit says so, in every record of the man")
+	assert.Equal(t, service.HitConfirmed, all[1].Decision.Verdict)
+
+	require.NoError(t, office.Decide(ctx, ref, "people[0]", "QDi.372", service.HitFalseMatch, "другой человек, сверено по фото"))
+	all, err = office.ScreenAll(ctx, false, nil)
+	require.NoError(t, err)
+	assert.Empty(t, all, "a false match is not raised again, in any record")
+	_, err = office.CheckAudit(ctx)
+	require.NoError(t, err, "each decision is in the audit chain")
+
+	db := storetest.Open(t, office.Dir)
+	_, err = db.Exec("DROP TRIGGER screening_decisions_append_only_u; UPDATE screening_decisions SET verdict = 'confirmed' WHERE seq = 2")
+	require.NoError(t, err)
+	db.Close()
+	_, err = office.CheckAudit(ctx)
+	assert.Error(t, err, "a decision changed behind the program's back is found")
+}

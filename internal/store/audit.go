@@ -233,6 +233,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	deleted := map[string]bool{}
 	judged := map[int]AuditEntry{}
 	lists := map[string]string{}
+	decided := map[int]AuditEntry{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -270,6 +271,8 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			judged[e.Version] = e
 		case e.Action == ActionList:
 			lists[e.RecordID] = e.ContentHash
+		case e.Action == ActionDecide:
+			decided[e.Version] = e
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -293,6 +296,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	if err := s.checkLists(ctx, lists); err != nil {
+		return rep, err
+	}
+	if err := s.checkDecisions(ctx, decided); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

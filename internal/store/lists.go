@@ -127,3 +127,89 @@ func (s *Store) EachCurrent(ctx context.Context, training bool, fn func(*record.
 		}
 	}
 }
+
+// ActionDecide is the audit action of a decision on a hit of the
+// sanctions list: its record_id is the record's ref, its version the
+// decision's number, its content hash decisionHash.
+const ActionDecide = "decide"
+
+// Decision is what an officer or analyst decided of a hit.
+type Decision = view.Decision
+
+// Decide keeps a decision on a hit, in the decisions table and the audit
+// chain.
+func (s *Store) Decide(ctx context.Context, d Decision, actor string) error {
+	origin, id := splitRef(d.Ref)
+	return s.update(ctx, actor, func(b *batch) error {
+		now := utc(s.now())
+		res, err := b.exec(ctx, `INSERT INTO screening_decisions (subject, reference, verdict, note, origin, record_id, path, actor, at_utc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.Subject, d.Reference, d.Verdict, d.Note, origin, id, d.Path, actor, now)
+		if err != nil {
+			return fmt.Errorf("keep decision: %w", err)
+		}
+		seq, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("keep decision: %w", err)
+		}
+		return b.audit(ctx, now, ActionDecide, d.Ref, int(seq), decisionHash(d))
+	})
+}
+
+// decisionHash is the content hash the audit chain keeps of a decision.
+func decisionHash(d Decision) string {
+	return SHA256([]byte("kordon-decision-v1\x00" + d.Subject + "\x00" + d.Reference + "\x00" + d.Verdict + "\x00" + d.Note + "\x00" + d.Path))
+}
+
+// Decisions are the latest decision of every subject and entry decided,
+// by subject and reference ("subject\x00reference").
+func (s *Store) Decisions(ctx context.Context) (map[string]Decision, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT subject, reference, verdict, note, origin, record_id, path, actor, at_utc FROM screening_decisions ORDER BY seq")
+	if err != nil {
+		return nil, fmt.Errorf("read decisions: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	out := map[string]Decision{}
+	for rows.Next() {
+		var d Decision
+		var origin, id, at string
+		if err := rows.Scan(&d.Subject, &d.Reference, &d.Verdict, &d.Note, &origin, &id, &d.Path, &d.Actor, &at); err != nil {
+			return nil, fmt.Errorf("read decisions: %w", err)
+		}
+		d.Ref = Ref(origin, id)
+		d.At, _ = time.Parse(timeLayout, at)
+		out[d.Subject+"\x00"+d.Reference] = d
+	}
+	return out, rows.Err()
+}
+
+// checkDecisions checks that every decision is the one the audit chain
+// logged (logged: by decision number).
+func (s *Store) checkDecisions(ctx context.Context, logged map[int]AuditEntry) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, subject, reference, verdict, note, origin, record_id, path, actor, at_utc FROM screening_decisions ORDER BY seq")
+	if err != nil {
+		return fmt.Errorf("read decisions: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var seq int
+		var d Decision
+		var origin, id, at string
+		if err := rows.Scan(&seq, &d.Subject, &d.Reference, &d.Verdict, &d.Note, &origin, &id, &d.Path, &d.Actor, &at); err != nil {
+			return fmt.Errorf("read decisions: %w", err)
+		}
+		d.Ref = Ref(origin, id)
+		e, ok := logged[seq]
+		if !ok || e.ContentHash != decisionHash(d) || e.RecordID != d.Ref || e.Actor != d.Actor || e.At != at {
+			return broken(0, fmt.Sprintf("decision %d: differs from the audit log", seq))
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read decisions: %w", classify(err, s.path))
+	}
+	if n != len(logged) {
+		return broken(0, fmt.Sprintf("%d decisions, %d in the audit log", n, len(logged)))
+	}
+	return nil
+}

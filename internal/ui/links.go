@@ -15,6 +15,7 @@ import (
 	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/service"
 )
 
 // linksScreen is the analyst's working screen: the clusters of records that
@@ -590,3 +591,57 @@ const maxRoutes = 500
 
 // maxHitLines is how many of an import's links its summary spells out.
 const maxHitLines = 5
+
+// recordHits is the record view's card of the people and organisations of
+// the record that the UN list names, each with the officer's decision:
+// read off the UI goroutine, shown only when there is a hit.
+func (v *recordView) recordHits(in *record.Interdiction) fyne.CanvasObject {
+	a := v.a
+	box := container.NewVBox()
+	card := widget.NewCard(a.T("ui.screen.card"), "", box)
+	card.Hide()
+	ref := in.Ref()
+	var fill func()
+	fill = func() {
+		a.background.Add(1)
+		go func() {
+			defer a.background.Done()
+			hits, err := a.svc.RecordHits(a.ctx, ref)
+			fyne.Do(func() {
+				box.RemoveAll()
+				switch {
+				case err != nil:
+					box.Add(message(a.tr.Error(err), widget.DangerImportance))
+				case len(hits) == 0:
+					card.Hide()
+					return
+				}
+				for _, h := range hits {
+					h := h
+					l := message(h.Text(a.tr), widget.DangerImportance)
+					l.TextStyle.Bold = true
+					row := container.NewVBox(l)
+					if d := h.Decision; d != nil {
+						row.Add(widget.NewLabel(a.T("ui.screen.decided", "verdict", a.T("screening.verdict."+d.Verdict),
+							"actor", a.actorName(d.Actor), "time", a.tr.DateTime(d.At.Local()))))
+					} else {
+						decide := func(verdict string) {
+							if err := a.svc.Decide(a.ctx, ref, h.Path, h.Entry.Reference, verdict, ""); err != nil {
+								a.showError(err)
+								return
+							}
+							fill()
+						}
+						row.Add(container.NewHBox(
+							widget.NewButtonWithIcon(a.T("ui.screen.confirm"), theme.ErrorIcon(), func() { decide(service.HitConfirmed) }),
+							widget.NewButtonWithIcon(a.T("ui.screen.false_match"), theme.CancelIcon(), func() { decide(service.HitFalseMatch) })))
+					}
+					box.Add(row)
+				}
+				card.Show()
+			})
+		}()
+	}
+	fill()
+	return card
+}

@@ -238,3 +238,43 @@ func TestTheOfficeLoadsTheUNListInSettings(t *testing.T) {
 		t.Errorf("the dashboard does not say which list is held:\n%s", got)
 	}
 }
+
+func TestARecordSaysWhoIsOnTheListAndTakesTheDecision(t *testing.T) {
+	list := "../../../shared/data/un-sc-consolidated-2020-03-20.xml"
+	if _, err := os.Stat(list); err != nil {
+		t.Skip("the UN list is not here")
+	}
+	fa, cat := testEnv(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	svc, err := service.Init(ctx, dir, service.Setup{PostCode: "KZ-ALM", PostName: "Almaty", Office: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.LoadList(ctx, list); err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
+	a := openApp(t, fa, cat, dir)
+	in := rifleSeizure(time.Date(2026, 2, 10, 9, 30, 0, 0, time.FixedZone("", 5*3600)), "XA 672039", "Халимов Гулмурод", "777 ABC 02")
+	in.PostCode = "KZ-ALM"
+	in.People[0].BirthDate, in.People[0].Nationality = "1975-05-14", "TJ"
+	if err := saveAll(a, []*record.Interdiction{in}); err != nil {
+		t.Fatal(err)
+	}
+	a.show(newRecordView(a, in.Ref()))
+	a.background.Wait()
+	w := a.Window()
+	if got := labelsOf(w.Content()); !strings.Contains(got, "Халимов Гулмурод (KZ-ALM-2026-0001): listed as") {
+		t.Fatalf("the record does not say its driver is on the list:\n%s", got)
+	}
+	test.Tap(button(t, w, "False match"))
+	a.background.Wait()
+	if got := labelsOf(w.Content()); strings.Contains(got, "listed as") {
+		t.Errorf("a false match is still raised:\n%s", got)
+	}
+	hits, err := a.svc.RecordHits(ctx, in.Ref())
+	if err != nil || len(hits) != 0 {
+		t.Errorf("after a false match: %v, %v", hits, err)
+	}
+}

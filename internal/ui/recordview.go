@@ -224,6 +224,7 @@ func (v *recordView) build() fyne.CanvasObject {
 		body.Add(v.remarks())
 	}
 	if old == nil && !cur.Deleted {
+		body.Add(v.recordHits(in))
 		body.Add(v.recordLinks(in))
 	}
 	body.Add(widget.NewCard(a.T("ui.record.details"), "", d.object()))

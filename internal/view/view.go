@@ -260,3 +260,18 @@ type ListInfo struct {
 	LoadedAt  time.Time `json:"loaded_at"`
 	Actor     string    `json:"actor"`
 }
+
+// Decision is what an officer or analyst decided of a hit of a sanctions
+// list: the subject (a person's or organisation's name key, with the date
+// of birth where known) is the listed entry Reference (Verdict
+// "confirmed") or not ("false_match").
+type Decision struct {
+	Subject   string    `json:"subject"`
+	Reference string    `json:"reference"`
+	Verdict   string    `json:"verdict"`
+	Note      string    `json:"note,omitempty"`
+	Ref       string    `json:"record"`
+	Path      string    `json:"path"`
+	Actor     string    `json:"actor"`
+	At        time.Time `json:"at"`
+}
