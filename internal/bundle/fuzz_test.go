@@ -2,12 +2,15 @@ package bundle
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 	"github.com/stretchr/testify/require"
@@ -213,6 +216,40 @@ func FuzzReadReceipt(f *testing.F) {
 		}
 		if rc.OfficeKeyID != fx.officeKey.KeyID() || rc.Office != "KZ-ALA" {
 			t.Fatalf("accepted a receipt of another office: %+v", rc)
+		}
+	})
+}
+
+func FuzzReadListFile(f *testing.F) {
+	fx := newFixture(f)
+	un := []byte(`<CONSOLIDATED_LIST dateGenerated="2020-03-20T19:09:21.822-04:00"><INDIVIDUALS/></CONSOLIDATED_LIST>`)
+	sum := sha256.Sum256(un)
+	var buf bytes.Buffer
+	require.NoError(f, WriteListFile(&buf, &ListFile{Office: "KZ-ALA", UNGenerated: time.Date(2020, 3, 20, 23, 9, 21, 0, time.UTC),
+		UNSHA256: hex.EncodeToString(sum[:]), UN: un}, fx.officeKey))
+	valid := buf.Bytes()
+	body := valid[:bytes.IndexByte(valid, '\n')]
+	f.Add(valid, false)
+	f.Add(bytes.Clone(body), true)
+	f.Add([]byte(`{"format":"kordon-lists","version":1}`), true)
+
+	f.Fuzz(func(t *testing.T, data []byte, resign bool) {
+		if resign {
+			if bytes.IndexByte(data, '\n') >= 0 {
+				return
+			}
+			data = append(append(bytes.Clone(data), '\n'), marshalSig(fx.officeKey.KeyID(), fx.officeKey.sign(ListsSigPrefix, data))...)
+		}
+		lf, err := ReadListFile(data, fx.trust)
+		requireTyped(t, err)
+		if err != nil {
+			return
+		}
+		if err := lf.validate(); err != nil {
+			t.Fatalf("accepted an invalid list file: %v", err)
+		}
+		if lf.OfficeKeyID != fx.officeKey.KeyID() || lf.Office != "KZ-ALA" {
+			t.Fatalf("accepted a list file of another office: %+v", lf)
 		}
 	})
 }

@@ -6,11 +6,34 @@ import (
 	"text/tabwriter"
 
 	"github.com/kordon/kordon/internal/screening"
+	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/view"
 )
 
-// screeningCmd: kordon screening load FILE | kordon screening [--json].
+// screeningCmd: kordon screening load FILE | export --out FILE | kordon screening [--json].
 func (r *run) screeningCmd(args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		fs := r.flags("screening export")
+		out := fs.String("out", "", "")
+		force := fs.Bool("force", false, "")
+		if _, err := r.parse(fs, args[1:], 0, 0); err != nil {
+			return err
+		}
+		if *out == "" {
+			return usagef("cli.err.args", "command", "screening export")
+		}
+		svc, err := r.openRead()
+		if err != nil {
+			return err
+		}
+		defer svc.Close()
+		info, err := svc.ExportLists(r.ctx, *out, service.Overwrite(*force))
+		if err != nil {
+			return err
+		}
+		r.say("cli.screening.exported", "path", *out, "date", r.tr.Date(info.Generated))
+		return nil
+	}
 	if len(args) > 0 && args[0] == "load" {
 		pos, err := r.parse(r.flags("screening load"), args[1:], 1, 1)
 		if err != nil {

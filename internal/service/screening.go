@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/idkey"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/screening"
@@ -35,15 +36,15 @@ type index struct {
 // UN publishes it, brought on a USB stick: nothing is downloaded), checks it
 // whole, and keeps it in place of the list held, in one transaction. A file
 // that is not the list, is incomplete or hostile is refused with its reason
-// and the list held stays. Only an office loads a list; its posts will
-// receive it from the office.
+// and the list held stays. At a post, path is the list file its office
+// wrote (ExportLists) and signed: see loadListFile.
 func (s *Service) LoadList(ctx context.Context, path string) (*view.ListInfo, error) {
 	p, err := s.Post(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if p.Role != RoleOffice {
-		return nil, ErrNotOffice
+		return s.loadListFile(ctx, path)
 	}
 	if err := RegularFile(path); err != nil {
 		return nil, err
@@ -334,4 +335,76 @@ func (s *Service) Decide(ctx context.Context, ref, path, reference, verdict, not
 func (h *StoreHit) Text(w interface{ T(string, ...any) string }) string {
 	return w.T("screening.hit_line", "who", h.Who, "number", h.Record.Number, "matched", h.Matched,
 		"reference", h.Entry.Reference, "list", h.Entry.ListType, "score", fmt.Sprintf("%.2f", h.Score))
+}
+
+// ErrPostList: a post given another file than its office's list file.
+var ErrPostList = &Error{Key: "service.err.post_list"}
+
+// ErrOlderList: a list file holding an older list than the one held.
+var ErrOlderList = &Error{Key: "service.err.older_list"}
+
+// ExportLists writes the list held, signed by this office, to a new file
+// at path for its posts (a USB stick, with the next courier).
+func (s *Service) ExportLists(ctx context.Context, path string, overwrite Overwrite) (*view.ListInfo, error) {
+	p, err := s.Post(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Role != RoleOffice {
+		return nil, ErrNotOffice
+	}
+	info, data, err := s.st.HeldList(ctx, SourceUN)
+	if err != nil {
+		return nil, err
+	}
+	if info == nil {
+		return nil, ErrNoList
+	}
+	key, err := s.SigningKey()
+	if err != nil {
+		return nil, err
+	}
+	lf := &bundle.ListFile{Office: p.Code, UNGenerated: info.Generated, UNSHA256: info.SHA256, UN: data}
+	err = s.writeFile(path, overwrite, 0o644, func(w io.Writer) error { return bundle.WriteListFile(w, lf, key) })
+	return info, err
+}
+
+// loadListFile keeps the list of the list file at path, at a post: the
+// file must be signed by an office this post trusts, and its list not
+// older than the one held (the same list again changes nothing).
+func (s *Service) loadListFile(ctx context.Context, path string) (*view.ListInfo, error) {
+	data, err := readLimited(path, bundle.MaxListFile)
+	if err != nil {
+		return nil, err
+	}
+	if !bundle.IsListFile(data) {
+		return nil, ErrPostList
+	}
+	lf, err := bundle.ReadListFile(data, s.trust(ctx))
+	if err != nil {
+		return nil, err
+	}
+	l, err := screening.Parse(bytes.NewReader(lf.UN))
+	if err != nil {
+		return nil, err
+	}
+	held, _, err := s.st.HeldList(ctx, SourceUN)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case held != nil && held.SHA256 == l.SHA256:
+		return held, nil
+	case held != nil && l.Generated.Before(held.Generated):
+		return nil, &Error{Key: ErrOlderList.Key, Args: []any{"date", l.Generated.Format("2006-01-02"), "held", held.Generated.Format("2006-01-02")}}
+	}
+	info := view.ListInfo{Source: SourceUN, Generated: l.Generated, SHA256: l.SHA256, Entries: l.Len()}
+	if err := s.st.KeepList(ctx, info, lf.UN, s.Actor); err != nil {
+		return nil, err
+	}
+	s.screen.mu.Lock()
+	s.screen.sha, s.screen.ix = l.SHA256, screening.NewIndex(l)
+	s.screen.mu.Unlock()
+	held, _, err = s.st.HeldList(ctx, SourceUN)
+	return held, err
 }

@@ -91,7 +91,7 @@ func TestABadListLeavesTheListHeld(t *testing.T) {
 
 	post := initFolder(t, "KZ-DOS", "Достык", false)
 	_, err = post.LoadList(ctx, unList)
-	assert.ErrorIs(t, err, service.ErrNotOffice, "a post receives the list from its office")
+	assert.ErrorIs(t, err, service.ErrPostList, "a post receives the list from its office")
 }
 
 func TestAnImportSaysWhoIsOnTheList(t *testing.T) {
@@ -169,4 +169,52 @@ func TestAFalseMatchIsNotRaisedAgain(t *testing.T) {
 	db.Close()
 	_, err = office.CheckAudit(ctx)
 	assert.Error(t, err, "a decision changed behind the program's back is found")
+}
+
+func TestThePostReceivesTheListSignedByItsOffice(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	_, err := office.ExportLists(ctx, filepath.Join(t.TempDir(), "x.kordon-lists"), false)
+	assert.ErrorIs(t, err, service.ErrNoList, "nothing to carry before a list is loaded")
+	_, err = office.LoadList(ctx, realList(t))
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "un.kordon-lists")
+	_, err = office.ExportLists(ctx, file, false)
+	require.NoError(t, err)
+
+	// The XML itself is not what a post takes: only its office's file.
+	before := storetest.Dump(t, post.Dir)
+	_, err = post.LoadList(ctx, unList)
+	assert.Error(t, err)
+	assert.Equal(t, before, storetest.Dump(t, post.Dir))
+
+	info, err := post.LoadList(ctx, file)
+	require.NoError(t, err)
+	assert.Equal(t, 1014, info.Entries)
+	hits, err := post.Screen(ctx, screening.Query{Name: "Гулмурод Ҳалимов"})
+	require.NoError(t, err)
+	require.NotEmpty(t, hits, "the post screens offline with its office's list")
+	again, err := post.LoadList(ctx, file)
+	require.NoError(t, err)
+	assert.Equal(t, info.LoadedAt, again.LoadedAt, "the same list again changes nothing")
+
+	// A list file signed by another office, or changed on the way, is refused.
+	other := initFolder(t, "KG-BIS", "Бишкек", true)
+	_, err = other.LoadList(ctx, unList)
+	require.NoError(t, err)
+	foreign := filepath.Join(t.TempDir(), "other.kordon-lists")
+	_, err = other.ExportLists(ctx, foreign, false)
+	require.NoError(t, err)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	changed := filepath.Join(t.TempDir(), "changed.kordon-lists")
+	require.NoError(t, os.WriteFile(changed, []byte(strings.Replace(string(data), `"office":"KZ-ALM"`, `"office":"KZ-ALN"`, 1)), 0o600))
+	for _, path := range []string{foreign, changed} {
+		before := storetest.Dump(t, post.Dir)
+		_, err := post.LoadList(ctx, path)
+		assert.Error(t, err, path)
+		assert.Equal(t, before, storetest.Dump(t, post.Dir))
+	}
 }

@@ -153,8 +153,9 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 }
 
 // screeningCard says which UN Security Council list names are screened
-// against; an office loads a new one from a file (a USB stick: nothing is
-// downloaded), checked whole off the UI goroutine.
+// against; an office loads a new one from the UN's file, a post from the
+// file its office signed (a USB stick: nothing is downloaded), checked
+// whole off the UI goroutine.
 func (s *settingsScreen) screeningCard(office bool) fyne.CanvasObject {
 	a := s.a
 	box := container.NewVBox()
@@ -165,9 +166,14 @@ func (s *settingsScreen) screeningCard(office bool) fyne.CanvasObject {
 		line = a.T("ui.dash.list", "date", a.tr.Date(info.Generated), "loaded", a.tr.DateTime(info.LoadedAt.Local()), "entries", info.Entries)
 	}
 	box.Add(widget.NewLabel(line))
-	if office {
-		load := widget.NewButtonWithIcon(a.T("ui.settings.load_list"), theme.FolderOpenIcon(), func() {
-			a.pickFile([]string{".xml"}, s.loadList)
+	{
+		// An office loads the UN's file; a post the file its office signed.
+		label, exts := "ui.settings.load_list", []string{".xml"}
+		if !office {
+			label, exts = "ui.settings.load_office_list", []string{".kordon-lists"}
+		}
+		load := widget.NewButtonWithIcon(a.T(label), theme.FolderOpenIcon(), func() {
+			a.pickFile(exts, s.loadList)
 		})
 		if s.loadingList {
 			load.Disable()
