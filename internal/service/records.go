@@ -121,7 +121,13 @@ func (s *Service) Editable(ctx context.Context, in *record.Interdiction) bool {
 // whose status is final must pass the rules for final records. The store
 // assigns the number, version and origin, and writes them back into in.
 func (s *Service) SaveRecord(ctx context.Context, in *record.Interdiction) error {
-	return s.st.Save(ctx, in, s.Actor)
+	if err := s.st.Save(ctx, in, s.Actor); err != nil {
+		return err
+	}
+	// The record is kept whatever follows; an alert not kept now is kept
+	// by the next save.
+	s.keepAlerts(ctx, in)
+	return nil
 }
 
 // Finalise makes a stored draft final; it fails with the record's problems

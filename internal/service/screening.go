@@ -84,6 +84,20 @@ func (s *Service) ListInfo(ctx context.Context) (*view.ListInfo, error) {
 // screeningIndex is the held list prepared for screening (ErrNoList if
 // none), read from the store once per list.
 func (s *Service) screeningIndex(ctx context.Context) (*screening.Index, error) {
+	sum, err := s.st.ListSHA256(ctx, SourceUN)
+	if err != nil {
+		return nil, err
+	}
+	if sum == "" {
+		return nil, ErrNoList
+	}
+	s.screen.mu.Lock()
+	ix := s.screen.ix
+	same := s.screen.sha == sum
+	s.screen.mu.Unlock()
+	if same {
+		return ix, nil
+	}
 	info, data, err := s.st.HeldList(ctx, SourceUN)
 	if err != nil {
 		return nil, err
@@ -407,4 +421,36 @@ func (s *Service) loadListFile(ctx context.Context, path string) (*view.ListInfo
 	s.screen.mu.Unlock()
 	held, _, err = s.st.HeldList(ctx, SourceUN)
 	return held, err
+}
+
+// HitsOf are the people and organisations of in, saved or not (a form
+// being typed), that the list held names, but those decided a false
+// match; none if no list is held.
+func (s *Service) HitsOf(ctx context.Context, in *record.Interdiction) ([]StoreHit, error) {
+	ix, err := s.screeningIndex(ctx)
+	if errors.Is(err, ErrNoList) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	decided, err := s.st.Decisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return screenRecord(ix, in, decided), nil
+}
+
+// keepAlerts keeps in the audit trail who of the record just saved the
+// list names, once for each person and entry.
+func (s *Service) keepAlerts(ctx context.Context, in *record.Interdiction) {
+	hits, err := s.HitsOf(ctx, in)
+	if err != nil || len(hits) == 0 {
+		return
+	}
+	alerts := make([]store.Alert, 0, len(hits))
+	for _, h := range hits {
+		alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: h.Entry.Reference, Who: h.Who, Score: fmt.Sprintf("%.2f", h.Score)})
+	}
+	s.st.KeepAlerts(ctx, alerts, s.Actor)
 }

@@ -234,6 +234,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	judged := map[int]AuditEntry{}
 	lists := map[string]string{}
 	decided := map[int]AuditEntry{}
+	alerted := map[int]AuditEntry{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -273,6 +274,8 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			lists[e.RecordID] = e.ContentHash
 		case e.Action == ActionDecide:
 			decided[e.Version] = e
+		case e.Action == ActionAlert:
+			alerted[e.Version] = e
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -299,6 +302,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	if err := s.checkDecisions(ctx, decided); err != nil {
+		return rep, err
+	}
+	if err := s.checkAlerts(ctx, alerted); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

@@ -37,6 +37,21 @@ func (s *Store) KeepList(ctx context.Context, info ListInfo, content []byte, act
 	})
 }
 
+// ListSHA256 is the SHA-256 of the list of source held, "" if none: what
+// tells whether a list prepared before is still the one held, without
+// reading it.
+func (s *Store) ListSHA256(ctx context.Context, source string) (string, error) {
+	var sum string
+	err := s.db.QueryRowContext(ctx, "SELECT sha256 FROM lists WHERE source = ?", source).Scan(&sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read list %s: %w", source, classify(err, s.path))
+	}
+	return sum, nil
+}
+
 // HeldList is the sanctions list of source as loaded, and its file; nil if
 // none was.
 func (s *Store) HeldList(ctx context.Context, source string) (*ListInfo, []byte, error) {
@@ -210,6 +225,82 @@ func (s *Store) checkDecisions(ctx context.Context, logged map[int]AuditEntry) e
 	}
 	if n != len(logged) {
 		return broken(0, fmt.Sprintf("%d decisions, %d in the audit log", n, len(logged)))
+	}
+	return nil
+}
+
+// ActionAlert is the audit action of an alert a save raised: its
+// record_id is the record's ref, its version the alert's number, its
+// content hash alertHash.
+const ActionAlert = "alert"
+
+// Alert is a person or organisation of a record that a list names.
+type Alert struct {
+	Ref, Path, Reference, Who, Score string
+}
+
+func alertHash(a Alert) string {
+	return SHA256([]byte("kordon-alert-v1\x00" + a.Ref + "\x00" + a.Path + "\x00" + a.Reference + "\x00" + a.Who + "\x00" + a.Score))
+}
+
+// KeepAlerts keeps the alerts not kept before (one for each record, path
+// and entry), each with its audit entry, in one transaction; it reports
+// how many were new.
+func (s *Store) KeepAlerts(ctx context.Context, alerts []Alert, actor string) (int, error) {
+	n := 0
+	err := s.update(ctx, actor, func(b *batch) error {
+		now := utc(s.now())
+		for _, a := range alerts {
+			origin, id := splitRef(a.Ref)
+			res, err := b.exec(ctx, `INSERT OR IGNORE INTO alerts (origin, record_id, path, reference, who, score, actor, at_utc)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, origin, id, a.Path, a.Reference, a.Who, a.Score, actor, now)
+			if err != nil {
+				return fmt.Errorf("keep alert: %w", err)
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				continue
+			}
+			seq, err := res.LastInsertId()
+			if err != nil {
+				return fmt.Errorf("keep alert: %w", err)
+			}
+			if err := b.audit(ctx, now, ActionAlert, a.Ref, int(seq), alertHash(a)); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// checkAlerts checks that every alert is the one the audit chain logged.
+func (s *Store) checkAlerts(ctx context.Context, logged map[int]AuditEntry) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT seq, origin, record_id, path, reference, who, score, actor, at_utc FROM alerts ORDER BY seq")
+	if err != nil {
+		return fmt.Errorf("read alerts: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var seq int
+		var a Alert
+		var origin, id, actor, at string
+		if err := rows.Scan(&seq, &origin, &id, &a.Path, &a.Reference, &a.Who, &a.Score, &actor, &at); err != nil {
+			return fmt.Errorf("read alerts: %w", err)
+		}
+		a.Ref = Ref(origin, id)
+		e, ok := logged[seq]
+		if !ok || e.ContentHash != alertHash(a) || e.RecordID != a.Ref || e.Actor != actor || e.At != at {
+			return broken(0, fmt.Sprintf("alert %d: differs from the audit log", seq))
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read alerts: %w", classify(err, s.path))
+	}
+	if n != len(logged) {
+		return broken(0, fmt.Sprintf("%d alerts, %d in the audit log", n, len(logged)))
 	}
 	return nil
 }

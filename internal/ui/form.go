@@ -430,6 +430,7 @@ func (f *formScreen) organisation(i int) fyne.CanvasObject {
 		grid(4, f.code(path+".role", "ui.f.org_role", record.OrganisationRoles, &o.Role),
 			f.text(path+".name", "ui.f.org_name", &o.Name), f.text(path+".name_latin", "ui.f.name_latin", &o.NameLatin),
 			f.country(path+".country", "ui.f.org_country", &o.Country)),
+		f.listedLabel(path),
 		grid(4, f.text(path+".registration", "ui.f.registration", &o.Registration), f.text(path+".phone", "ui.f.phone", &o.Phone),
 			f.newRow("ui.form.actions", container.NewHBox(remove)), f.newRow("", layout.NewSpacer())),
 	))
@@ -687,6 +688,7 @@ func (f *formScreen) person(i int, roles []string) fyne.CanvasObject {
 	f.suggestLatin(path+".name_latin", name, latin, nationality, &p.Name, &p.NameLatin, &p.Nationality)
 	return widget.NewCard("", "", container.NewVBox(
 		grid(4, role, name, latin, f.text(path+".birth_date", "ui.f.birth_date", &p.BirthDate)),
+		f.listedLabel(path),
 		grid(4, nationality,
 			f.code(path+".document_type", "ui.f.document_type", record.DocumentTypes, &p.DocumentType),
 			f.text(path+".document_number", "ui.f.document_number", &p.DocumentNumber),

@@ -68,6 +68,13 @@ type formScreen struct {
 	unread  map[string]unreadField
 	summary *fieldRow
 	state   *widget.Label
+	// listed warns, under a person or organisation (by path), that the
+	// sanctions list names them; listedText keeps the warnings across
+	// rebuilds, and screenGen drops a screening overtaken by typing.
+	listed      map[string]*widget.Label
+	listedText  map[string]string
+	screenGen   int
+	screenTimer *time.Timer
 	// seen tells what the saved record shares with the post's earlier
 	// records (seenText, kept across rebuilds).
 	seen     *widget.Label
@@ -103,6 +110,9 @@ func newForm(a *App, rec *record.Interdiction) *formScreen {
 		}
 	}
 	f.final = f.rec.Status == record.StatusFinal
+	if len(f.rec.People)+len(f.rec.Organisations) > 0 {
+		f.screenNow() // a record opened again warns at once
+	}
 	f.dateText = a.tr.Date(f.rec.OccurredAt)
 	f.timeText = f.rec.OccurredAt.Format("15:04")
 	return f
@@ -127,6 +137,74 @@ func (f *formScreen) touch() {
 		f.timer.Stop()
 	}
 	f.timer = time.AfterFunc(AutosaveDelay, func() { fyne.Do(func() { f.autosave(false) }) })
+	if f.screenTimer != nil {
+		f.screenTimer.Stop()
+	}
+	f.screenTimer = time.AfterFunc(ScreenDelay, func() { fyne.Do(f.screenNow) })
+}
+
+// ScreenDelay is how long after the last key the form screens its people
+// and organisations against the sanctions list.
+const ScreenDelay = 30 * time.Millisecond
+
+// listedLabel is the warning under the person or organisation at path
+// that the sanctions list names them, hidden while it does not.
+func (f *formScreen) listedLabel(path string) fyne.CanvasObject {
+	if f.listed == nil {
+		f.listed = map[string]*widget.Label{}
+	}
+	l := widget.NewLabel(f.listedText[path])
+	l.Importance = widget.DangerImportance
+	l.TextStyle.Bold = true
+	l.Wrapping = fyne.TextWrapWord
+	if l.Text == "" {
+		l.Hide()
+	}
+	f.listed[path] = l
+	return l
+}
+
+// screenNow screens the form's people and organisations, as typed, off the
+// UI goroutine, and shows the warnings; a screening overtaken by more
+// typing is dropped.
+func (f *formScreen) screenNow() {
+	c, err := cleaned(f.rec)
+	if err != nil {
+		return
+	}
+	f.screenGen++
+	gen := f.screenGen
+	a := f.a
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		hits, err := a.svc.HitsOf(a.ctx, c)
+		if err != nil {
+			return
+		}
+		text := map[string][]string{}
+		for _, h := range hits {
+			text[h.Path] = append(text[h.Path], a.T("ui.form.listed", "matched", h.Matched, "reference", h.Entry.Reference,
+				"list", h.Entry.ListType, "score", fmt.Sprintf("%.2f", h.Score)))
+		}
+		fyne.Do(func() {
+			if gen != f.screenGen {
+				return
+			}
+			f.listedText = map[string]string{}
+			for path, lines := range text {
+				f.listedText[path] = strings.Join(lines, "\n")
+			}
+			for path, l := range f.listed {
+				l.SetText(f.listedText[path])
+				if l.Text == "" {
+					l.Hide()
+				} else {
+					l.Show()
+				}
+			}
+		})
+	}()
 }
 
 // stop cancels a pending autosave; the screen is being left.
@@ -136,6 +214,9 @@ func (f *formScreen) stop() {
 	f.stopped = true
 	if f.timer != nil {
 		f.timer.Stop()
+	}
+	if f.screenTimer != nil {
+		f.screenTimer.Stop()
 	}
 }
 
