@@ -43,7 +43,22 @@ type ListFile struct {
 	UNGenerated time.Time
 	UNSHA256    string
 	UN          []byte
+	// Watch is the office's own watch list.
+	Watch []Watch
 }
+
+// Watch is one entry of an office's watch list as a list file carries it;
+// the post makes its key again from the value.
+type Watch struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	Value  string `json:"value"`
+	Reason string `json:"reason"`
+	Until  string `json:"until"`
+}
+
+// maxWatch caps the watch list a list file carries.
+const maxWatch = 100_000
 
 type unJSON struct {
 	Generated time.Time `json:"generated"`
@@ -58,11 +73,13 @@ type listsJSON struct {
 	OfficeKeyID string    `json:"office_key_id"`
 	Created     time.Time `json:"created"`
 	UN          unJSON    `json:"un"`
+	Watch       []Watch   `json:"watch"`
 }
 
 var listsShape = object(map[string]*shape{
 	"format": nil, "version": nil, "office": nil, "office_key_id": nil, "created": nil,
-	"un": object(map[string]*shape{"generated": nil, "sha256": nil, "content": nil}),
+	"un":    object(map[string]*shape{"generated": nil, "sha256": nil, "content": nil}),
+	"watch": arrayOf(object(map[string]*shape{"id": nil, "kind": nil, "value": nil, "reason": nil, "until": nil})),
 })
 
 func (lf *ListFile) validate() error {
@@ -77,6 +94,28 @@ func (lf *ListFile) validate() error {
 		return fmt.Errorf("un.sha256 %q is not a lower-case SHA-256", lf.UNSHA256)
 	case hexSHA256(lf.UN) != lf.UNSHA256:
 		return errors.New("un.content is not the list un.sha256 names")
+	case len(lf.Watch) > maxWatch:
+		return fmt.Errorf("%d watch list entries, more than %d", len(lf.Watch), maxWatch)
+	}
+	ids := make(map[string]bool, len(lf.Watch))
+	for i, w := range lf.Watch {
+		if ids[w.ID] {
+			return fmt.Errorf("watch[%d]: id %q given twice", i, w.ID)
+		}
+		ids[w.ID] = true
+		switch {
+		case w.ID == "" || len(w.ID) > 64 || w.Value == "" || len([]rune(w.Value)) > 200 || len([]rune(w.Reason)) > 2000 || len(w.Until) > 10:
+			return fmt.Errorf("watch[%d] is not a watch list entry", i)
+		case w.Kind != "serial" && w.Kind != "document" && w.Kind != "plate" && w.Kind != "phone" && w.Kind != "person" && w.Kind != "organisation":
+			return fmt.Errorf("watch[%d]: kind %q", i, w.Kind)
+		}
+		for _, t := range []string{w.ID, w.Value, w.Reason, w.Until} {
+			for _, r := range t {
+				if record.BadRune(r, false) {
+					return fmt.Errorf("watch[%d]: a control character", i)
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -93,8 +132,13 @@ func WriteListFile(w io.Writer, lf *ListFile, key *SigningKey) error {
 	if err := lf.validate(); err != nil {
 		return fmt.Errorf("bundle: write list file: %w", err)
 	}
+	watch := lf.Watch
+	if watch == nil {
+		watch = []Watch{}
+	}
 	body, err := json.Marshal(listsJSON{Format: listsFormat, Version: listsVersion, Office: lf.Office, OfficeKeyID: lf.OfficeKeyID,
-		Created: lf.Created, UN: unJSON{Generated: lf.UNGenerated.UTC(), SHA256: lf.UNSHA256, Content: base64.StdEncoding.EncodeToString(lf.UN)}})
+		Created: lf.Created, UN: unJSON{Generated: lf.UNGenerated.UTC(), SHA256: lf.UNSHA256, Content: base64.StdEncoding.EncodeToString(lf.UN)},
+		Watch: watch})
 	if err != nil {
 		return fmt.Errorf("bundle: marshal list file: %w", err)
 	}
@@ -148,7 +192,7 @@ func ReadListFile(data []byte, trust TrustFunc) (*ListFile, error) {
 	if err != nil {
 		return nil, malformedLists(err)
 	}
-	lf := &ListFile{Office: w.Office, OfficeKeyID: w.OfficeKeyID, Created: w.Created, UNGenerated: w.UN.Generated, UNSHA256: w.UN.SHA256, UN: un}
+	lf := &ListFile{Office: w.Office, OfficeKeyID: w.OfficeKeyID, Created: w.Created, UNGenerated: w.UN.Generated, UNSHA256: w.UN.SHA256, UN: un, Watch: w.Watch}
 	if err := lf.validate(); err != nil {
 		return nil, malformedLists(err)
 	}

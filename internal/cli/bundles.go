@@ -336,6 +336,9 @@ func (r *run) importOne(svc *service.Service, path string) error {
 	for _, a := range res.Alarms {
 		fmt.Fprintln(r.env.Stderr, "kordon: "+r.tr.Error(a))
 	}
+	for _, h := range res.Watched {
+		fmt.Fprintln(r.env.Stderr, "kordon: "+h.Text(r.tr))
+	}
 	if n := len(res.Listed); n > 0 {
 		fmt.Fprintln(r.env.Stderr, "kordon: "+r.tr.N("screening.hits", n))
 		for _, h := range res.Listed {

@@ -103,6 +103,7 @@ func commands() []command {
 		{"links", "cli.help.links", (*run).linksCmd},
 		{"screening", "cli.help.screening", (*run).screeningCmd},
 		{"screen", "cli.help.screen", (*run).screenCmd},
+		{"watch", "cli.help.watch", (*run).watchCmd},
 		{"report", "cli.help.report", (*run).reportCmd},
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},

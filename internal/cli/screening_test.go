@@ -78,6 +78,27 @@ func TestScreeningThroughTheCommandLine(t *testing.T) {
 	r = kordon(t, "", "--data", dir, "screen", "decide", "KZ-ALM-2026-0001", "people[0]", "QDi.372", "perhaps")
 	assert.Equal(t, 1, r.code)
 
+	// The office's own watch list.
+	r = kordon(t, "", "--data", dir, "watch", "add", "--kind", "plate", "--value", "777 АВС 02", "--reason", "грузовик сети")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "On the watch list: plate 777 АВС 02")
+	r = kordon(t, "", "--data", dir, "watch", "add", "--kind", "ship", "--value", "x")
+	assert.Equal(t, 1, r.code)
+	r = kordon(t, "", "--data", dir, "watch", "list", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var watch []struct{ ID, Kind, Key string }
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &watch))
+	require.Len(t, watch, 1)
+	assert.Equal(t, "777ABC02", watch[0].Key)
+	r = kordon(t, "", "--data", dir, "watch", "remove", watch[0].ID)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", dir, "watch", "remove", watch[0].ID)
+	assert.Equal(t, 1, r.code, "an entry already taken off")
+	lists := filepath.Join(t.TempDir(), "un.kordon-lists")
+	r = kordon(t, "", "--data", dir, "screening", "export", "--out", lists)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.FileExists(t, lists)
+
 	bad := filepath.Join(t.TempDir(), "list.xml")
 	require.NoError(t, os.WriteFile(bad, []byte("<html><body>Security Council</body></html>"), 0o600))
 	r = kordon(t, "", "--data", dir, "screening", "load", bad)

@@ -457,6 +457,9 @@ type ImportResult struct {
 	// Listed are the people and organisations of the bundle's new record
 	// versions that the UN list held names (none if no list is held).
 	Listed []StoreHit
+	// Watched are the fields of those versions that the office's watch
+	// list names.
+	Watched []WatchHit
 }
 
 // Import verifies a bundle and imports it in one transaction. A bundle
@@ -561,7 +564,7 @@ func (s *Service) Import(ctx context.Context, path string, progress Progress) (*
 	if res.Links, err = s.newLinks(ctx, fresh); err != nil {
 		res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.links_unread", Args: []any{"detail", err.Error()}})
 	}
-	if res.Listed, err = s.screenFresh(ctx, fresh); err != nil {
+	if res.Listed, res.Watched, err = s.screenFresh(ctx, fresh); err != nil {
 		res.Alarms = append(res.Alarms, &Error{Key: "service.alarm.screening_unread", Args: []any{"detail", err.Error()}})
 	}
 	if progress != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/idkey"
@@ -237,21 +238,23 @@ func uniq(ss ...string) []string {
 }
 
 // screenFresh screens the people and organisations of the records an
-// import changed against the list held; nothing if none is held.
-func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]StoreHit, error) {
-	ix, err := s.screeningIndex(ctx)
-	if errors.Is(err, ErrNoList) || len(fresh) == 0 {
-		return nil, nil
+// import changed against the list held, and their fields against the watch
+// list.
+func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]StoreHit, []WatchHit, error) {
+	if len(fresh) == 0 {
+		return nil, nil, nil
 	}
-	if err != nil {
-		return nil, err
+	ix, err := s.screeningIndex(ctx)
+	if err != nil && !errors.Is(err, ErrNoList) {
+		return nil, nil, err
 	}
 	decided, err := s.st.Decisions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	seen := map[string]bool{}
-	var out []StoreHit
+	var listed []StoreHit
+	var watched []WatchHit
 	for _, f := range fresh {
 		if seen[f.Ref] {
 			continue
@@ -259,11 +262,21 @@ func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]Store
 		seen[f.Ref] = true
 		cur, err := s.st.Get(ctx, f.Ref)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, screenRecord(ix, cur.Record, decided)...)
+		if ix != nil {
+			listed = append(listed, screenRecord(ix, cur.Record, decided)...)
+		}
+		w, err := s.WatchHits(ctx, cur.Record)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range w {
+			w[i].Number = cur.Record.Number
+		}
+		watched = append(watched, w...)
 	}
-	return out, nil
+	return listed, watched, nil
 }
 
 // screenRecord screens the people and organisations of in, leaving out
@@ -378,7 +391,14 @@ func (s *Service) ExportLists(ctx context.Context, path string, overwrite Overwr
 	if err != nil {
 		return nil, err
 	}
+	entries, err := s.st.Watch(ctx)
+	if err != nil {
+		return nil, err
+	}
 	lf := &bundle.ListFile{Office: p.Code, UNGenerated: info.Generated, UNSHA256: info.SHA256, UN: data}
+	for _, e := range entries {
+		lf.Watch = append(lf.Watch, bundle.Watch{ID: e.ID, Kind: e.Kind, Value: e.Value, Reason: e.Reason, Until: e.Until})
+	}
 	err = s.writeFile(path, overwrite, 0o644, func(w io.Writer) error { return bundle.WriteListFile(w, lf, key) })
 	return info, err
 }
@@ -406,14 +426,31 @@ func (s *Service) loadListFile(ctx context.Context, path string) (*view.ListInfo
 	if err != nil {
 		return nil, err
 	}
+	// A file the office wrote before the one held, or an older UN list,
+	// is refused: a post never goes back.
+	if v, err := s.st.Meta(ctx, store.MetaListsCreated); err != nil {
+		return nil, err
+	} else if t, perr := time.Parse(view.TimeLayout, v); v != "" && perr == nil && lf.Created.Before(t) {
+		return nil, &Error{Key: ErrOlderList.Key, Args: []any{"date", lf.Created.Format("2006-01-02"), "held", t.Format("2006-01-02")}}
+	}
+	var info *view.ListInfo
 	switch {
 	case held != nil && held.SHA256 == l.SHA256:
-		return held, nil
 	case held != nil && l.Generated.Before(held.Generated):
 		return nil, &Error{Key: ErrOlderList.Key, Args: []any{"date", l.Generated.Format("2006-01-02"), "held", held.Generated.Format("2006-01-02")}}
+	default:
+		info = &view.ListInfo{Source: SourceUN, Generated: l.Generated, SHA256: l.SHA256, Entries: l.Len()}
 	}
-	info := view.ListInfo{Source: SourceUN, Generated: l.Generated, SHA256: l.SHA256, Entries: l.Len()}
-	if err := s.st.KeepList(ctx, info, lf.UN, s.Actor); err != nil {
+	cc, _, _ := strings.Cut(lf.Office, "-")
+	var entries []view.WatchEntry
+	for _, w := range lf.Watch {
+		key := watchKey(w.Kind, w.Value, cc)
+		if key == "" {
+			continue // a value this version cannot key links nothing
+		}
+		entries = append(entries, view.WatchEntry{ID: w.ID, Kind: w.Kind, Value: w.Value, Key: key, Reason: w.Reason, Until: w.Until, AddedBy: lf.Office})
+	}
+	if err := s.st.KeepOfficeLists(ctx, info, lf.UN, entries, lf.Created, store.SHA256(data), s.Actor); err != nil {
 		return nil, err
 	}
 	s.screen.mu.Lock()
@@ -445,12 +482,19 @@ func (s *Service) HitsOf(ctx context.Context, in *record.Interdiction) ([]StoreH
 // list names, once for each person and entry.
 func (s *Service) keepAlerts(ctx context.Context, in *record.Interdiction) {
 	hits, err := s.HitsOf(ctx, in)
-	if err != nil || len(hits) == 0 {
+	if err != nil {
 		return
 	}
-	alerts := make([]store.Alert, 0, len(hits))
+	watched, err := s.WatchHits(ctx, in)
+	if err != nil || len(hits)+len(watched) == 0 {
+		return
+	}
+	var alerts []store.Alert
 	for _, h := range hits {
 		alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: h.Entry.Reference, Who: h.Who, Score: fmt.Sprintf("%.2f", h.Score)})
+	}
+	for _, h := range watched {
+		alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: "watch:" + h.Entry.ID, Who: h.Label, Score: "1.00"})
 	}
 	s.st.KeepAlerts(ctx, alerts, s.Actor)
 }

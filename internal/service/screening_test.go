@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,8 +106,13 @@ func TestAnImportSaysWhoIsOnTheList(t *testing.T) {
 		people := m["people"].([]any)
 		m["people"] = append(people, map[string]any{"role": "passenger", "name": "Халимов Гулмурод", "birth_date": "1975-05-14", "nationality": "TJ"})
 	}))
+	_, err = office.AddWatch(ctx, "serial", "XA1234567", "автомат из тайника", "")
+	require.NoError(t, err)
 	res, err := office.Import(ctx, exportAll(t, post), nil)
 	require.NoError(t, err)
+	require.Len(t, res.Watched, 1, "the rifle's serial is on the office's watch list")
+	assert.Equal(t, "items[0]", res.Watched[0].Path)
+	assert.Equal(t, "KZ-DOS-2026-0001", res.Watched[0].Number)
 	require.Len(t, res.Listed, 1)
 	h := res.Listed[0]
 	assert.Equal(t, "QDi.372", h.Entry.Reference)
@@ -217,4 +223,107 @@ func TestThePostReceivesTheListSignedByItsOffice(t *testing.T) {
 		assert.Error(t, err, path)
 		assert.Equal(t, before, storetest.Dump(t, post.Dir))
 	}
+}
+
+func TestTheOfficesWatchListReachesThePost(t *testing.T) {
+	ctx := context.Background()
+	post := initFolder(t, "KZ-DOS", "Достык", false)
+	office := initFolder(t, "KZ-ALM", "Алматы", true)
+	trustEachOther(t, post, office)
+	_, err := office.LoadList(ctx, realList(t))
+	require.NoError(t, err)
+
+	for _, c := range []struct{ kind, value, until string }{
+		{"rocket", "X", ""},
+		{"serial", "нет", ""},
+		{"plate", "777 ABC 02", "2001-01-01"},
+	} {
+		_, err := office.AddWatch(ctx, c.kind, c.value, "", c.until)
+		assert.Error(t, err, "%v is refused", c)
+	}
+	_, err = post.AddWatch(ctx, "serial", "XA 672039", "", "")
+	assert.ErrorIs(t, err, service.ErrNotOffice)
+
+	rifle, err := office.AddWatch(ctx, "serial", "ХА-672039", "автомат из тайника у Хоргоса", "")
+	require.NoError(t, err)
+	_, err = office.AddWatch(ctx, "phone", "8 701 234 56 78", "звонил водителю", "")
+	require.NoError(t, err)
+	plate, err := office.AddWatch(ctx, "plate", "555 XYZ 01", "", "")
+	require.NoError(t, err)
+	require.NoError(t, office.RemoveWatch(ctx, plate.ID))
+	list, err := office.Watch(ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 2, "the plate was taken off")
+
+	file := filepath.Join(t.TempDir(), "lists.kordon-lists")
+	_, err = office.ExportLists(ctx, file, false)
+	require.NoError(t, err)
+	_, err = post.LoadList(ctx, file)
+	require.NoError(t, err)
+	held, err := post.Watch(ctx)
+	require.NoError(t, err)
+	require.Len(t, held, 2)
+
+	// A seizure at the post with the rifle (in Latin letters) and the
+	// phone in its international form.
+	addJSON(t, post, seizure(t, "KZ-DOS", func(m map[string]any) {
+		m["status"] = "draft"
+		m["people"] = []any{map[string]any{"role": "driver", "name": "Сидоров Пётр", "birth_date": "1970-01-01", "nationality": "KZ", "phone": "+7 701 234 5678"}}
+		m["organisations"] = []any{}
+		m["items"] = []any{map[string]any{"kind": "firearm", "quantity": 1, "firearm": map[string]any{"category": "assault_rifle",
+			"make": "Izhmash", "calibre": map[string]any{"code": "7.62x39"}, "serials": []any{map[string]any{"number": "XA 672039", "state": "intact"}}}}}
+	}))
+	ref, err := post.Resolve(ctx, "KZ-DOS-2026-0001")
+	require.NoError(t, err)
+	cur, err := post.Get(ctx, ref)
+	require.NoError(t, err)
+	// The officer saves it from the form: the alerts go to the audit trail.
+	require.NoError(t, post.SaveRecord(ctx, cur.Record))
+	hits, err := post.WatchHits(ctx, cur.Record)
+	require.NoError(t, err)
+	var paths []string
+	for _, h := range hits {
+		paths = append(paths, h.Path+" "+h.Entry.Kind)
+		if h.Entry.Kind == "serial" {
+			assert.Equal(t, rifle.ID, h.Entry.ID)
+			assert.Equal(t, "автомат из тайника у Хоргоса", h.Entry.Reason)
+		}
+	}
+	assert.ElementsMatch(t, []string{"items[0] serial", "people[0] phone"}, paths)
+	audit, err := post.Audit(ctx, ref)
+	require.NoError(t, err)
+	alerts := 0
+	for _, e := range audit {
+		if e.Action == "alert" {
+			alerts++
+		}
+	}
+	assert.Equal(t, 2, alerts, "saving kept both alerts in the audit trail")
+	_, err = post.CheckAudit(ctx)
+	require.NoError(t, err)
+
+	// An older list file is refused.
+	older := filepath.Join(t.TempDir(), "older.kordon-lists")
+	require.NoError(t, copyFile(file, older))
+	_, err = office.AddWatch(ctx, "document", "AB1234567", "", "")
+	require.NoError(t, err)
+	newer := filepath.Join(t.TempDir(), "newer.kordon-lists")
+	time.Sleep(1100 * time.Millisecond) // list files are dated to the second
+	_, err = office.ExportLists(ctx, newer, false)
+	require.NoError(t, err)
+	_, err = post.LoadList(ctx, newer)
+	require.NoError(t, err)
+	held, err = post.Watch(ctx)
+	require.NoError(t, err)
+	assert.Len(t, held, 3)
+	_, err = post.LoadList(ctx, older)
+	assert.ErrorIs(t, err, service.ErrOlderList)
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
 }

@@ -382,6 +382,7 @@ func (f *formScreen) conveyancePeople() fyne.CanvasObject {
 			f.text("conveyance.plate", "ui.f.plate", &c.Plate),
 			f.country("conveyance.country", "ui.f.registration_country", &c.Country),
 			f.text("conveyance.vin", "ui.f.vin", &c.VIN)),
+		f.listedLabel("conveyance"),
 		grid(4, f.text("conveyance.container", "ui.f.container", &c.Container),
 			f.text("conveyance.voyage", "ui.f.voyage", &c.Voyage),
 			f.country("route.departure", "ui.f.departure", &in.Route.Departure),
@@ -737,7 +738,7 @@ func (f *formScreen) item(i int) fyne.CanvasObject {
 		f.text(path+".description", "ui.f.description", &it.Description),
 		f.text(path+".packaging", "ui.f.packaging", &it.Packaging),
 		f.text(path+".seal_number", "ui.f.seal_number", &it.SealNumber))
-	box := container.NewVBox(head, f.rowsErr(path+".kind", "field.items"), common)
+	box := container.NewVBox(head, f.rowsErr(path+".kind", "field.items"), f.listedLabel(path), common)
 	switch {
 	case it.Firearm != nil:
 		fa := it.Firearm

@@ -110,7 +110,7 @@ func newForm(a *App, rec *record.Interdiction) *formScreen {
 		}
 	}
 	f.final = f.rec.Status == record.StatusFinal
-	if len(f.rec.People)+len(f.rec.Organisations) > 0 {
+	if len(f.rec.People)+len(f.rec.Organisations)+len(f.rec.Items) > 0 || f.rec.Conveyance != nil {
 		f.screenNow() // a record opened again warns at once
 	}
 	f.dateText = a.tr.Date(f.rec.OccurredAt)
@@ -182,10 +182,17 @@ func (f *formScreen) screenNow() {
 		if err != nil {
 			return
 		}
+		watched, err := a.svc.WatchHits(a.ctx, c)
+		if err != nil {
+			return
+		}
 		text := map[string][]string{}
 		for _, h := range hits {
 			text[h.Path] = append(text[h.Path], a.T("ui.form.listed", "matched", h.Matched, "reference", h.Entry.Reference,
 				"list", h.Entry.ListType, "score", fmt.Sprintf("%.2f", h.Score)))
+		}
+		for _, h := range watched {
+			text[h.Path] = append(text[h.Path], a.T("ui.form.watched", "kind", a.T("ui.watch.kind."+h.Entry.Kind), "value", h.Label, "reason", h.Entry.Reason))
 		}
 		fyne.Do(func() {
 			if gen != f.screenGen {

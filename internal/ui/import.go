@@ -151,6 +151,11 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 			l.TextStyle.Bold = true
 			box.Add(l)
 		}
+		for _, h := range r.Watched {
+			l := message(h.Text(a.tr), widget.DangerImportance)
+			l.TextStyle.Bold = true
+			box.Add(l)
+		}
 		if n := len(r.Listed); n > 0 {
 			l := message(a.tr.N("screening.hits", n), widget.DangerImportance)
 			l.TextStyle.Bold = true
@@ -177,7 +182,7 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 	name.Truncation = fyne.TextTruncateEllipsis
 	icon := theme.ConfirmIcon()
 	switch {
-	case o.alarm(), o.err == nil && (len(o.res.Alarms) > 0 || len(o.res.Listed) > 0):
+	case o.alarm(), o.err == nil && (len(o.res.Alarms) > 0 || len(o.res.Listed) > 0 || len(o.res.Watched) > 0):
 		icon = theme.ErrorIcon()
 	case o.err != nil, o.res.Gap != "":
 		icon = theme.WarningIcon()

@@ -188,7 +188,61 @@ func (s *settingsScreen) screeningCard(office bool) fyne.CanvasObject {
 			box.Add(message(s.listMsg, imp))
 		}
 	}
+	if office {
+		box.Add(s.watchEditor())
+	}
 	return widget.NewCard(a.T("ui.settings.screening"), "", box)
+}
+
+// watchEditor is the office's own watch list: the entries, each with a
+// Remove button, and a row to add one.
+func (s *settingsScreen) watchEditor() fyne.CanvasObject {
+	a := s.a
+	box := container.NewVBox(bold(a.T("ui.watch.title")))
+	list, err := a.svc.Watch(a.ctx)
+	if err != nil {
+		box.Add(message(a.tr.Error(err), widget.DangerImportance))
+	}
+	for _, e := range list {
+		id := e.ID
+		text := a.T("ui.watch.kind."+e.Kind) + ": " + e.Value
+		if e.Reason != "" {
+			text += " — " + e.Reason
+		}
+		if e.Until != "" {
+			text += " (" + a.T("ui.watch.until", "date", e.Until) + ")"
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		remove := widget.NewButtonWithIcon(a.T("ui.form.remove"), theme.DeleteIcon(), func() {
+			if err := a.svc.RemoveWatch(a.ctx, id); err != nil {
+				a.showError(err)
+				return
+			}
+			a.rebuildIf(s)
+		})
+		box.Add(container.NewBorder(nil, nil, nil, remove, l))
+	}
+	labels := make([]string, len(service.WatchKinds))
+	for i, k := range service.WatchKinds {
+		labels[i] = a.T("ui.watch.kind." + k)
+	}
+	kind := widget.NewSelect(labels, nil)
+	kind.SetSelectedIndex(0)
+	value, reason, until := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	value.SetPlaceHolder(a.T("ui.watch.value"))
+	reason.SetPlaceHolder(a.T("ui.watch.reason"))
+	until.SetPlaceHolder(a.T("ui.watch.until_hint"))
+	add := widget.NewButtonWithIcon(a.T("ui.watch.add"), theme.ContentAddIcon(), func() {
+		if _, err := a.svc.AddWatch(a.ctx, service.WatchKinds[kind.SelectedIndex()], value.Text, reason.Text, until.Text); err != nil {
+			a.showError(err)
+			return
+		}
+		a.rebuildIf(s)
+	})
+	box.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(180, kind.MinSize().Height), kind), add,
+		container.NewGridWithColumns(3, value, reason, until)))
+	return box
 }
 
 // loadList loads the UN list at path on a goroutine.

@@ -275,3 +275,18 @@ type Decision struct {
 	Actor     string    `json:"actor"`
 	At        time.Time `json:"at"`
 }
+
+// WatchEntry is one entry of an office's watch list: what it wants its
+// posts to stop and report.
+type WatchEntry struct {
+	ID string `json:"id"`
+	// Kind is serial, document, plate, phone, person or organisation.
+	Kind   string `json:"kind"`
+	Value  string `json:"value"`
+	Key    string `json:"key"`
+	Reason string `json:"reason,omitempty"`
+	// Until is the last day the entry holds (YYYY-MM-DD), "" for no end.
+	Until   string    `json:"until,omitempty"`
+	AddedBy string    `json:"added_by"`
+	AddedAt time.Time `json:"added_at"`
+}
