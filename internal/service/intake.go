@@ -219,6 +219,9 @@ func (s *Service) AddJSON(ctx context.Context, r io.Reader, opts Intake) (*Intak
 		// Photos are printed from their print form, made once here.
 		_ = s.st.PutPrintForm(ctx, sha, form)
 	}
+	// Screened as a save from the form is: an alert for each person,
+	// organisation or field the lists name, in the audit trail.
+	s.keepAlerts(ctx, res.Added...)
 	return res, nil
 }
 

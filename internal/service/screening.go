@@ -478,23 +478,37 @@ func (s *Service) HitsOf(ctx context.Context, in *record.Interdiction) ([]StoreH
 	return screenRecord(ix, in, decided), nil
 }
 
-// keepAlerts keeps in the audit trail who of the record just saved the
-// list names, once for each person and entry.
-func (s *Service) keepAlerts(ctx context.Context, in *record.Interdiction) {
-	hits, err := s.HitsOf(ctx, in)
+// keepAlerts keeps in the audit trail who and what of the records just
+// saved the lists name, once for each record, field and entry. Nothing is
+// read when no list is held.
+func (s *Service) keepAlerts(ctx context.Context, ins ...*record.Interdiction) {
+	if len(ins) == 0 {
+		return
+	}
+	ix, err := s.screeningIndex(ctx)
+	if err != nil && !errors.Is(err, ErrNoList) {
+		return
+	}
+	entries, err := s.st.Watch(ctx)
+	if err != nil || ix == nil && len(entries) == 0 {
+		return
+	}
+	decided, err := s.st.Decisions(ctx)
 	if err != nil {
 		return
 	}
-	watched, err := s.WatchHits(ctx, in)
-	if err != nil || len(hits)+len(watched) == 0 {
-		return
-	}
 	var alerts []store.Alert
-	for _, h := range hits {
-		alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: h.Entry.Reference, Who: h.Who, Score: fmt.Sprintf("%.2f", h.Score)})
+	for _, in := range ins {
+		if ix != nil {
+			for _, h := range screenRecord(ix, in, decided) {
+				alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: h.Entry.Reference, Who: h.Who, Score: fmt.Sprintf("%.2f", h.Score)})
+			}
+		}
+		for _, h := range watchHits(entries, in) {
+			alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: "watch:" + h.Entry.ID, Who: h.Label, Score: "1.00"})
+		}
 	}
-	for _, h := range watched {
-		alerts = append(alerts, store.Alert{Ref: in.Ref(), Path: h.Path, Reference: "watch:" + h.Entry.ID, Who: h.Label, Score: "1.00"})
+	if len(alerts) > 0 {
+		s.st.KeepAlerts(ctx, alerts, s.Actor)
 	}
-	s.st.KeepAlerts(ctx, alerts, s.Actor)
 }

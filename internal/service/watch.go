@@ -144,8 +144,16 @@ func watchKindOf(id idkey.Ident) (string, string) {
 // names.
 func (s *Service) WatchHits(ctx context.Context, in *record.Interdiction) ([]WatchHit, error) {
 	entries, err := s.st.Watch(ctx)
-	if err != nil || len(entries) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	return watchHits(entries, in), nil
+}
+
+// watchHits are the fields of in that entries name.
+func watchHits(entries []view.WatchEntry, in *record.Interdiction) []WatchHit {
+	if len(entries) == 0 {
+		return nil
 	}
 	byKey := map[string][]view.WatchEntry{}
 	for _, e := range entries {
@@ -158,5 +166,5 @@ func (s *Service) WatchHits(ctx context.Context, in *record.Interdiction) ([]Wat
 			out = append(out, WatchHit{Path: id.Entity, Label: id.Label, Entry: e})
 		}
 	}
-	return out, nil
+	return out
 }
