@@ -225,7 +225,7 @@ func FuzzReadListFile(f *testing.F) {
 	un := []byte(`<CONSOLIDATED_LIST dateGenerated="2020-03-20T19:09:21.822-04:00"><INDIVIDUALS/></CONSOLIDATED_LIST>`)
 	sum := sha256.Sum256(un)
 	var buf bytes.Buffer
-	require.NoError(f, WriteListFile(&buf, &ListFile{Office: "KZ-ALA", UNGenerated: time.Date(2020, 3, 20, 23, 9, 21, 0, time.UTC),
+	require.NoError(f, WriteListFile(&buf, &ListFile{Office: "KZ-ALA", Sequence: 1, UNGenerated: time.Date(2020, 3, 20, 23, 9, 21, 0, time.UTC),
 		UNSHA256: hex.EncodeToString(sum[:]), UN: un}, fx.officeKey))
 	valid := buf.Bytes()
 	body := valid[:bytes.IndexByte(valid, '\n')]

@@ -39,6 +39,9 @@ type ListFile struct {
 	Office, OfficeKeyID string
 	// Created is when the office wrote the file, in UTC.
 	Created time.Time
+	// Sequence counts the list files the office wrote: a post takes a
+	// file only with a higher number than the one it holds.
+	Sequence uint64
 	// UNGenerated and UNSHA256 identify the UN list; UN is its file.
 	UNGenerated time.Time
 	UNSHA256    string
@@ -72,12 +75,13 @@ type listsJSON struct {
 	Office      string    `json:"office"`
 	OfficeKeyID string    `json:"office_key_id"`
 	Created     time.Time `json:"created"`
+	Sequence    uint64    `json:"sequence"`
 	UN          unJSON    `json:"un"`
 	Watch       []Watch   `json:"watch"`
 }
 
 var listsShape = object(map[string]*shape{
-	"format": nil, "version": nil, "office": nil, "office_key_id": nil, "created": nil,
+	"format": nil, "version": nil, "office": nil, "office_key_id": nil, "created": nil, "sequence": nil,
 	"un":    object(map[string]*shape{"generated": nil, "sha256": nil, "content": nil}),
 	"watch": arrayOf(object(map[string]*shape{"id": nil, "kind": nil, "value": nil, "reason": nil, "until": nil})),
 })
@@ -90,6 +94,10 @@ func (lf *ListFile) validate() error {
 		return fmt.Errorf("office_key_id %q is not a key id", lf.OfficeKeyID)
 	case lf.Created.IsZero() || lf.Created.Year() < 2000 || lf.Created.Year() > 9999:
 		return fmt.Errorf("created %s", lf.Created)
+	case lf.Sequence == 0:
+		return errors.New("sequence 0")
+	case lf.UNGenerated.IsZero():
+		return errors.New("un.generated is not given")
 	case !hex64RE.MatchString(lf.UNSHA256):
 		return fmt.Errorf("un.sha256 %q is not a lower-case SHA-256", lf.UNSHA256)
 	case hexSHA256(lf.UN) != lf.UNSHA256:
@@ -137,7 +145,7 @@ func WriteListFile(w io.Writer, lf *ListFile, key *SigningKey) error {
 		watch = []Watch{}
 	}
 	body, err := json.Marshal(listsJSON{Format: listsFormat, Version: listsVersion, Office: lf.Office, OfficeKeyID: lf.OfficeKeyID,
-		Created: lf.Created, UN: unJSON{Generated: lf.UNGenerated.UTC(), SHA256: lf.UNSHA256, Content: base64.StdEncoding.EncodeToString(lf.UN)},
+		Created: lf.Created, Sequence: lf.Sequence, UN: unJSON{Generated: lf.UNGenerated.UTC(), SHA256: lf.UNSHA256, Content: base64.StdEncoding.EncodeToString(lf.UN)},
 		Watch: watch})
 	if err != nil {
 		return fmt.Errorf("bundle: marshal list file: %w", err)
@@ -192,7 +200,7 @@ func ReadListFile(data []byte, trust TrustFunc) (*ListFile, error) {
 	if err != nil {
 		return nil, malformedLists(err)
 	}
-	lf := &ListFile{Office: w.Office, OfficeKeyID: w.OfficeKeyID, Created: w.Created, UNGenerated: w.UN.Generated, UNSHA256: w.UN.SHA256, UN: un, Watch: w.Watch}
+	lf := &ListFile{Office: w.Office, OfficeKeyID: w.OfficeKeyID, Created: w.Created, Sequence: w.Sequence, UNGenerated: w.UN.Generated, UNSHA256: w.UN.SHA256, UN: un, Watch: w.Watch}
 	if err := lf.validate(); err != nil {
 		return nil, malformedLists(err)
 	}

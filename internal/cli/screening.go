@@ -22,7 +22,7 @@ func (r *run) screeningCmd(args []string) error {
 		if *out == "" {
 			return usagef("cli.err.args", "command", "screening export")
 		}
-		svc, err := r.openRead()
+		svc, err := r.open()
 		if err != nil {
 			return err
 		}

@@ -64,6 +64,17 @@ var (
 	ErrNoReference = &fault.Error{Key: "screening.err.no_reference"}
 	// ErrNoName: an entry without any name. Args: "reference".
 	ErrNoName = &fault.Error{Key: "screening.err.no_name"}
+	// ErrTooManyNames: an entry with more than MaxNamesPerEntry names (or
+	// dates of birth, or documents), or a name or alias text longer than
+	// the list ever writes. Args: "reference", "max".
+	ErrTooManyNames = &fault.Error{Key: "screening.err.too_many_names"}
+)
+
+// Caps on one entry: the real list's longest has under 60 names.
+const (
+	MaxNamesPerEntry = 200
+	maxNameBytes     = 1000
+	maxAliasBytes    = 64 << 10
 )
 
 // Kinds of entry.
@@ -475,9 +486,14 @@ func makeEntry(kind string, n *node, i int) (Entry, error) {
 		}
 	}
 	seen := map[string]bool{}
+	tooMany := false
 	add := func(text, typ, quality string) {
 		text = strings.Trim(text, " ,.")
 		if text == "" || seen[text] {
+			return
+		}
+		if len(e.Names) == MaxNamesPerEntry || len(text) > maxNameBytes {
+			tooMany = true
 			return
 		}
 		seen[text] = true
@@ -492,7 +508,11 @@ func makeEntry(kind string, n *node, i int) (Entry, error) {
 		switch k.name {
 		case "INDIVIDUAL_ALIAS", "ENTITY_ALIAS":
 			q := k.child("QUALITY")
-			for _, s := range splitAlias(k.child("ALIAS_NAME")) {
+			alias := k.child("ALIAS_NAME")
+			if len(alias) > maxAliasBytes {
+				return e, fault.New(ErrTooManyNames, nil, "reference", clip(e.Reference, 40), "max", MaxNamesPerEntry)
+			}
+			for _, s := range splitAlias(alias) {
 				add(s, NameAlias, q)
 			}
 			if note := k.child("NOTE"); hasPrefixFold(note, "original script:") {
@@ -522,6 +542,9 @@ func makeEntry(kind string, n *node, i int) (Entry, error) {
 				e.AddressCountries = append(e.AddressCountries, c)
 			}
 		}
+	}
+	if tooMany || len(e.BirthDates) > MaxNamesPerEntry || len(e.Documents) > MaxNamesPerEntry {
+		return e, fault.New(ErrTooManyNames, nil, "reference", clip(e.Reference, 40), "max", MaxNamesPerEntry)
 	}
 	if len(e.Names) == 0 {
 		return e, fault.New(ErrNoName, nil, "reference", clip(e.Reference, 40))

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -397,4 +398,19 @@ func TestParseRealWithinLimits(t *testing.T) {
 	require.NoError(t, err)
 	sum := sha256.Sum256(b)
 	assert.Equal(t, hex.EncodeToString(sum[:]), l.SHA256)
+}
+
+func TestParseRefusesAnEntryWithTooManyNames(t *testing.T) {
+	wide := `<CONSOLIDATED_LIST dateGenerated="2020-03-20T19:09:21.822-04:00"><INDIVIDUALS><INDIVIDUAL><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER>` +
+		`<FIRST_NAME>A</FIRST_NAME><INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>` + strings.Repeat("a;b;", 20000) + `</ALIAS_NAME></INDIVIDUAL_ALIAS></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`
+	_, err := Parse(strings.NewReader(wide))
+	assert.ErrorIs(t, err, ErrTooManyNames)
+	many := `<CONSOLIDATED_LIST dateGenerated="2020-03-20T19:09:21.822-04:00"><INDIVIDUALS><INDIVIDUAL><REFERENCE_NUMBER>QDi.1</REFERENCE_NUMBER><FIRST_NAME>A</FIRST_NAME>` +
+		strings.Repeat(`<INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>x`, 1) + `</ALIAS_NAME></INDIVIDUAL_ALIAS>`
+	for i := 0; i < 300; i++ {
+		many += fmt.Sprintf(`<INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>name%d</ALIAS_NAME></INDIVIDUAL_ALIAS>`, i)
+	}
+	many += `</INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>`
+	_, err = Parse(strings.NewReader(many))
+	assert.ErrorIs(t, err, ErrTooManyNames)
 }

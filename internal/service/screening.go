@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/kordon/kordon/internal/bundle"
 	"github.com/kordon/kordon/internal/idkey"
@@ -64,6 +64,14 @@ func (s *Service) LoadList(ctx context.Context, path string) (*view.ListInfo, er
 	l, err := screening.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
+	}
+	if l.Generated.IsZero() {
+		return nil, screening.ErrNotList
+	}
+	if held, err := s.ListInfo(ctx); err != nil {
+		return nil, err
+	} else if held != nil && l.Generated.Before(held.Generated) {
+		return nil, &Error{Key: ErrOlderList.Key, Args: []any{"date", l.Generated.Format("2006-01-02"), "held", held.Generated.Format("2006-01-02")}}
 	}
 	info := view.ListInfo{Source: SourceUN, Generated: l.Generated, SHA256: l.SHA256, Entries: l.Len()}
 	if err := s.st.KeepList(ctx, info, data, s.Actor); err != nil {
@@ -200,9 +208,13 @@ func Queries(in *record.Interdiction) []PathQuery {
 		if p.Role == "witness" || p.Role == "interpreter" {
 			continue
 		}
+		// A name alone names too many people: without a birth date, a
+		// decision holds for this person of this record only.
 		subject := "person:" + idkey.NameKey(firstOf(p.NameLatin, p.Name))
 		if p.BirthDate != "" {
 			subject += "/" + p.BirthDate
+		} else {
+			subject += "@" + in.Ref() + "#" + fmt.Sprintf("people[%d]", i)
 		}
 		for _, name := range uniq(p.Name, p.NameLatin) {
 			out = append(out, PathQuery{fmt.Sprintf("people[%d]", i), subject, screening.Query{Name: name, Kind: screening.QueryPerson,
@@ -340,11 +352,16 @@ func (s *Service) Decide(ctx context.Context, ref, path, reference, verdict, not
 	if verdict != HitConfirmed && verdict != HitFalseMatch {
 		return &Error{Key: ErrVerdict.Key, Args: []any{"verdict", verdict}}
 	}
-	hits, err := s.RecordHits(ctx, ref)
+	// Decided ones too: a decision may be taken back by the next one.
+	ix, err := s.screeningIndex(ctx)
 	if err != nil {
 		return err
 	}
-	for _, h := range hits {
+	cur, err := s.st.Get(ctx, ref)
+	if err != nil {
+		return err
+	}
+	for _, h := range screenRecord(ix, cur.Record, nil) {
 		if h.Path == path && h.Entry.Reference == reference {
 			note = strings.TrimSpace(note)
 			if len([]rune(note)) > 2000 {
@@ -366,6 +383,9 @@ func (h *StoreHit) Text(w interface{ T(string, ...any) string }) string {
 
 // ErrPostList: a post given another file than its office's list file.
 var ErrPostList = &Error{Key: "service.err.post_list"}
+
+// ErrOlderListFile: a list file the office wrote before the one held.
+var ErrOlderListFile = &Error{Key: "service.err.older_list_file"}
 
 // ErrOlderList: a list file holding an older list than the one held.
 var ErrOlderList = &Error{Key: "service.err.older_list"}
@@ -395,7 +415,11 @@ func (s *Service) ExportLists(ctx context.Context, path string, overwrite Overwr
 	if err != nil {
 		return nil, err
 	}
-	lf := &bundle.ListFile{Office: p.Code, UNGenerated: info.Generated, UNSHA256: info.SHA256, UN: data}
+	seq, err := s.st.NextListsSequence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lf := &bundle.ListFile{Office: p.Code, Sequence: seq, UNGenerated: info.Generated, UNSHA256: info.SHA256, UN: data}
 	for _, e := range entries {
 		lf.Watch = append(lf.Watch, bundle.Watch{ID: e.ID, Kind: e.Kind, Value: e.Value, Reason: e.Reason, Until: e.Until})
 	}
@@ -426,12 +450,14 @@ func (s *Service) loadListFile(ctx context.Context, path string) (*view.ListInfo
 	if err != nil {
 		return nil, err
 	}
-	// A file the office wrote before the one held, or an older UN list,
-	// is refused: a post never goes back.
-	if v, err := s.st.Meta(ctx, store.MetaListsCreated); err != nil {
+	// A file the office wrote before the one held (by its number), or an
+	// older UN list, is refused: a post never goes back.
+	if v, err := s.st.Meta(ctx, store.MetaListsSequence); err != nil {
 		return nil, err
-	} else if t, perr := time.Parse(view.TimeLayout, v); v != "" && perr == nil && lf.Created.Before(t) {
-		return nil, &Error{Key: ErrOlderList.Key, Args: []any{"date", lf.Created.Format("2006-01-02"), "held", t.Format("2006-01-02")}}
+	} else if n, _ := strconv.ParseUint(v, 10, 64); lf.Sequence == n && held != nil {
+		return held, nil // the file taken before, again: nothing changes
+	} else if lf.Sequence <= n {
+		return nil, &Error{Key: ErrOlderListFile.Key, Args: []any{"sequence", strconv.FormatUint(lf.Sequence, 10), "held", v}}
 	}
 	var info *view.ListInfo
 	switch {
@@ -450,7 +476,7 @@ func (s *Service) loadListFile(ctx context.Context, path string) (*view.ListInfo
 		}
 		entries = append(entries, view.WatchEntry{ID: w.ID, Kind: w.Kind, Value: w.Value, Key: key, Reason: w.Reason, Until: w.Until, AddedBy: lf.Office})
 	}
-	if err := s.st.KeepOfficeLists(ctx, info, lf.UN, entries, lf.Created, store.SHA256(data), s.Actor); err != nil {
+	if err := s.st.KeepOfficeLists(ctx, info, lf.UN, entries, lf.Sequence, store.SHA256(data), s.Actor); err != nil {
 		return nil, err
 	}
 	s.screen.mu.Lock()

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -166,11 +165,17 @@ func TestAFalseMatchIsNotRaisedAgain(t *testing.T) {
 	all, err = office.ScreenAll(ctx, false, nil)
 	require.NoError(t, err)
 	assert.Empty(t, all, "a false match is not raised again, in any record")
+	require.NoError(t, office.Decide(ctx, ref, "people[0]", "QDi.372", service.HitConfirmed, "это он: ошибка исправлена"))
+	all, err = office.ScreenAll(ctx, false, nil)
+	require.NoError(t, err)
+	assert.Len(t, all, 2, "a false match is taken back by the next decision")
+	require.NoError(t, office.Decide(ctx, ref, "people[0]", "QDi.372", service.HitFalseMatch, ""))
 	_, err = office.CheckAudit(ctx)
 	require.NoError(t, err, "each decision is in the audit chain")
 
 	db := storetest.Open(t, office.Dir)
-	_, err = db.Exec("DROP TRIGGER screening_decisions_append_only_u; UPDATE screening_decisions SET verdict = 'confirmed' WHERE seq = 2")
+	_, err = db.Exec("DROP TRIGGER screening_decisions_append_only_u; UPDATE screening_decisions SET verdict = 'confirmed' WHERE seq = 2; " +
+		"CREATE TRIGGER screening_decisions_append_only_u BEFORE UPDATE ON screening_decisions BEGIN SELECT RAISE(ABORT, 'decisions are never changed'); END")
 	require.NoError(t, err)
 	db.Close()
 	_, err = office.CheckAudit(ctx)
@@ -308,7 +313,6 @@ func TestTheOfficesWatchListReachesThePost(t *testing.T) {
 	_, err = office.AddWatch(ctx, "document", "AB1234567", "", "")
 	require.NoError(t, err)
 	newer := filepath.Join(t.TempDir(), "newer.kordon-lists")
-	time.Sleep(1100 * time.Millisecond) // list files are dated to the second
 	_, err = office.ExportLists(ctx, newer, false)
 	require.NoError(t, err)
 	_, err = post.LoadList(ctx, newer)
@@ -317,7 +321,28 @@ func TestTheOfficesWatchListReachesThePost(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, held, 3)
 	_, err = post.LoadList(ctx, older)
-	assert.ErrorIs(t, err, service.ErrOlderList)
+	assert.ErrorIs(t, err, service.ErrOlderListFile, "a post never goes back to an older file")
+
+	// A removal at the office reaches the post with the next file.
+	require.NoError(t, office.RemoveWatch(ctx, rifle.ID))
+	latest := filepath.Join(t.TempDir(), "latest.kordon-lists")
+	_, err = office.ExportLists(ctx, latest, false)
+	require.NoError(t, err)
+	_, err = post.LoadList(ctx, latest)
+	require.NoError(t, err)
+	held, err = post.Watch(ctx)
+	require.NoError(t, err)
+	assert.Len(t, held, 2)
+	for _, svc := range []*service.Service{office, post} {
+		_, err = svc.CheckAudit(ctx)
+		require.NoError(t, err)
+		db := storetest.Open(t, svc.Dir)
+		_, err = db.Exec("UPDATE watch SET reason = 'ничего' WHERE kind = 'phone'")
+		require.NoError(t, err)
+		db.Close()
+		_, err = svc.CheckAudit(ctx)
+		assert.Error(t, err, "a watch list changed behind the program's back is found")
+	}
 }
 
 func copyFile(from, to string) error {

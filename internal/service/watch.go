@@ -41,7 +41,11 @@ func watchKey(kind, value, country string) string {
 	case "phone":
 		return idkey.PhoneE164(value, country)
 	case "person":
-		return idkey.NameKey(value)
+		// A name of two words at least, as records are keyed (idkey).
+		if k := idkey.NameKey(value); strings.Contains(k, "_") {
+			return k
+		}
+		return ""
 	case "organisation":
 		return idkey.OrgKey(value)
 	}

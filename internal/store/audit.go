@@ -235,6 +235,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	lists := map[string]string{}
 	decided := map[int]AuditEntry{}
 	alerted := map[int]AuditEntry{}
+	watched := map[string]AuditEntry{}
+	unwatched := map[string]bool{}
+	watchFromOffice := ""
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -276,6 +279,12 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			decided[e.Version] = e
 		case e.Action == ActionAlert:
 			alerted[e.Version] = e
+		case e.Action == ActionWatch && e.RecordID == watchOffice:
+			watchFromOffice = e.ContentHash
+		case e.Action == ActionWatch:
+			watched[strings.TrimPrefix(e.RecordID, "watch:")] = e
+		case e.Action == ActionUnwatch:
+			unwatched[strings.TrimPrefix(e.RecordID, "watch:")] = true
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -305,6 +314,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	if err := s.checkAlerts(ctx, alerted); err != nil {
+		return rep, err
+	}
+	if err := s.checkWatch(ctx, watched, unwatched, watchFromOffice); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

@@ -168,8 +168,14 @@ func (f *formScreen) listedLabel(path string) fyne.CanvasObject {
 // UI goroutine, and shows the warnings; a screening overtaken by more
 // typing is dropped.
 func (f *formScreen) screenNow() {
-	c, err := cleaned(f.rec)
+	// The form's rows as they are, blank ones too, so that each warning
+	// goes under its own row.
+	b, err := json.Marshal(f.rec)
 	if err != nil {
+		return
+	}
+	c := &record.Interdiction{}
+	if err := json.Unmarshal(b, c); err != nil {
 		return
 	}
 	f.screenGen++

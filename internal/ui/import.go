@@ -151,7 +151,11 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 			l.TextStyle.Bold = true
 			box.Add(l)
 		}
-		for _, h := range r.Watched {
+		for i, h := range r.Watched {
+			if i == maxHitLines {
+				box.Add(widget.NewLabel(a.tr.N("links.hits_more", len(r.Watched)-maxHitLines)))
+				break
+			}
 			l := message(h.Text(a.tr), widget.DangerImportance)
 			l.TextStyle.Bold = true
 			box.Add(l)
@@ -160,7 +164,11 @@ func (s *importScreen) outcome(o importOutcome) fyne.CanvasObject {
 			l := message(a.tr.N("screening.hits", n), widget.DangerImportance)
 			l.TextStyle.Bold = true
 			box.Add(l)
-			for _, h := range r.Listed {
+			for i, h := range r.Listed {
+				if i == maxHitLines {
+					box.Add(widget.NewLabel(a.tr.N("links.hits_more", len(r.Listed)-maxHitLines)))
+					break
+				}
 				box.Add(message(h.Text(a.tr), widget.DangerImportance))
 			}
 		}

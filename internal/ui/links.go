@@ -626,11 +626,18 @@ func (v *recordView) recordHits(in *record.Interdiction) fyne.CanvasObject {
 							"actor", a.actorName(d.Actor), "time", a.tr.DateTime(d.At.Local()))))
 					} else {
 						decide := func(verdict string) {
-							if err := a.svc.Decide(a.ctx, ref, h.Path, h.Entry.Reference, verdict, ""); err != nil {
-								a.showError(err)
-								return
-							}
-							fill()
+							a.background.Add(1)
+							go func() {
+								defer a.background.Done()
+								err := a.svc.Decide(a.ctx, ref, h.Path, h.Entry.Reference, verdict, "")
+								fyne.Do(func() {
+									if err != nil {
+										a.showError(err)
+										return
+									}
+									fill()
+								})
+							}()
 						}
 						row.Add(container.NewHBox(
 							widget.NewButtonWithIcon(a.T("ui.screen.confirm"), theme.ErrorIcon(), func() { decide(service.HitConfirmed) }),

@@ -62,6 +62,10 @@ func TestTheLinksScreenShowsJudgesAndOpens(t *testing.T) {
 	a.navigate(navLinks)
 	s := a.screen.(*linksScreen)
 	a.background.Wait()
+	// Fyne's test driver runs fyne.Do on the reading goroutine, so the
+	// screen's first drawing may finish after the one the reading asked
+	// for; the real driver runs both on the main thread, in order.
+	a.rebuild()
 	w := a.Window()
 	// The list draws the rows in view; what each row says:
 	var rows []string

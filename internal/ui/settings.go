@@ -194,6 +194,10 @@ func (s *settingsScreen) screeningCard(office bool) fyne.CanvasObject {
 	return widget.NewCard(a.T("ui.settings.screening"), "", box)
 }
 
+// maxWatchShown is how many watch list entries Settings lists; the rest
+// are with kordon watch list.
+const maxWatchShown = 200
+
 // watchEditor is the office's own watch list: the entries, each with a
 // Remove button, and a row to add one.
 func (s *settingsScreen) watchEditor() fyne.CanvasObject {
@@ -203,7 +207,11 @@ func (s *settingsScreen) watchEditor() fyne.CanvasObject {
 	if err != nil {
 		box.Add(message(a.tr.Error(err), widget.DangerImportance))
 	}
-	for _, e := range list {
+	for i, e := range list {
+		if i == maxWatchShown {
+			box.Add(widget.NewLabel(a.tr.N("links.hits_more", len(list)-maxWatchShown)))
+			break
+		}
 		id := e.ID
 		text := a.T("ui.watch.kind."+e.Kind) + ": " + e.Value
 		if e.Reason != "" {
