@@ -90,6 +90,9 @@ type jsonHit struct {
 	Matched    string   `json:"matched"`
 	Score      float64  `json:"score"`
 	Why        []string `json:"why"`
+	// Pairs are the name's tokens paired with the listed name's, as Latin
+	// keys, and their scores.
+	Pairs []screening.Pair `json:"pairs,omitempty"`
 	// Of a hit in the store: the record, and who in it.
 	Record string `json:"record,omitempty"`
 	Number string `json:"number,omitempty"`
@@ -105,7 +108,7 @@ func hitJSON(h *screening.Hit) jsonHit {
 		listed = h.Entry.Names[0].Text
 	}
 	return jsonHit{Reference: h.Entry.Reference, ListType: h.Entry.ListType, Kind: h.Entry.Kind, ListedName: listed,
-		Matched: h.Matched, Score: h.Score, Why: nonNil(h.Why)}
+		Matched: h.Matched, Score: h.Score, Why: nonNil(h.Why), Pairs: h.Pairs}
 }
 
 // screenDecide: kordon screen decide RECORD PATH REFERENCE confirmed|false_match [--note TEXT].

@@ -35,6 +35,9 @@ func TestScreeningThroughTheCommandLine(t *testing.T) {
 		Matched    string   `json:"matched"`
 		Score      float64  `json:"score"`
 		Why        []string `json:"why"`
+		Pairs      []struct {
+			Query, Listed string
+		} `json:"pairs"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hits), r.stdout)
 	require.NotEmpty(t, hits)
@@ -42,6 +45,7 @@ func TestScreeningThroughTheCommandLine(t *testing.T) {
 	assert.Equal(t, "Al-Qaida", hits[0].ListType)
 	assert.GreaterOrEqual(t, hits[0].Score, 0.85)
 	assert.Contains(t, hits[0].Why, "birth year 1975 matches")
+	assert.Len(t, hits[0].Pairs, 2, "the tokens paired say why")
 
 	r = kordon(t, "", "--data", dir, "screen", "--name", "Иванов Пётр", "--json")
 	require.Equal(t, 0, r.code, r.stderr)

@@ -248,8 +248,9 @@ func dedupe(toks []string) []string {
 
 // Pair is a query token paired with a listed token, and their similarity.
 type Pair struct {
-	Query, Listed string
-	Score         float64
+	Query  string  `json:"query"`
+	Listed string  `json:"listed"`
+	Score  float64 `json:"score"`
 }
 
 // nameScore scores a query's tokens against a listed name's: each listed

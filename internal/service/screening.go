@@ -378,7 +378,7 @@ func (s *Service) Decide(ctx context.Context, ref, path, reference, verdict, not
 // language.
 func (h *StoreHit) Text(w interface{ T(string, ...any) string }) string {
 	return w.T("screening.hit_line", "who", h.Who, "number", h.Record.Number, "matched", h.Matched,
-		"reference", h.Entry.Reference, "list", h.Entry.ListType, "score", fmt.Sprintf("%.2f", h.Score))
+		"reference", h.Entry.Reference, "list", h.Entry.ListType, "score", fmt.Sprintf("%.2f", h.Score), "why", strings.Join(h.Why, "; "))
 }
 
 // ErrPostList: a post given another file than its office's list file.
