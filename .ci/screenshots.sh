@@ -43,6 +43,10 @@ data=$work/data
 export HOME=$work/home TZ=Asia/Almaty LANG=ru_RU.UTF-8 KORDON_DATA=$data
 mkdir -p "$HOME"
 "$bin" --data "$data" demo --records 300 --seed 7 >/dev/null 2>&1
+# The UN Security Council list the office screens against, when the shared
+# data is beside the repository.
+unlist=$(dirname "$0")/../../shared/data/un-sc-consolidated-2020-03-20.xml
+if [ -f "$unlist" ]; then "$bin" --data "$data" screening load "$unlist" >/dev/null 2>&1 || true; fi
 # The post's own settings, as an officer would give them in Settings.
 sqlite3 "$data/kordon.db" "INSERT OR REPLACE INTO meta(key, value) VALUES
 	('post_name', 'Достык (учебный)'),
