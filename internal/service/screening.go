@@ -260,6 +260,13 @@ func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]Store
 	if err != nil && !errors.Is(err, ErrNoList) {
 		return nil, nil, err
 	}
+	entries, err := s.st.Watch(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ix == nil && len(entries) == 0 {
+		return nil, nil, nil // nothing to screen against: no record is read
+	}
 	decided, err := s.st.Decisions(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -279,10 +286,7 @@ func (s *Service) screenFresh(ctx context.Context, fresh []store.Fresh) ([]Store
 		if ix != nil {
 			listed = append(listed, screenRecord(ix, cur.Record, decided)...)
 		}
-		w, err := s.WatchHits(ctx, cur.Record)
-		if err != nil {
-			return nil, nil, err
-		}
+		w := watchHits(entries, cur.Record)
 		for i := range w {
 			w[i].Number = cur.Record.Number
 		}
