@@ -542,3 +542,14 @@ func (s *Service) keepAlerts(ctx context.Context, ins ...*record.Interdiction) {
 		s.st.KeepAlerts(ctx, alerts, s.Actor)
 	}
 }
+
+// ScreeningHeld reports whether there is anything to screen against: a
+// sanctions list or a watch list entry.
+func (s *Service) ScreeningHeld(ctx context.Context) (bool, error) {
+	sum, err := s.st.ListSHA256(ctx, SourceUN)
+	if err != nil || sum != "" {
+		return sum != "", err
+	}
+	entries, err := s.st.Watch(ctx)
+	return len(entries) > 0, err
+}

@@ -168,6 +168,10 @@ func (f *formScreen) listedLabel(path string) fyne.CanvasObject {
 // UI goroutine, and shows the warnings; a screening overtaken by more
 // typing is dropped.
 func (f *formScreen) screenNow() {
+	// Nothing to screen against (no list, no watch list): nothing is read.
+	if held, err := f.a.svc.ScreeningHeld(f.a.ctx); err != nil || !held {
+		return
+	}
 	// The form's rows as they are, blank ones too, so that each warning
 	// goes under its own row.
 	b, err := json.Marshal(f.rec)
@@ -358,36 +362,30 @@ func (f *formScreen) save() bool {
 // noteSeen tells the officer, above the form, what the saved record shares
 // with the post's earlier records: a serial, document, plate or person
 // recorded before.
-// It reads off the UI goroutine, so typing goes on meanwhile.
+// A few indexed reads, its lines capped, done as the save returns.
 func (f *formScreen) noteSeen() {
 	a, ref := f.a, f.rec.Ref()
-	a.background.Add(1)
-	go func() {
-		defer a.background.Done()
-		cs, err := a.svc.EarlierAtPost(a.ctx, ref)
-		if err != nil {
-			return // the record is saved; the notice waits for the next save
+	cs, err := a.svc.EarlierAtPost(a.ctx, ref)
+	if err != nil {
+		return // the record is saved; the notice waits for the next save
+	}
+	var lines []string
+	for i := range cs {
+		if len(lines) == maxSeen {
+			lines = append(lines, a.tr.N("links.hits_more", len(cs)-maxSeen))
+			break
 		}
-		var lines []string
-		for i := range cs {
-			if len(lines) == maxSeen {
-				lines = append(lines, a.tr.N("links.hits_more", len(cs)-maxSeen))
-				break
-			}
-			lines = append(lines, a.T("ui.form.seen", "kind", a.T("links.kind."+string(cs[i].Kind)), "value", cs[i].Label, "records", a.othersText(&cs[i], ref)))
+		lines = append(lines, a.T("ui.form.seen", "kind", a.T("links.kind."+string(cs[i].Kind)), "value", cs[i].Label, "records", a.othersText(&cs[i], ref)))
+	}
+	f.seenText = strings.Join(lines, "\n")
+	if f.seen != nil {
+		f.seen.SetText(f.seenText)
+		if f.seenText == "" {
+			f.seen.Hide()
+		} else {
+			f.seen.Show()
 		}
-		fyne.Do(func() {
-			f.seenText = strings.Join(lines, "\n")
-			if f.seen != nil {
-				f.seen.SetText(f.seenText)
-				if f.seenText == "" {
-					f.seen.Hide()
-				} else {
-					f.seen.Show()
-				}
-			}
-		})
-	}()
+	}
 }
 
 // checkFinal reports what the record lacks to be final, as the store would

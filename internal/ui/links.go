@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -541,48 +542,38 @@ func (a *App) othersText(c *links.Cluster, ref string) string {
 }
 
 // recordLinks is the record view's card of what else shares the record's
-// weapons, people, vehicle and documents, read off the UI goroutine.
+// weapons, people, vehicle and documents: a few indexed reads, each line
+// capped (othersText), so it is read as the view is built.
 func (v *recordView) recordLinks(in *record.Interdiction) fyne.CanvasObject {
 	a := v.a
-	box := container.NewVBox(widget.NewLabel(a.T("ui.links.loading")))
-	card := widget.NewCard(a.T("ui.links.card"), "", box)
-	card.Hide()
 	ref := in.Ref()
-	training := in.Training
-	a.background.Add(1)
-	go func() {
-		defer a.background.Done()
-		cs, err := a.svc.LinksOf(a.ctx, ref, links.Filter{Suggestions: true, Training: training})
-		fyne.Do(func() {
-			box.RemoveAll()
-			switch {
-			case err != nil:
-				box.Add(widget.NewLabel(a.tr.Error(err)))
-			case len(cs) == 0:
-				return
-			}
-			for i, c := range cs {
-				if i == maxSeen {
-					box.Add(widget.NewLabel(a.tr.N("links.hits_more", len(cs)-maxSeen)))
-					break
-				}
-				id := c.ID()
-				text := a.T("links.kind."+string(c.Kind)) + ": " + c.Label + " — " + a.othersText(&c, ref)
-				if c.Strength == links.StrengthSuggestion {
-					text = a.T("links.strength.suggestion") + " · " + text
-				}
-				if c.Judgement != nil {
-					text += " [" + a.T("links.verdict."+c.Judgement.Verdict) + "]"
-				}
-				l := widget.NewLabel(text)
-				l.Wrapping = fyne.TextWrapWord
-				open := widget.NewButtonWithIcon(a.T("ui.links.open"), theme.SearchIcon(), func() { a.show(newLinksScreenOn(a, id, training)) })
-				box.Add(container.NewBorder(nil, nil, nil, open, l))
-			}
-			card.Show()
-		})
-	}()
-	return card
+	cs, err := a.svc.LinksOf(a.ctx, ref, links.Filter{Suggestions: true, Training: in.Training})
+	box := container.NewVBox()
+	switch {
+	case err != nil:
+		box.Add(widget.NewLabel(a.tr.Error(err)))
+	case len(cs) == 0:
+		return layout.NewSpacer()
+	}
+	for i, c := range cs {
+		if i == maxSeen {
+			box.Add(widget.NewLabel(a.tr.N("links.hits_more", len(cs)-maxSeen)))
+			break
+		}
+		id, training := c.ID(), in.Training
+		text := a.T("links.kind."+string(c.Kind)) + ": " + c.Label + " — " + a.othersText(&c, ref)
+		if c.Strength == links.StrengthSuggestion {
+			text = a.T("links.strength.suggestion") + " · " + text
+		}
+		if c.Judgement != nil {
+			text += " [" + a.T("links.verdict."+c.Judgement.Verdict) + "]"
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		open := widget.NewButtonWithIcon(a.T("ui.links.open"), theme.SearchIcon(), func() { a.show(newLinksScreenOn(a, id, training)) })
+		box.Add(container.NewBorder(nil, nil, nil, open, l))
+	}
+	return widget.NewCard(a.T("ui.links.card"), "", box)
 }
 
 // maxRoutes is how many records of a cluster the timeline gives the route
@@ -593,62 +584,47 @@ const maxRoutes = 500
 const maxHitLines = 5
 
 // recordHits is the record view's card of the people and organisations of
-// the record that the UN list names, each with the officer's decision:
-// read off the UI goroutine, shown only when there is a hit.
+// the record that the UN list names, each with the officer's decision;
+// nothing when there is no hit. A decision is kept off the UI goroutine.
 func (v *recordView) recordHits(in *record.Interdiction) fyne.CanvasObject {
 	a := v.a
-	box := container.NewVBox()
-	card := widget.NewCard(a.T("ui.screen.card"), "", box)
-	card.Hide()
 	ref := in.Ref()
-	var fill func()
-	fill = func() {
-		a.background.Add(1)
-		go func() {
-			defer a.background.Done()
-			hits, err := a.svc.RecordHits(a.ctx, ref)
-			fyne.Do(func() {
-				box.RemoveAll()
-				switch {
-				case err != nil:
-					box.Add(message(a.tr.Error(err), widget.DangerImportance))
-				case len(hits) == 0:
-					card.Hide()
-					return
-				}
-				for _, h := range hits {
-					h := h
-					l := message(h.Text(a.tr), widget.DangerImportance)
-					l.TextStyle.Bold = true
-					row := container.NewVBox(l)
-					if d := h.Decision; d != nil {
-						row.Add(widget.NewLabel(a.T("ui.screen.decided", "verdict", a.T("screening.verdict."+d.Verdict),
-							"actor", a.actorName(d.Actor), "time", a.tr.DateTime(d.At.Local()))))
-					} else {
-						decide := func(verdict string) {
-							a.background.Add(1)
-							go func() {
-								defer a.background.Done()
-								err := a.svc.Decide(a.ctx, ref, h.Path, h.Entry.Reference, verdict, "")
-								fyne.Do(func() {
-									if err != nil {
-										a.showError(err)
-										return
-									}
-									fill()
-								})
-							}()
-						}
-						row.Add(container.NewHBox(
-							widget.NewButtonWithIcon(a.T("ui.screen.confirm"), theme.ErrorIcon(), func() { decide(service.HitConfirmed) }),
-							widget.NewButtonWithIcon(a.T("ui.screen.false_match"), theme.CancelIcon(), func() { decide(service.HitFalseMatch) })))
-					}
-					box.Add(row)
-				}
-				card.Show()
-			})
-		}()
+	hits, err := a.svc.RecordHits(a.ctx, ref)
+	box := container.NewVBox()
+	switch {
+	case err != nil:
+		box.Add(message(a.tr.Error(err), widget.DangerImportance))
+	case len(hits) == 0:
+		return layout.NewSpacer()
 	}
-	fill()
-	return card
+	for _, h := range hits {
+		h := h
+		l := message(h.Text(a.tr), widget.DangerImportance)
+		l.TextStyle.Bold = true
+		row := container.NewVBox(l)
+		if d := h.Decision; d != nil {
+			row.Add(widget.NewLabel(a.T("ui.screen.decided", "verdict", a.T("screening.verdict."+d.Verdict),
+				"actor", a.actorName(d.Actor), "time", a.tr.DateTime(d.At.Local()))))
+		} else {
+			decide := func(verdict string) {
+				a.background.Add(1)
+				go func() {
+					defer a.background.Done()
+					err := a.svc.Decide(a.ctx, ref, h.Path, h.Entry.Reference, verdict, "")
+					fyne.Do(func() {
+						if err != nil {
+							a.showError(err)
+							return
+						}
+						a.rebuildIf(v)
+					})
+				}()
+			}
+			row.Add(container.NewHBox(
+				widget.NewButtonWithIcon(a.T("ui.screen.confirm"), theme.ErrorIcon(), func() { decide(service.HitConfirmed) }),
+				widget.NewButtonWithIcon(a.T("ui.screen.false_match"), theme.CancelIcon(), func() { decide(service.HitFalseMatch) })))
+		}
+		box.Add(row)
+	}
+	return widget.NewCard(a.T("ui.screen.card"), "", box)
 }
