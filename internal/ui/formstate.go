@@ -168,8 +168,17 @@ func (f *formScreen) listedLabel(path string) fyne.CanvasObject {
 // UI goroutine, and shows the warnings; a screening overtaken by more
 // typing is dropped.
 func (f *formScreen) screenNow() {
+	// A wait that ends after the form or the folder was closed screens
+	// nothing.
+	f.mu.Lock()
+	stopped := f.stopped
+	f.mu.Unlock()
+	if stopped || f.a.svc == nil {
+		return
+	}
 	// Nothing to screen against (no list, no watch list): nothing is read.
-	if held, err := f.a.svc.ScreeningHeld(f.a.ctx); err != nil || !held {
+	svc := f.a.svc
+	if held, err := svc.ScreeningHeld(f.a.ctx); err != nil || !held {
 		return
 	}
 	// The form's rows as they are, blank ones too, so that each warning
@@ -188,11 +197,11 @@ func (f *formScreen) screenNow() {
 	a.background.Add(1)
 	go func() {
 		defer a.background.Done()
-		hits, err := a.svc.HitsOf(a.ctx, c)
+		hits, err := svc.HitsOf(a.ctx, c)
 		if err != nil {
 			return
 		}
-		watched, err := a.svc.WatchHits(a.ctx, c)
+		watched, err := svc.WatchHits(a.ctx, c)
 		if err != nil {
 			return
 		}
