@@ -33,6 +33,15 @@ type index struct {
 	ix  *screening.Index
 }
 
+// set prepares l, the list now held.
+func (x *index) set(l *screening.List) *screening.Index {
+	ix := screening.NewIndex(l)
+	x.mu.Lock()
+	x.sha, x.ix = l.SHA256, ix
+	x.mu.Unlock()
+	return ix
+}
+
 // LoadList reads the UN Security Council Consolidated List at path (as the
 // UN publishes it, brought on a USB stick: nothing is downloaded), checks it
 // whole, and keeps it in place of the list held, in one transaction. A file
@@ -77,9 +86,7 @@ func (s *Service) LoadList(ctx context.Context, path string) (*view.ListInfo, er
 	if err := s.st.KeepList(ctx, info, data, s.Actor); err != nil {
 		return nil, err
 	}
-	s.screen.mu.Lock()
-	s.screen.sha, s.screen.ix = l.SHA256, screening.NewIndex(l)
-	s.screen.mu.Unlock()
+	s.screen.set(l)
 	held, _, err := s.st.HeldList(ctx, SourceUN)
 	return held, err
 }
@@ -114,17 +121,11 @@ func (s *Service) screeningIndex(ctx context.Context) (*screening.Index, error) 
 	if info == nil {
 		return nil, ErrNoList
 	}
-	s.screen.mu.Lock()
-	defer s.screen.mu.Unlock()
-	if s.screen.sha == info.SHA256 {
-		return s.screen.ix, nil
-	}
 	l, err := screening.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("read the list held: %w", err)
 	}
-	s.screen.sha, s.screen.ix = info.SHA256, screening.NewIndex(l)
-	return s.screen.ix, nil
+	return s.screen.set(l), nil
 }
 
 // Screen screens one name (with what else is known of the person or
@@ -483,9 +484,7 @@ func (s *Service) loadListFile(ctx context.Context, path string) (*view.ListInfo
 	if err := s.st.KeepOfficeLists(ctx, info, lf.UN, entries, lf.Sequence, store.SHA256(data), s.Actor); err != nil {
 		return nil, err
 	}
-	s.screen.mu.Lock()
-	s.screen.sha, s.screen.ix = l.SHA256, screening.NewIndex(l)
-	s.screen.mu.Unlock()
+	s.screen.set(l)
 	held, _, err = s.st.HeldList(ctx, SourceUN)
 	return held, err
 }

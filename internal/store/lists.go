@@ -25,16 +25,20 @@ func (s *Store) KeepList(ctx context.Context, info ListInfo, content []byte, act
 	if SHA256(content) != info.SHA256 {
 		return fmt.Errorf("list %s: the SHA-256 given is not the content's", info.Source)
 	}
-	return s.update(ctx, actor, func(b *batch) error {
-		now := utc(s.now())
-		if _, err := b.exec(ctx, `INSERT INTO lists (source, generated_utc, sha256, entries, loaded_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (source) DO UPDATE SET generated_utc = excluded.generated_utc, sha256 = excluded.sha256, entries = excluded.entries,
-			loaded_utc = excluded.loaded_utc, actor = excluded.actor, content = excluded.content`,
-			info.Source, utc(info.Generated), info.SHA256, info.Entries, now, actor, content); err != nil {
-			return fmt.Errorf("keep list %s: %w", info.Source, err)
-		}
-		return b.audit(ctx, now, ActionList, info.Source, 0, info.SHA256)
-	})
+	return s.update(ctx, actor, func(b *batch) error { return b.putList(ctx, info, content) })
+}
+
+// putList keeps the list file content of info.Source in place of the one
+// held, with its audit entry.
+func (b *batch) putList(ctx context.Context, info ListInfo, content []byte) error {
+	now := utc(b.s.now())
+	if _, err := b.exec(ctx, `INSERT INTO lists (source, generated_utc, sha256, entries, loaded_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source) DO UPDATE SET generated_utc = excluded.generated_utc, sha256 = excluded.sha256, entries = excluded.entries,
+		loaded_utc = excluded.loaded_utc, actor = excluded.actor, content = excluded.content`,
+		info.Source, utc(info.Generated), info.SHA256, info.Entries, now, b.actor, content); err != nil {
+		return fmt.Errorf("keep list %s: %w", info.Source, err)
+	}
+	return b.audit(ctx, now, ActionList, info.Source, 0, info.SHA256)
 }
 
 // ListSHA256 is the SHA-256 of the list of source held, "" if none: what

@@ -110,13 +110,7 @@ func (s *Store) KeepOfficeLists(ctx context.Context, info *ListInfo, content []b
 	return s.update(ctx, actor, func(b *batch) error {
 		now := utc(s.now())
 		if info != nil {
-			if _, err := b.exec(ctx, `INSERT INTO lists (source, generated_utc, sha256, entries, loaded_utc, actor, content) VALUES (?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (source) DO UPDATE SET generated_utc = excluded.generated_utc, sha256 = excluded.sha256, entries = excluded.entries,
-				loaded_utc = excluded.loaded_utc, actor = excluded.actor, content = excluded.content`,
-				info.Source, utc(info.Generated), info.SHA256, info.Entries, now, actor, content); err != nil {
-				return fmt.Errorf("keep list %s: %w", info.Source, err)
-			}
-			if err := b.audit(ctx, now, ActionList, info.Source, 0, info.SHA256); err != nil {
+			if err := b.putList(ctx, *info, content); err != nil {
 				return err
 			}
 		}
