@@ -256,3 +256,16 @@ func ValidateRemark(s string) error {
 	}
 	return v.errs
 }
+
+// CheckText checks a text kept outside records that documents print (an
+// office's tracing notes): lines of at most MaxText characters in all,
+// without control or direction-override characters. path names the field
+// in the problem reported.
+func CheckText(path, s string) error {
+	v := &validator{}
+	v.text(path, s, text)
+	if len(v.errs) > 0 {
+		return v.errs
+	}
+	return nil
+}
