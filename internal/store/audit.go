@@ -238,6 +238,7 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	watched := map[string]AuditEntry{}
 	unwatched := map[string]bool{}
 	watchFromOffice := ""
+	traced := map[string]AuditEntry{}
 	rows, err := s.db.QueryContext(ctx, "SELECT seq, at_utc, actor, action, record_id, version, content_hash, prev, hash FROM audit ORDER BY seq")
 	if err != nil {
 		return rep, fmt.Errorf("read audit: %w", classify(err, s.path))
@@ -285,6 +286,8 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 			watched[strings.TrimPrefix(e.RecordID, "watch:")] = e
 		case e.Action == ActionUnwatch:
 			unwatched[strings.TrimPrefix(e.RecordID, "watch:")] = true
+		case e.Action == ActionTrace:
+			traced[traceLogKey(e)] = e
 		case e.Action == ActionDelete:
 			deleted[e.RecordID] = true
 		default:
@@ -317,6 +320,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 		return rep, err
 	}
 	if err := s.checkWatch(ctx, watched, unwatched, watchFromOffice); err != nil {
+		return rep, err
+	}
+	if err := s.checkTraces(ctx, traced); err != nil {
 		return rep, err
 	}
 	vrows, err := s.db.QueryContext(ctx, `SELECT r.id, r.origin, r.deleted, v.version, v.hash, v.content,

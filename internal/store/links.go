@@ -38,7 +38,8 @@ func putIdents(ctx context.Context, st *sql.Stmt, rid int64, in *record.Interdic
 // backfills run in the transaction of the migration they follow, after
 // its SQL: what only Go can compute.
 var backfills = map[int]func(context.Context, *sql.Tx) error{
-	9: backfillIdents,
+	9:  backfillIdents,
+	14: backfillItems,
 }
 
 // MetaIdkeyVersion names the idkey.Version the identifiers were made by.

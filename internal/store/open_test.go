@@ -19,9 +19,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kordon/kordon/internal/bundle"
+	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/store"
 	"github.com/kordon/kordon/internal/store/storetest"
 	"github.com/kordon/kordon/internal/textkey"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // foreignDB makes an SQLite database of another program at path.
@@ -356,6 +358,17 @@ func TestADatabaseOfAnOlderKordonIsBroughtUpToDate(t *testing.T) {
 				}
 			}
 			assert.Contains(t, strings.Join(keys, " "), textkey.Serial(c.serial), "the migration indexes the serials of the records it finds")
+			// Schema 14 gives every item its id and puts the firearms on
+			// the tracing work list.
+			work, err := s.TraceList(ctx, view.TraceFilter{})
+			require.NoError(t, err)
+			require.NotEmpty(t, work.Items, "the migration finds the firearms to trace")
+			for _, it := range work.Items {
+				cur, err := s.Get(ctx, it.Ref)
+				require.NoError(t, err)
+				assert.Equal(t, cur.Record.Items[it.Item-1].ID.String(), it.ItemID)
+				assert.Equal(t, record.KindFirearm, cur.Record.Items[it.Item-1].Kind)
+			}
 			_, err = s.VerifyWith(ctx, fixtureKey(t, c.schema))
 			require.NoError(t, err, "a migrated database checks out whole")
 			have, err := s.Schema(ctx)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/textkey"
+	"github.com/kordon/kordon/internal/tracing"
 )
 
 // Meta keys every data folder has once set up.
@@ -498,6 +499,9 @@ func (b *batch) nextNumber(ctx context.Context, in *record.Interdiction) (string
 	return fmt.Sprintf("%s-%d-%04d", k.post, k.year, c.last), nil
 }
 
+// insertItem is the row of an item of a record's current version.
+const insertItem = "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds, item_id, traced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
 // index rebuilds the derived rows of the record's current version: items,
 // serial keys and the full-text row.
 func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, existed bool) error {
@@ -512,8 +516,7 @@ func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, e
 		if it.Kind == record.KindAmmunition && it.Ammunition != nil {
 			rounds = it.Ammunition.Rounds
 		}
-		if _, err := b.exec(ctx, "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds); err != nil {
+		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracing.Applies(it)); err != nil {
 			return fmt.Errorf("index item %d of %s: %w", i, in.ID, err)
 		}
 	}

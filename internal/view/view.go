@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/tracing"
 )
 
 // Version is one stored version of a record.
@@ -289,4 +290,62 @@ type WatchEntry struct {
 	Until   string    `json:"until,omitempty"`
 	AddedBy string    `json:"added_by"`
 	AddedAt time.Time `json:"added_at"`
+}
+
+// TraceState is one recorded state of tracing an item: the trace, its
+// number among the item's states (from 1), who recorded it and when.
+type TraceState struct {
+	Trace   *tracing.Trace `json:"trace"`
+	Version int            `json:"version"`
+	Actor   string         `json:"actor"`
+	At      time.Time      `json:"at"`
+}
+
+// TracedItem is one firearm or major part on the tracing work list.
+type TracedItem struct {
+	// Ref is the record's (device/id), ItemID the item's, Item its number
+	// in the record (from 1).
+	Ref      string    `json:"record"`
+	Number   string    `json:"number"`
+	PostCode string    `json:"post_code"`
+	At       time.Time `json:"occurred_at"`
+	ItemID   string    `json:"item_id"`
+	Item     int       `json:"item"`
+	// Category is the firearm category or "part." and the part type.
+	Category string `json:"category"`
+	Make     string `json:"make,omitempty"`
+	Model    string `json:"model,omitempty"`
+	Serial   string `json:"serial,omitempty"`
+	Calibre  string `json:"calibre,omitempty"`
+	// Status is the trace's (tracing.NotAttempted when none is recorded);
+	// State the newest recorded state, nil for none.
+	Status  string      `json:"status"`
+	Overdue bool        `json:"overdue,omitempty"`
+	State   *TraceState `json:"state,omitempty"`
+}
+
+// TraceList is a page of the tracing work list and the counts of the
+// whole list.
+type TraceList struct {
+	// Items are the page: overdue requests first (earliest due first),
+	// then open requests by due date, insufficient answers, items not
+	// attempted (newest first), and the traces ended.
+	Items []TracedItem `json:"items"`
+	// Traced counts every firearm and major part of current records;
+	// ByStatus them by status; Overdue those with a request past its due
+	// date; Matched those the filter chose.
+	Traced   int            `json:"traced"`
+	ByStatus map[string]int `json:"by_status"`
+	Overdue  int            `json:"overdue"`
+	Matched  int            `json:"matched"`
+}
+
+// TraceFilter chooses the items of the work list: of one status, or with
+// an overdue request, as of day Today (YYYY-MM-DD); at most Limit of
+// them (0: all).
+type TraceFilter struct {
+	Status  string
+	Overdue bool
+	Today   string
+	Limit   int
 }

@@ -1,0 +1,43 @@
+-- Kordon store, schema 14: the office's tracing of seized weapons.
+
+-- Each item of a record's current version by its own id, and whether it is
+-- traced (a firearm or a major part, tracing.Applies): the tracing work
+-- list reads them. Filled from every stored record when this schema is made
+-- (store.backfillItems).
+ALTER TABLE items ADD COLUMN item_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN traced INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX items_item ON items (item_id);
+CREATE INDEX items_traced ON items (rid) WHERE traced = 1;
+
+-- Every state an office recorded of tracing an item of a record (rid, with
+-- the record's device and id as the audit entry names it), numbered from 1
+-- per item: the tracing.Trace as JSON (body). Never changed or taken back;
+-- each is also in the audit chain. A post's record is not touched, and no
+-- bundle of a post writes here.
+CREATE TABLE trace_versions (
+  rid       INTEGER NOT NULL REFERENCES records (rid),
+  item_id   TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  body      TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  at_utc    TEXT NOT NULL,
+  PRIMARY KEY (rid, item_id, version)
+) WITHOUT ROWID;
+CREATE TRIGGER trace_versions_append_only_u BEFORE UPDATE ON trace_versions
+BEGIN SELECT RAISE(ABORT, 'trace versions are never changed'); END;
+CREATE TRIGGER trace_versions_append_only_d BEFORE DELETE ON trace_versions
+BEGIN SELECT RAISE(ABORT, 'trace versions are never taken back'); END;
+
+-- The newest state of each traced item, for the work list: its status and
+-- the earliest due date of its open requests ('' for none).
+CREATE TABLE traces (
+  rid     INTEGER NOT NULL REFERENCES records (rid),
+  item_id TEXT NOT NULL,
+  status  TEXT NOT NULL,
+  due     TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL,
+  at_utc  TEXT NOT NULL,
+  PRIMARY KEY (rid, item_id)
+) WITHOUT ROWID;
+CREATE INDEX traces_status ON traces (status, due);
+CREATE INDEX traces_due ON traces (due) WHERE due != '';

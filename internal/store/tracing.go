@@ -1,0 +1,459 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kordon/kordon/internal/tracing"
+	"github.com/kordon/kordon/internal/view"
+)
+
+// ActionTrace is the audit action of a state of tracing an item: its
+// record_id is traceAuditID, its version the state's number, its content
+// hash traceHash of the state's body.
+const ActionTrace = "trace"
+
+// Refusals of a trace.
+var (
+	// ErrNotTraced: no firearm or major part of that id in a current record.
+	ErrNotTraced = &Error{Key: "store.err.not_traced"}
+	// ErrTraceStale: the trace changed since it was read.
+	ErrTraceStale = &Error{Key: "store.err.trace_stale"}
+)
+
+// traceAuditID names a trace in the audit log: the record's ref and the
+// item's id.
+func traceAuditID(ref, itemID string) string { return "trace:" + ref + "#" + itemID }
+
+func traceHash(body []byte) string { return SHA256(append([]byte("kordon-trace-v1\x00"), body...)) }
+
+// ItemRecords are the refs of the current records that hold an item of id
+// itemID, and whether it is traced there (tracing.Applies).
+func (s *Store) ItemRecords(ctx context.Context, itemID string) (refs []string, traced []bool, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.origin, r.id, i.traced FROM items i JOIN records r ON r.rid = i.rid
+		WHERE i.item_id = ? AND r.deleted = 0 ORDER BY r.rid LIMIT 10`, itemID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find item %s: %w", itemID, classify(err, s.path))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var origin, id string
+		var t bool
+		if err := rows.Scan(&origin, &id, &t); err != nil {
+			return nil, nil, fmt.Errorf("find item %s: %w", itemID, err)
+		}
+		refs, traced = append(refs, Ref(origin, id)), append(traced, t)
+	}
+	return refs, traced, rows.Err()
+}
+
+// Trace is the newest state of tracing item itemID of record ref, nil if
+// none was recorded.
+func (s *Store) Trace(ctx context.Context, ref, itemID string) (*view.TraceState, error) {
+	h, err := s.TraceHistory(ctx, ref, itemID)
+	if err != nil || len(h) == 0 {
+		return nil, err
+	}
+	return &h[len(h)-1], nil
+}
+
+// TraceHistory is every state of tracing item itemID of record ref,
+// oldest first.
+func (s *Store) TraceHistory(ctx context.Context, ref, itemID string) ([]view.TraceState, error) {
+	rid, err := s.rid(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT version, body, actor, at_utc FROM trace_versions WHERE rid = ? AND item_id = ? ORDER BY version", rid, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("read the tracing of item %s: %w", itemID, classify(err, s.path))
+	}
+	defer rows.Close()
+	var out []view.TraceState
+	for rows.Next() {
+		var st view.TraceState
+		var body []byte
+		var at string
+		if err := rows.Scan(&st.Version, &body, &st.Actor, &at); err != nil {
+			return nil, fmt.Errorf("read the tracing of item %s: %w", itemID, err)
+		}
+		if st.Trace, err = decodeTrace(body); err != nil {
+			return nil, fmt.Errorf("read the tracing of item %s: %w", itemID, err)
+		}
+		st.At, _ = time.Parse(timeLayout, at)
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+func decodeTrace(body []byte) (*tracing.Trace, error) {
+	t := new(tracing.Trace)
+	if err := json.Unmarshal(body, t); err != nil {
+		return nil, fmt.Errorf("decode stored trace: %w", err)
+	}
+	return t, nil
+}
+
+// PutTrace keeps t as the next state of tracing item itemID of record
+// ref, audited, and returns it. prev is the number of the state t was
+// made from (0 for none): if another state was kept since, nothing is
+// kept and the error is ErrTraceStale. The item must be a traced item of
+// the record's current version (ErrNotTraced). The caller checks t
+// (tracing.Check).
+func (s *Store) PutTrace(ctx context.Context, ref, itemID string, prev int, t *tracing.Trace, actor string) (*view.TraceState, error) {
+	rid, err := s.rid(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("trace of item %s: %w", itemID, err)
+	}
+	st := &view.TraceState{Trace: t, Actor: actor}
+	err = s.update(ctx, actor, func(b *batch) error {
+		var one int
+		err := b.tx.QueryRowContext(ctx, "SELECT 1 FROM items WHERE rid = ? AND item_id = ? AND traced = 1", rid, itemID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return newError(ErrNotTraced, nil, "item", itemID)
+		}
+		if err != nil {
+			return fmt.Errorf("trace of item %s: %w", itemID, err)
+		}
+		var cur int
+		err = b.tx.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM trace_versions WHERE rid = ? AND item_id = ?", rid, itemID).Scan(&cur)
+		if err != nil {
+			return fmt.Errorf("trace of item %s: %w", itemID, err)
+		}
+		if cur != prev {
+			return newError(ErrTraceStale, nil, "item", itemID)
+		}
+		now := s.now()
+		st.Version, st.At = cur+1, now.UTC().Truncate(time.Microsecond)
+		at := utc(now)
+		if _, err := b.exec(ctx, "INSERT INTO trace_versions (rid, item_id, version, body, actor, at_utc) VALUES (?, ?, ?, ?, ?, ?)",
+			rid, itemID, st.Version, body, actor, at); err != nil {
+			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
+		}
+		if _, err := b.exec(ctx, "INSERT OR REPLACE INTO traces (rid, item_id, status, due, version, at_utc) VALUES (?, ?, ?, ?, ?, ?)",
+			rid, itemID, t.Status, t.NextDue(), st.Version, at); err != nil {
+			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
+		}
+		return b.audit(ctx, at, ActionTrace, traceAuditID(ref, itemID), st.Version, traceHash(body))
+	})
+	if err != nil {
+		return nil, err
+	}
+	st.At, _ = time.Parse(timeLayout, utc(st.At))
+	return st, nil
+}
+
+// traceColumns are what a row of the work list reads, for traceRows.
+const traceColumns = "i.rid, i.item_id, i.idx, i.category, i.calibre, r.origin, r.id, r.number, r.post_code, r.occurred_utc, r.occurred_offset"
+
+// TraceList is the tracing work list f chooses, and its counts.
+func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceList, error) {
+	if f.Today == "" {
+		f.Today = s.now().UTC().Format(time.DateOnly)
+	}
+	out := &view.TraceList{ByStatus: map[string]int{}, Items: []view.TracedItem{}}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE traced = 1").Scan(&out.Traced); err != nil {
+		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT t.status, count(*), coalesce(sum(t.due != '' AND t.due < ?), 0) FROM traces t
+		JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1 GROUP BY t.status`, f.Today)
+	if err != nil {
+		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	recorded := 0
+	for rows.Next() {
+		var status string
+		var n, overdue int
+		if err := rows.Scan(&status, &n, &overdue); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read the tracing work list: %w", err)
+		}
+		if status != tracing.NotAttempted {
+			out.ByStatus[status] += n
+			recorded += n
+		}
+		out.Overdue += overdue
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	out.ByStatus[tracing.NotAttempted] = out.Traced - recorded
+	switch {
+	case f.Overdue:
+		out.Matched = out.Overdue
+	case f.Status != "":
+		out.Matched = out.ByStatus[f.Status]
+	default:
+		out.Matched = out.Traced
+	}
+
+	const traced = " FROM traces t JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1 JOIN records r ON r.rid = t.rid WHERE "
+	const ended = "('" + tracing.NotTraceable + "', '" + tracing.EstablishedTracing + "', '" + tracing.EstablishedAuthority + "')"
+	notAttempted := `SELECT ` + traceColumns + `, coalesce(t.version, 0) FROM records r JOIN items i ON i.rid = r.rid AND i.traced = 1
+		LEFT JOIN traces t ON t.rid = i.rid AND t.item_id = i.item_id
+		WHERE r.deleted = 0 AND (t.rid IS NULL OR t.status = '` + tracing.NotAttempted + `')
+		ORDER BY r.occurred_utc DESC, r.rid DESC, i.idx LIMIT ?`
+	type segment struct {
+		query string
+		args  []any
+	}
+	sel := "SELECT " + traceColumns + ", t.version" + traced
+	var segs []segment
+	switch {
+	case f.Overdue:
+		segs = []segment{{sel + "t.due != '' AND t.due < ? ORDER BY t.due, t.rid, t.item_id LIMIT ?", []any{f.Today}}}
+	case f.Status == tracing.NotAttempted:
+		segs = []segment{{notAttempted, nil}}
+	case f.Status != "":
+		segs = []segment{
+			{sel + "t.status = ? AND t.due != '' ORDER BY t.due, t.rid, t.item_id LIMIT ?", []any{f.Status}},
+			{sel + "t.status = ? AND t.due = '' ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", []any{f.Status}},
+		}
+	default:
+		segs = []segment{
+			{sel + "t.due != '' ORDER BY t.due, t.rid, t.item_id LIMIT ?", nil},
+			{sel + "t.due = '' AND t.status = ? ORDER BY t.at_utc, t.rid, t.item_id LIMIT ?", []any{tracing.RequestSent}},
+			{sel + "t.due = '' AND t.status = ? ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", []any{tracing.AnswerInsufficient}},
+			{notAttempted, nil},
+			{sel + "t.due = '' AND t.status IN " + ended + " ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", nil},
+		}
+	}
+	var keys []traceKey
+	for _, sg := range segs {
+		left := -1
+		if f.Limit > 0 {
+			if left = f.Limit - len(out.Items); left <= 0 {
+				break
+			}
+		}
+		got, err := s.traceRows(ctx, tx, sg.query, append(sg.args, left), &keys)
+		if err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, got...)
+	}
+	if err := s.fillTraceRows(ctx, tx, out.Items, keys, f.Today); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// traceKey is where a row of the work list comes from: the record's row,
+// and the trace's state (0 for none).
+type traceKey struct {
+	rid     int64
+	version int
+}
+
+// traceRows reads the rows of one segment of the work list.
+func (s *Store) traceRows(ctx context.Context, tx *sql.Tx, query string, args []any, keys *[]traceKey) ([]view.TracedItem, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	var out []view.TracedItem
+	for rows.Next() {
+		var it view.TracedItem
+		var k traceKey
+		var origin, id, at string
+		var offset int
+		if err := rows.Scan(&k.rid, &it.ItemID, &it.Item, &it.Category, &it.Calibre, &origin, &id, &it.Number, &it.PostCode, &at, &offset, &k.version); err != nil {
+			return nil, fmt.Errorf("read the tracing work list: %w", err)
+		}
+		it.Ref, it.Item, it.Status = Ref(origin, id), it.Item+1, tracing.NotAttempted
+		if t, err := time.Parse(timeLayout, at); err == nil {
+			it.At = t.In(time.FixedZone("", offset))
+		}
+		out = append(out, it)
+		*keys = append(*keys, k)
+	}
+	return out, rows.Err()
+}
+
+// fillTraceRows adds to each row of the work list its trace's state and
+// what the record says of the item: make, model, first serial.
+func (s *Store) fillTraceRows(ctx context.Context, tx *sql.Tx, items []view.TracedItem, keys []traceKey, today string) error {
+	content, err := tx.PrepareContext(ctx, "SELECT v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.rid = ?")
+	if err != nil {
+		return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	defer content.Close()
+	state, err := tx.PrepareContext(ctx, "SELECT body, actor, at_utc FROM trace_versions WHERE rid = ? AND item_id = ? AND version = ?")
+	if err != nil {
+		return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	defer state.Close()
+	var lastRid int64
+	var lastRecord []byte
+	for i := range items {
+		it, k := &items[i], keys[i]
+		if k.rid != lastRid {
+			if err := content.QueryRowContext(ctx, k.rid).Scan(&lastRecord); err != nil {
+				return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+			}
+			lastRid = k.rid
+		}
+		if in, err := decode(lastRecord); err == nil && it.Item-1 < len(in.Items) {
+			ri := &in.Items[it.Item-1]
+			switch {
+			case ri.Firearm != nil:
+				it.Make, it.Model = ri.Firearm.Make, ri.Firearm.Model
+			case ri.Part != nil:
+				it.Make, it.Model = ri.Part.Make, ri.Part.Model
+			}
+			if ss := ri.Serials(); len(ss) > 0 {
+				it.Serial = ss[0].Number
+			}
+		}
+		if k.version == 0 {
+			continue
+		}
+		var body []byte
+		var at string
+		st := &view.TraceState{Version: k.version}
+		if err := state.QueryRowContext(ctx, k.rid, it.ItemID, k.version).Scan(&body, &st.Actor, &at); err != nil {
+			return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+		}
+		if st.Trace, err = decodeTrace(body); err != nil {
+			return fmt.Errorf("read the tracing work list: %w", err)
+		}
+		st.At, _ = time.Parse(timeLayout, at)
+		it.State, it.Status, it.Overdue = st, st.Trace.Status, st.Trace.Overdue(today)
+	}
+	return nil
+}
+
+// backfillItems gives the items of every record's current version their
+// ids and marks the traced ones, as migration 14 needs.
+func backfillItems(ctx context.Context, tx *sql.Tx) error {
+	upd, err := tx.PrepareContext(ctx, "UPDATE items SET item_id = ?, traced = ? WHERE rid = ? AND idx = ?")
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	var last int64
+	for {
+		rows, err := tx.QueryContext(ctx, `SELECT r.rid, v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version
+			WHERE r.deleted = 0 AND r.rid > ? ORDER BY r.rid LIMIT 2000`, last)
+		if err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		type row struct {
+			rid     int64
+			content []byte
+		}
+		var batch []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.rid, &r.content); err != nil {
+				rows.Close()
+				return fmt.Errorf("read records: %w", err)
+			}
+			batch = append(batch, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, r := range batch {
+			in, err := decode(r.content)
+			if err != nil {
+				return fmt.Errorf("record %d: %w", r.rid, err)
+			}
+			for i := range in.Items {
+				if _, err := upd.ExecContext(ctx, in.Items[i].ID.String(), tracing.Applies(&in.Items[i]), r.rid, i); err != nil {
+					return fmt.Errorf("item %d of record %d: %w", i, r.rid, err)
+				}
+			}
+			last = r.rid
+		}
+	}
+}
+
+// checkTraces checks every state of tracing against the audit chain
+// (logged, by audit record_id and version), and the work list's rows
+// against the newest states.
+func (s *Store) checkTraces(ctx context.Context, logged map[string]AuditEntry) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT v.rid, r.origin, r.id, v.item_id, v.version, v.body, v.actor, v.at_utc,
+		coalesce(t.version, 0), coalesce(t.status, ''), coalesce(t.due, '')
+		FROM trace_versions v JOIN records r ON r.rid = v.rid
+		LEFT JOIN traces t ON t.rid = v.rid AND t.item_id = v.item_id
+		ORDER BY v.rid, v.item_id, v.version`)
+	if err != nil {
+		return fmt.Errorf("read traces: %w", classify(err, s.path))
+	}
+	defer rows.Close()
+	n := 0
+	lastItem, lastVersion, lastNewest := "", 0, 0
+	ended := func() error {
+		if lastItem != "" && lastVersion != lastNewest {
+			return broken(0, fmt.Sprintf("trace of item %s: the work list holds trace %d of %d", lastItem, lastNewest, lastVersion))
+		}
+		return nil
+	}
+	for rows.Next() {
+		var rid int64
+		var origin, id, item, actor, at, status, due string
+		var version, newest int
+		var body []byte
+		if err := rows.Scan(&rid, &origin, &id, &item, &version, &body, &actor, &at, &newest, &status, &due); err != nil {
+			return fmt.Errorf("read traces: %w", err)
+		}
+		if key := fmt.Sprint(rid, "#", item); key != lastItem {
+			if err := ended(); err != nil {
+				return err
+			}
+			lastItem = key
+		}
+		lastVersion, lastNewest = version, newest
+		e, ok := logged[traceAuditID(Ref(origin, id), item)+"\x00"+fmt.Sprint(version)]
+		if !ok || e.ContentHash != traceHash(body) || e.Actor != actor || e.At != at {
+			return broken(0, fmt.Sprintf("trace %d of item %s: differs from the audit log", version, item))
+		}
+		if version == newest {
+			t, err := decodeTrace(body)
+			if err != nil || t.Status != status || t.NextDue() != due {
+				return broken(0, fmt.Sprintf("trace of item %s: the work list differs from trace %d", item, version))
+			}
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read traces: %w", classify(err, s.path))
+	}
+	if err := ended(); err != nil {
+		return err
+	}
+	var rowsNow, items int
+	if err := s.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM traces), (SELECT count(DISTINCT rid || '#' || item_id) FROM trace_versions)").Scan(&rowsNow, &items); err != nil {
+		return fmt.Errorf("read traces: %w", classify(err, s.path))
+	}
+	switch {
+	case n != len(logged):
+		return broken(0, fmt.Sprintf("%d traces, %d in the audit log", n, len(logged)))
+	case rowsNow != items:
+		return broken(0, fmt.Sprintf("%d items on the tracing work list, %d traced", rowsNow, items))
+	}
+	return nil
+}
+
+// traceLogKey is the key of a trace's audit entry in checkTraces' map.
+func traceLogKey(e AuditEntry) string { return e.RecordID + "\x00" + fmt.Sprint(e.Version) }
