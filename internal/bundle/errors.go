@@ -46,6 +46,9 @@ var (
 	ErrNotFound = &Error{Key: "bundle.err.kind.not_found"}
 	// ErrExists: the output file already exists; an export never overwrites.
 	ErrExists = &Error{Key: "bundle.err.kind.exists"}
+	// ErrOfficeData: a post's bundle that carries an office's own data
+	// (tracing records), which no post may write.
+	ErrOfficeData = &Error{Key: "bundle.err.kind.office_data"}
 	// ErrInsecureKey: a private key file others can read.
 	ErrInsecureKey = &Error{Key: "bundle.err.kind.insecure_key"}
 )

@@ -40,7 +40,14 @@ const (
 	AuditName = "audit.ndjson"
 	// MediaPrefix precedes the lower-case hex SHA-256 of an attachment.
 	MediaPrefix = "media/"
+	// TracingName is kept for the tracing records an office will carry
+	// to the national level; a post's bundle that holds it (or anything
+	// under TracingName's stem) is refused with ErrOfficeData.
+	TracingName = "tracing.ndjson"
 )
+
+// errOfficeData is what validate says of an office's data in a bundle.
+var errOfficeData = errors.New("a post's bundle carries tracing records")
 
 // sigAlgorithm starts a signature line.
 const sigAlgorithm = "ed25519"
@@ -160,7 +167,9 @@ func parseManifest(data []byte) (*Manifest, error) {
 	if err := decodeStrict(data, manifestShape, m); err != nil {
 		return nil, refuse(ErrMalformed, "bundle.err.bad_manifest", err, "reason", err.Error())
 	}
-	if err := m.validate(); err != nil {
+	if err := m.validate(); errors.Is(err, errOfficeData) {
+		return nil, refuse(ErrOfficeData, "bundle.err.office_data", err, "post", m.Post)
+	} else if err != nil {
 		return nil, refuse(ErrMalformed, "bundle.err.bad_manifest", err, "reason", err.Error())
 	}
 	return m, nil
@@ -207,6 +216,8 @@ func (m *Manifest) validate() error {
 			return fmt.Errorf("file %q: sha256 %q is not a lower-case SHA-256", f.Path, f.SHA256)
 		}
 		switch {
+		case f.Path == TracingName || strings.HasPrefix(f.Path, "tracing"):
+			return fmt.Errorf("file %q: %w", f.Path, errOfficeData)
 		case f.Path == RecordsName:
 			haveRecords = true
 		case f.Path == AuditName:

@@ -286,6 +286,13 @@ func TestOpenRefusals(t *testing.T) {
 			craft: craft{manifest: func(m *Manifest) { m.Files[0].Size = -1 }}},
 		{name: "bad post code", kind: ErrMalformed, key: "bundle.err.bad_manifest",
 			craft: craft{manifest: func(m *Manifest) { m.Post = "../../x" }}},
+		// An office's own data, signed by a post: no post writes it.
+		{name: "tracing records from a post", kind: ErrOfficeData, key: "bundle.err.office_data",
+			craft: craft{parts: withPart(part{name: TracingName, data: []byte(`{"status":"established_tracing"}` + "\n")})}},
+		{name: "tracing records in a folder", kind: ErrOfficeData, key: "bundle.err.office_data",
+			craft: craft{parts: withPart(part{name: "tracing/x.json", data: []byte(`{}`)})}},
+		{name: "tracing records not listed", kind: ErrTampered, key: "bundle.err.extra_file",
+			craft: craft{parts: withPart(part{name: TracingName, data: []byte(`{}` + "\n"), unlisted: true})}},
 
 		// NDJSON.
 		{name: "malformed JSON in records", kind: ErrMalformed, key: "bundle.err.bad_json",
