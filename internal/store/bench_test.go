@@ -23,6 +23,8 @@ import (
 	"github.com/kordon/kordon/internal/demo"
 	"github.com/kordon/kordon/internal/links"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/tracing"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // The raw baseline: the rows one save writes, computed beforehand and
@@ -384,6 +386,8 @@ func downgradeTo8(path string) error {
 	for _, stmt := range []string{"DROP TABLE IF EXISTS idents", "DROP TABLE IF EXISTS judgements",
 		"DROP TABLE IF EXISTS lists", "DROP TABLE IF EXISTS screening_decisions", "DROP TABLE IF EXISTS alerts", "DROP TABLE IF EXISTS watch",
 		"DROP TABLE IF EXISTS traces", "DROP TABLE IF EXISTS trace_versions", "DROP INDEX IF EXISTS items_item", "DROP INDEX IF EXISTS items_traced",
+		"DROP TRIGGER IF EXISTS items_trace_gone", "DROP TRIGGER IF EXISTS items_trace_back",
+		"ALTER TABLE items DROP COLUMN make", "ALTER TABLE items DROP COLUMN model", "ALTER TABLE items DROP COLUMN serial",
 		"ALTER TABLE items DROP COLUMN traced", "ALTER TABLE items DROP COLUMN item_id",
 		"PRAGMA user_version = 8",
 		"PRAGMA wal_checkpoint(TRUNCATE)"} {
@@ -500,4 +504,112 @@ func sampleNames() []string {
 func pieces(in *record.Interdiction) int {
 	p, _ := in.Counts()
 	return p
+}
+
+// BenchmarkTraceList1M reads the tracing work list of a copy of the
+// training store named by KORDON_BENCH_STORE (a million items) in which
+// one traced item in twenty has a trace, of every status, a third of the
+// open requests overdue: the first page (500 rows) and every count, as the
+// Tracing screen reads them; then the overdue requests alone, and the
+// items not attempted alone. It reports the median and 95th percentile latency of the first, and the 95th
+// percentile of the overdue requests and of the items not attempted.
+func BenchmarkTraceList1M(b *testing.B) {
+	ctx := context.Background()
+	src := benchStoreDir(b)
+	dir := b.TempDir()
+	if err := copyStore(src, dir); err != nil {
+		b.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	today := time.Now().UTC().Format(time.DateOnly)
+	var items, traces int
+	err = s.update(ctx, "bench", func(bt *batch) error {
+		rows, err := bt.tx.QueryContext(ctx, "SELECT rid, item_id FROM items WHERE traced = 1 ORDER BY rid, idx")
+		if err != nil {
+			return err
+		}
+		type key struct {
+			rid int64
+			id  string
+		}
+		var keys []key
+		for rows.Next() {
+			var k key
+			if err := rows.Scan(&k.rid, &k.id); err != nil {
+				rows.Close()
+				return err
+			}
+			items++
+			if items%20 == 0 {
+				keys = append(keys, k)
+			}
+		}
+		rows.Close()
+		statuses := []string{tracing.RequestSent, tracing.RequestSent, tracing.AnswerInsufficient, tracing.NotTraceable, tracing.EstablishedTracing, tracing.EstablishedAuthority}
+		for i, k := range keys {
+			t := &tracing.Trace{Status: statuses[i%len(statuses)]}
+			switch t.Status {
+			case tracing.NotTraceable:
+				t.Reason = "obliterated"
+			case tracing.RequestSent:
+				due := time.Now().AddDate(0, 0, 60-(i%90)).Format(time.DateOnly)
+				t.Requests = []tracing.Request{{To: "RU", Channel: "iarms", Sent: "2026-01-05", Due: due}}
+			case tracing.AnswerInsufficient, tracing.EstablishedTracing:
+				t.Requests = []tracing.Request{{To: "CN", Channel: "bilateral", Sent: "2026-01-05", Answered: "2026-02-01"}}
+				t.Answer = &tracing.Answer{LastLegalCountry: "CN"}
+			}
+			body, _ := json.Marshal(t)
+			at := utc(time.Now())
+			if _, err := bt.exec(ctx, "INSERT INTO trace_versions (rid, item_id, version, body, actor, at_utc) VALUES (?, ?, 1, ?, 'bench', ?)", k.rid, k.id, body, at); err != nil {
+				return err
+			}
+			if _, err := bt.exec(ctx, "INSERT INTO traces (rid, item_id, status, due, version, at_utc) VALUES (?, ?, ?, ?, 1, ?)", k.rid, k.id, t.Status, t.NextDue(), at); err != nil {
+				return err
+			}
+			traces++
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var all, overdue, none []time.Duration
+	var list *view.TraceList
+	for b.Loop() {
+		for range 20 {
+			start := time.Now()
+			list, err = s.TraceList(ctx, view.TraceFilter{Today: today, Limit: 500})
+			all = append(all, time.Since(start))
+			if err != nil {
+				b.Fatal(err)
+			}
+			start = time.Now()
+			if _, err := s.TraceList(ctx, view.TraceFilter{Today: today, Overdue: true, Limit: 500}); err != nil {
+				b.Fatal(err)
+			}
+			overdue = append(overdue, time.Since(start))
+			start = time.Now()
+			if _, err := s.TraceList(ctx, view.TraceFilter{Today: today, Status: tracing.NotAttempted, Limit: 500}); err != nil {
+				b.Fatal(err)
+			}
+			none = append(none, time.Since(start))
+		}
+	}
+	if len(list.Items) != 500 || list.Traced != items {
+		b.Fatalf("%d rows, %d traced of %d", len(list.Items), list.Traced, items)
+	}
+	p := func(ds []time.Duration, q float64) float64 {
+		slices.Sort(ds)
+		return float64(ds[int(q*float64(len(ds)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(p(all, 0.5), "p50-ms")
+	b.ReportMetric(p(all, 0.95), "p95-ms")
+	b.ReportMetric(p(overdue, 0.95), "overdue-p95-ms")
+	b.ReportMetric(p(none, 0.95), "none-p95-ms")
+	b.ReportMetric(float64(items), "items")
+	b.ReportMetric(float64(traces), "traces")
 }

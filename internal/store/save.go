@@ -500,7 +500,22 @@ func (b *batch) nextNumber(ctx context.Context, in *record.Interdiction) (string
 }
 
 // insertItem is the row of an item of a record's current version.
-const insertItem = "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds, item_id, traced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const insertItem = "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds, item_id, traced, make, model, serial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// itemMarks are the make, model and first serial number of an item, as the
+// items table keeps them.
+func itemMarks(it *record.Item) (make, model, serial string) {
+	switch {
+	case it.Firearm != nil:
+		make, model = it.Firearm.Make, it.Firearm.Model
+	case it.Part != nil:
+		make, model = it.Part.Make, it.Part.Model
+	}
+	if ss := it.Serials(); len(ss) > 0 {
+		serial = ss[0].Number
+	}
+	return make, model, serial
+}
 
 // index rebuilds the derived rows of the record's current version: items,
 // serial keys and the full-text row.
@@ -516,7 +531,8 @@ func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, e
 		if it.Kind == record.KindAmmunition && it.Ammunition != nil {
 			rounds = it.Ammunition.Rounds
 		}
-		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracing.Applies(it)); err != nil {
+		mk, model, serial := itemMarks(it)
+		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracing.Applies(it), mk, model, serial); err != nil {
 			return fmt.Errorf("index item %d of %s: %w", i, in.ID, err)
 		}
 	}

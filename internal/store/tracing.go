@@ -138,7 +138,7 @@ func (s *Store) PutTrace(ctx context.Context, ref, itemID string, prev int, t *t
 			rid, itemID, st.Version, body, actor, at); err != nil {
 			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
 		}
-		if _, err := b.exec(ctx, "INSERT OR REPLACE INTO traces (rid, item_id, status, due, version, at_utc) VALUES (?, ?, ?, ?, ?, ?)",
+		if _, err := b.exec(ctx, "INSERT OR REPLACE INTO traces (rid, item_id, status, due, version, at_utc, live) VALUES (?, ?, ?, ?, ?, ?, 1)",
 			rid, itemID, t.Status, t.NextDue(), st.Version, at); err != nil {
 			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
 		}
@@ -152,7 +152,7 @@ func (s *Store) PutTrace(ctx context.Context, ref, itemID string, prev int, t *t
 }
 
 // traceColumns are what a row of the work list reads, for traceRows.
-const traceColumns = "i.rid, i.item_id, i.idx, i.category, i.calibre, r.origin, r.id, r.number, r.post_code, r.occurred_utc, r.occurred_offset"
+const traceColumns = "i.rid, i.item_id, i.idx, i.category, i.calibre, i.make, i.model, i.serial, r.origin, r.id, r.number, r.post_code, r.occurred_utc, r.occurred_offset, coalesce(v.version, 0), coalesce(v.body, ''), coalesce(v.actor, ''), coalesce(v.at_utc, '')"
 
 // TraceList is the tracing work list f chooses, and its counts.
 func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceList, error) {
@@ -168,8 +168,8 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE traced = 1").Scan(&out.Traced); err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT t.status, count(*), coalesce(sum(t.due != '' AND t.due < ?), 0) FROM traces t
-		JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1 GROUP BY t.status`, f.Today)
+	rows, err := tx.QueryContext(ctx, `SELECT status, count(*), coalesce(sum(due != '' AND due < ?), 0) FROM traces
+		WHERE live = 1 GROUP BY status`, f.Today)
 	if err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
@@ -201,17 +201,21 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 		out.Matched = out.Traced
 	}
 
-	const traced = " FROM traces t JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1 JOIN records r ON r.rid = t.rid WHERE "
+	const traced = ` FROM traces t JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1 JOIN records r ON r.rid = t.rid
+		JOIN trace_versions v ON v.rid = t.rid AND v.item_id = t.item_id AND v.version = t.version WHERE t.live = 1 AND `
 	const ended = "('" + tracing.NotTraceable + "', '" + tracing.EstablishedTracing + "', '" + tracing.EstablishedAuthority + "')"
-	notAttempted := `SELECT ` + traceColumns + `, coalesce(t.version, 0) FROM records r JOIN items i ON i.rid = r.rid AND i.traced = 1
+	// CROSS JOIN keeps SQLite reading the records newest first and
+	// stopping at the limit, rather than sorting every traced item.
+	notAttempted := `SELECT ` + traceColumns + ` FROM records r CROSS JOIN items i ON i.rid = r.rid AND i.traced = 1
 		LEFT JOIN traces t ON t.rid = i.rid AND t.item_id = i.item_id
+		LEFT JOIN trace_versions v ON v.rid = t.rid AND v.item_id = t.item_id AND v.version = t.version
 		WHERE r.deleted = 0 AND (t.rid IS NULL OR t.status = '` + tracing.NotAttempted + `')
 		ORDER BY r.occurred_utc DESC, r.rid DESC, i.idx LIMIT ?`
 	type segment struct {
 		query string
 		args  []any
 	}
-	sel := "SELECT " + traceColumns + ", t.version" + traced
+	sel := "SELECT " + traceColumns + traced
 	var segs []segment
 	switch {
 	case f.Overdue:
@@ -232,7 +236,6 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 			{sel + "t.due = '' AND t.status IN " + ended + " ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", nil},
 		}
 	}
-	var keys []traceKey
 	for _, sg := range segs {
 		left := -1
 		if f.Limit > 0 {
@@ -240,27 +243,18 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 				break
 			}
 		}
-		got, err := s.traceRows(ctx, tx, sg.query, append(sg.args, left), &keys)
+		got, err := s.traceRows(ctx, tx, sg.query, append(sg.args, left), f.Today)
 		if err != nil {
 			return nil, err
 		}
 		out.Items = append(out.Items, got...)
 	}
-	if err := s.fillTraceRows(ctx, tx, out.Items, keys, f.Today); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
-// traceKey is where a row of the work list comes from: the record's row,
-// and the trace's state (0 for none).
-type traceKey struct {
-	rid     int64
-	version int
-}
-
-// traceRows reads the rows of one segment of the work list.
-func (s *Store) traceRows(ctx context.Context, tx *sql.Tx, query string, args []any, keys *[]traceKey) ([]view.TracedItem, error) {
+// traceRows reads the rows of one segment of the work list, each with
+// its trace's newest state.
+func (s *Store) traceRows(ctx context.Context, tx *sql.Tx, query string, args []any, today string) ([]view.TracedItem, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
@@ -269,79 +263,34 @@ func (s *Store) traceRows(ctx context.Context, tx *sql.Tx, query string, args []
 	var out []view.TracedItem
 	for rows.Next() {
 		var it view.TracedItem
-		var k traceKey
-		var origin, id, at string
+		var rid int64
+		var origin, id, occurred, body, at string
 		var offset int
-		if err := rows.Scan(&k.rid, &it.ItemID, &it.Item, &it.Category, &it.Calibre, &origin, &id, &it.Number, &it.PostCode, &at, &offset, &k.version); err != nil {
+		st := &view.TraceState{}
+		if err := rows.Scan(&rid, &it.ItemID, &it.Item, &it.Category, &it.Calibre, &it.Make, &it.Model, &it.Serial,
+			&origin, &id, &it.Number, &it.PostCode, &occurred, &offset, &st.Version, &body, &st.Actor, &at); err != nil {
 			return nil, fmt.Errorf("read the tracing work list: %w", err)
 		}
 		it.Ref, it.Item, it.Status = Ref(origin, id), it.Item+1, tracing.NotAttempted
-		if t, err := time.Parse(timeLayout, at); err == nil {
+		if t, err := time.Parse(timeLayout, occurred); err == nil {
 			it.At = t.In(time.FixedZone("", offset))
 		}
+		if st.Version > 0 {
+			if st.Trace, err = decodeTrace([]byte(body)); err != nil {
+				return nil, fmt.Errorf("read the tracing work list: %w", err)
+			}
+			st.At, _ = time.Parse(timeLayout, at)
+			it.State, it.Status, it.Overdue = st, st.Trace.Status, st.Trace.Overdue(today)
+		}
 		out = append(out, it)
-		*keys = append(*keys, k)
 	}
 	return out, rows.Err()
-}
-
-// fillTraceRows adds to each row of the work list its trace's state and
-// what the record says of the item: make, model, first serial.
-func (s *Store) fillTraceRows(ctx context.Context, tx *sql.Tx, items []view.TracedItem, keys []traceKey, today string) error {
-	content, err := tx.PrepareContext(ctx, "SELECT v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version WHERE r.rid = ?")
-	if err != nil {
-		return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
-	}
-	defer content.Close()
-	state, err := tx.PrepareContext(ctx, "SELECT body, actor, at_utc FROM trace_versions WHERE rid = ? AND item_id = ? AND version = ?")
-	if err != nil {
-		return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
-	}
-	defer state.Close()
-	var lastRid int64
-	var lastRecord []byte
-	for i := range items {
-		it, k := &items[i], keys[i]
-		if k.rid != lastRid {
-			if err := content.QueryRowContext(ctx, k.rid).Scan(&lastRecord); err != nil {
-				return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
-			}
-			lastRid = k.rid
-		}
-		if in, err := decode(lastRecord); err == nil && it.Item-1 < len(in.Items) {
-			ri := &in.Items[it.Item-1]
-			switch {
-			case ri.Firearm != nil:
-				it.Make, it.Model = ri.Firearm.Make, ri.Firearm.Model
-			case ri.Part != nil:
-				it.Make, it.Model = ri.Part.Make, ri.Part.Model
-			}
-			if ss := ri.Serials(); len(ss) > 0 {
-				it.Serial = ss[0].Number
-			}
-		}
-		if k.version == 0 {
-			continue
-		}
-		var body []byte
-		var at string
-		st := &view.TraceState{Version: k.version}
-		if err := state.QueryRowContext(ctx, k.rid, it.ItemID, k.version).Scan(&body, &st.Actor, &at); err != nil {
-			return fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
-		}
-		if st.Trace, err = decodeTrace(body); err != nil {
-			return fmt.Errorf("read the tracing work list: %w", err)
-		}
-		st.At, _ = time.Parse(timeLayout, at)
-		it.State, it.Status, it.Overdue = st, st.Trace.Status, st.Trace.Overdue(today)
-	}
-	return nil
 }
 
 // backfillItems gives the items of every record's current version their
 // ids and marks the traced ones, as migration 14 needs.
 func backfillItems(ctx context.Context, tx *sql.Tx) error {
-	upd, err := tx.PrepareContext(ctx, "UPDATE items SET item_id = ?, traced = ? WHERE rid = ? AND idx = ?")
+	upd, err := tx.PrepareContext(ctx, "UPDATE items SET item_id = ?, traced = ?, make = ?, model = ?, serial = ? WHERE rid = ? AND idx = ?")
 	if err != nil {
 		return err
 	}
@@ -379,7 +328,9 @@ func backfillItems(ctx context.Context, tx *sql.Tx) error {
 				return fmt.Errorf("record %d: %w", r.rid, err)
 			}
 			for i := range in.Items {
-				if _, err := upd.ExecContext(ctx, in.Items[i].ID.String(), tracing.Applies(&in.Items[i]), r.rid, i); err != nil {
+				it := &in.Items[i]
+				mk, model, serial := itemMarks(it)
+				if _, err := upd.ExecContext(ctx, it.ID.String(), tracing.Applies(it), mk, model, serial, r.rid, i); err != nil {
 					return fmt.Errorf("item %d of record %d: %w", i, r.rid, err)
 				}
 			}
@@ -442,11 +393,14 @@ func (s *Store) checkTraces(ctx context.Context, logged map[string]AuditEntry) e
 	if err := ended(); err != nil {
 		return err
 	}
-	var rowsNow, items int
-	if err := s.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM traces), (SELECT count(DISTINCT rid || '#' || item_id) FROM trace_versions)").Scan(&rowsNow, &items); err != nil {
+	var rowsNow, items, wrongLive int
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM traces), (SELECT count(DISTINCT rid || '#' || item_id) FROM trace_versions),
+		(SELECT count(*) FROM traces t WHERE t.live != EXISTS (SELECT 1 FROM items i WHERE i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1))`).Scan(&rowsNow, &items, &wrongLive); err != nil {
 		return fmt.Errorf("read traces: %w", classify(err, s.path))
 	}
 	switch {
+	case wrongLive > 0:
+		return broken(0, fmt.Sprintf("%d items on the tracing work list that are not in their records, or the other way", wrongLive))
 	case n != len(logged):
 		return broken(0, fmt.Sprintf("%d traces, %d in the audit log", n, len(logged)))
 	case rowsNow != items:

@@ -71,6 +71,26 @@ func TestATraceIsKeptBesideTheRecordAndAudited(t *testing.T) {
 	assert.Equal(t, 1, cur.Record.Version, "the post's record is not touched")
 	require.NoError(t, s.Verify(ctx), "each state is in the audit chain")
 
+	// A new version that keeps the item keeps it on the work list; one
+	// that drops it takes it off, its trace kept.
+	count := func() (traced, insufficient int) {
+		l, err := s.TraceList(ctx, view.TraceFilter{})
+		require.NoError(t, err)
+		return l.Traced, l.ByStatus[tracing.AnswerInsufficient]
+	}
+	in.Narrative = "Оружие обнаружено в тайнике под полом кузова (уточнено)."
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	traced, insufficient := count()
+	assert.Equal(t, []int{2, 1}, []int{traced, insufficient})
+	in.Items = in.Items[1:]
+	require.NoError(t, s.Save(ctx, in, "officer"))
+	traced, insufficient = count()
+	assert.Equal(t, []int{1, 0}, []int{traced, insufficient})
+	h, err = s.TraceHistory(ctx, ref, gun)
+	require.NoError(t, err)
+	assert.Len(t, h, 2)
+	require.NoError(t, s.Verify(ctx))
+
 	require.NoError(t, s.Close())
 
 	// A state changed behind the program's back is found.

@@ -1,11 +1,15 @@
 -- Kordon store, schema 14: the office's tracing of seized weapons.
 
--- Each item of a record's current version by its own id, and whether it is
--- traced (a firearm or a major part, tracing.Applies): the tracing work
--- list reads them. Filled from every stored record when this schema is made
--- (store.backfillItems).
+-- Each item of a record's current version by its own id, whether it is
+-- traced (a firearm or a major part, tracing.Applies), and its make, model
+-- and first serial number: the tracing work list reads them without
+-- reading the records. Filled from every stored record when this schema is
+-- made (store.backfillItems).
 ALTER TABLE items ADD COLUMN item_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN traced INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN make TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN model TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN serial TEXT NOT NULL DEFAULT '';
 CREATE INDEX items_item ON items (item_id);
 CREATE INDEX items_traced ON items (rid) WHERE traced = 1;
 
@@ -28,8 +32,11 @@ BEGIN SELECT RAISE(ABORT, 'trace versions are never changed'); END;
 CREATE TRIGGER trace_versions_append_only_d BEFORE DELETE ON trace_versions
 BEGIN SELECT RAISE(ABORT, 'trace versions are never taken back'); END;
 
--- The newest state of each traced item, for the work list: its status and
--- the earliest due date of its open requests ('' for none).
+-- The newest state of each traced item, for the work list: its status, the
+-- earliest due date of its open requests ('' for none), and whether the
+-- item is in its record's current version (live; the triggers below keep
+-- it as versions come and records are deleted), so the list counts without
+-- reading the items.
 CREATE TABLE traces (
   rid     INTEGER NOT NULL REFERENCES records (rid),
   item_id TEXT NOT NULL,
@@ -37,7 +44,12 @@ CREATE TABLE traces (
   due     TEXT NOT NULL DEFAULT '',
   version INTEGER NOT NULL,
   at_utc  TEXT NOT NULL,
+  live    INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (rid, item_id)
 ) WITHOUT ROWID;
-CREATE INDEX traces_status ON traces (status, due);
-CREATE INDEX traces_due ON traces (due) WHERE due != '';
+CREATE INDEX traces_status ON traces (live, status, due);
+CREATE INDEX traces_due ON traces (live, due) WHERE due != '';
+CREATE TRIGGER items_trace_gone AFTER DELETE ON items WHEN OLD.traced = 1
+BEGIN UPDATE traces SET live = 0 WHERE rid = OLD.rid AND item_id = OLD.item_id; END;
+CREATE TRIGGER items_trace_back AFTER INSERT ON items WHEN NEW.traced = 1
+BEGIN UPDATE traces SET live = 1 WHERE rid = NEW.rid AND item_id = NEW.item_id; END;
