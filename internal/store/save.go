@@ -502,6 +502,18 @@ func (b *batch) nextNumber(ctx context.Context, in *record.Interdiction) (string
 // insertItem is the row of an item of a record's current version.
 const insertItem = "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds, item_id, traced, make, model, serial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
+// tracedValue is what the items table keeps of whether it is traced: 0
+// not, 1 yes, 2 yes in a training record.
+func tracedValue(it *record.Item, training bool) int {
+	switch {
+	case !tracing.Applies(it):
+		return 0
+	case training:
+		return 2
+	}
+	return 1
+}
+
 // itemMarks are the make, model and first serial number of an item, as the
 // items table keeps them.
 func itemMarks(it *record.Item) (make, model, serial string) {
@@ -532,7 +544,7 @@ func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, e
 			rounds = it.Ammunition.Rounds
 		}
 		mk, model, serial := itemMarks(it)
-		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracing.Applies(it), mk, model, serial); err != nil {
+		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracedValue(it, in.Training), mk, model, serial); err != nil {
 			return fmt.Errorf("index item %d of %s: %w", i, in.ID, err)
 		}
 	}

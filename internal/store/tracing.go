@@ -42,11 +42,11 @@ func (s *Store) ItemRecords(ctx context.Context, itemID string) (refs []string, 
 	defer rows.Close()
 	for rows.Next() {
 		var origin, id string
-		var t bool
+		var t int
 		if err := rows.Scan(&origin, &id, &t); err != nil {
 			return nil, nil, fmt.Errorf("find item %s: %w", itemID, err)
 		}
-		refs, traced = append(refs, Ref(origin, id)), append(traced, t)
+		refs, traced = append(refs, Ref(origin, id)), append(traced, t != 0)
 	}
 	return refs, traced, rows.Err()
 }
@@ -115,8 +115,8 @@ func (s *Store) PutTrace(ctx context.Context, ref, itemID string, prev int, t *t
 	}
 	st := &view.TraceState{Trace: t, Actor: actor}
 	err = s.update(ctx, actor, func(b *batch) error {
-		var one int
-		err := b.tx.QueryRowContext(ctx, "SELECT 1 FROM items WHERE rid = ? AND item_id = ? AND traced = 1", rid, itemID).Scan(&one)
+		var live int
+		err := b.tx.QueryRowContext(ctx, "SELECT traced FROM items WHERE rid = ? AND item_id = ? AND traced != 0", rid, itemID).Scan(&live)
 		if errors.Is(err, sql.ErrNoRows) {
 			return newError(ErrNotTraced, nil, "item", itemID)
 		}
@@ -138,8 +138,8 @@ func (s *Store) PutTrace(ctx context.Context, ref, itemID string, prev int, t *t
 			rid, itemID, st.Version, body, actor, at); err != nil {
 			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
 		}
-		if _, err := b.exec(ctx, "INSERT OR REPLACE INTO traces (rid, item_id, status, due, version, at_utc, live) VALUES (?, ?, ?, ?, ?, ?, 1)",
-			rid, itemID, t.Status, t.NextDue(), st.Version, at); err != nil {
+		if _, err := b.exec(ctx, "INSERT OR REPLACE INTO traces (rid, item_id, status, due, version, at_utc, live) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			rid, itemID, t.Status, t.NextDue(), st.Version, at, live); err != nil {
 			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
 		}
 		return b.audit(ctx, at, ActionTrace, traceAuditID(ref, itemID), st.Version, traceHash(body))
@@ -165,11 +165,16 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE traced = 1").Scan(&out.Traced); err != nil {
+	// Traced items of training records only where f asks for them.
+	set := "(1)"
+	if f.Training {
+		set = "(1, 2)"
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE traced IN "+set).Scan(&out.Traced); err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT status, count(*), coalesce(sum(due != '' AND due < ?), 0) FROM traces
-		WHERE live = 1 GROUP BY status`, f.Today)
+		WHERE live IN `+set+` GROUP BY status`, f.Today)
 	if err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
@@ -201,12 +206,12 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 		out.Matched = out.Traced
 	}
 
-	const traced = ` FROM traces t JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1 JOIN records r ON r.rid = t.rid
-		JOIN trace_versions v ON v.rid = t.rid AND v.item_id = t.item_id AND v.version = t.version WHERE t.live = 1 AND `
+	traced := ` FROM traces t JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id JOIN records r ON r.rid = t.rid
+		JOIN trace_versions v ON v.rid = t.rid AND v.item_id = t.item_id AND v.version = t.version WHERE t.live IN ` + set + ` AND `
 	const ended = "('" + tracing.NotTraceable + "', '" + tracing.EstablishedTracing + "', '" + tracing.EstablishedAuthority + "')"
 	// CROSS JOIN keeps SQLite reading the records newest first and
 	// stopping at the limit, rather than sorting every traced item.
-	notAttempted := `SELECT ` + traceColumns + ` FROM records r CROSS JOIN items i ON i.rid = r.rid AND i.traced = 1
+	notAttempted := `SELECT ` + traceColumns + ` FROM records r CROSS JOIN items i ON i.rid = r.rid AND i.traced IN ` + set + `
 		LEFT JOIN traces t ON t.rid = i.rid AND t.item_id = i.item_id
 		LEFT JOIN trace_versions v ON v.rid = t.rid AND v.item_id = t.item_id AND v.version = t.version
 		WHERE r.deleted = 0 AND (t.rid IS NULL OR t.status = '` + tracing.NotAttempted + `')
@@ -330,7 +335,7 @@ func backfillItems(ctx context.Context, tx *sql.Tx) error {
 			for i := range in.Items {
 				it := &in.Items[i]
 				mk, model, serial := itemMarks(it)
-				if _, err := upd.ExecContext(ctx, it.ID.String(), tracing.Applies(it), mk, model, serial, r.rid, i); err != nil {
+				if _, err := upd.ExecContext(ctx, it.ID.String(), tracedValue(it, in.Training), mk, model, serial, r.rid, i); err != nil {
 					return fmt.Errorf("item %d of record %d: %w", i, r.rid, err)
 				}
 			}
@@ -395,7 +400,7 @@ func (s *Store) checkTraces(ctx context.Context, logged map[string]AuditEntry) e
 	}
 	var rowsNow, items, wrongLive int
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM traces), (SELECT count(DISTINCT rid || '#' || item_id) FROM trace_versions),
-		(SELECT count(*) FROM traces t WHERE t.live != EXISTS (SELECT 1 FROM items i WHERE i.rid = t.rid AND i.item_id = t.item_id AND i.traced = 1))`).Scan(&rowsNow, &items, &wrongLive); err != nil {
+		(SELECT count(*) FROM traces t WHERE t.live != coalesce((SELECT i.traced FROM items i WHERE i.rid = t.rid AND i.item_id = t.item_id), 0))`).Scan(&rowsNow, &items, &wrongLive); err != nil {
 		return fmt.Errorf("read traces: %w", classify(err, s.path))
 	}
 	switch {

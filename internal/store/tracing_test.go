@@ -187,3 +187,33 @@ func TestTheWorkListPutsOverdueRequestsFirst(t *testing.T) {
 	assert.Equal(t, 0, all.Overdue)
 	require.NoError(t, s.Verify(ctx))
 }
+
+func TestTrainingWeaponsAreListedOnlyWhenAskedFor(t *testing.T) {
+	s, _ := open(t)
+	real, _, _ := traced(t, s, now.Add(-48*time.Hour))
+	drill := sample()
+	drill.Training = true
+	require.NoError(t, s.Save(ctx, drill, "demo"))
+	_, err := s.PutTrace(ctx, store.Ref(drill.Origin, drill.ID.String()), drill.Items[0].ID.String(), 0,
+		&tracing.Trace{Status: tracing.NotTraceable, Reason: "craft_made"}, "demo")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		training      bool
+		traced, ended int
+		numbers       []string
+	}{
+		{false, 2, 0, []string{real.Number, real.Number}},
+		{true, 3, 1, []string{real.Number, real.Number, drill.Number}},
+	} {
+		l, err := s.TraceList(ctx, view.TraceFilter{Training: tc.training})
+		require.NoError(t, err)
+		assert.Equal(t, tc.traced, l.Traced)
+		assert.Equal(t, tc.ended, l.ByStatus[tracing.NotTraceable])
+		var numbers []string
+		for _, it := range l.Items {
+			numbers = append(numbers, it.Number)
+		}
+		assert.Equal(t, tc.numbers, numbers)
+	}
+	require.NoError(t, s.Verify(ctx))
+}

@@ -342,10 +342,11 @@ type TraceList struct {
 
 // TraceFilter chooses the items of the work list: of one status, or with
 // an overdue request, as of day Today (YYYY-MM-DD); at most Limit of
-// them (0: all).
+// them (0: all). Training records are left out unless Training is set.
 type TraceFilter struct {
-	Status  string
-	Overdue bool
-	Today   string
-	Limit   int
+	Status   string
+	Overdue  bool
+	Today    string
+	Limit    int
+	Training bool
 }

@@ -1,7 +1,8 @@
 -- Kordon store, schema 14: the office's tracing of seized weapons.
 
 -- Each item of a record's current version by its own id, whether it is
--- traced (a firearm or a major part, tracing.Applies), and its make, model
+-- traced (a firearm or a major part, tracing.Applies: 1, or 2 in a training
+-- record; 0 for other items), and its make, model
 -- and first serial number: the tracing work list reads them without
 -- reading the records. Filled from every stored record when this schema is
 -- made (store.backfillItems).
@@ -11,7 +12,7 @@ ALTER TABLE items ADD COLUMN make TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN model TEXT NOT NULL DEFAULT '';
 ALTER TABLE items ADD COLUMN serial TEXT NOT NULL DEFAULT '';
 CREATE INDEX items_item ON items (item_id);
-CREATE INDEX items_traced ON items (rid) WHERE traced = 1;
+CREATE INDEX items_traced ON items (traced);
 
 -- Every state an office recorded of tracing an item of a record (rid, with
 -- the record's device and id as the audit entry names it), numbered from 1
@@ -34,9 +35,9 @@ BEGIN SELECT RAISE(ABORT, 'trace versions are never taken back'); END;
 
 -- The newest state of each traced item, for the work list: its status, the
 -- earliest due date of its open requests ('' for none), and whether the
--- item is in its record's current version (live; the triggers below keep
--- it as versions come and records are deleted), so the list counts without
--- reading the items.
+-- item is in its record's current version (live: the item's traced, 0
+-- when it is not; the triggers below keep it as versions come and records
+-- are deleted), so the list counts without reading the items.
 CREATE TABLE traces (
   rid     INTEGER NOT NULL REFERENCES records (rid),
   item_id TEXT NOT NULL,
@@ -44,12 +45,12 @@ CREATE TABLE traces (
   due     TEXT NOT NULL DEFAULT '',
   version INTEGER NOT NULL,
   at_utc  TEXT NOT NULL,
-  live    INTEGER NOT NULL DEFAULT 1,
+  live    INTEGER NOT NULL,
   PRIMARY KEY (rid, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX traces_status ON traces (live, status, due);
 CREATE INDEX traces_due ON traces (live, due) WHERE due != '';
-CREATE TRIGGER items_trace_gone AFTER DELETE ON items WHEN OLD.traced = 1
+CREATE TRIGGER items_trace_gone AFTER DELETE ON items WHEN OLD.traced != 0
 BEGIN UPDATE traces SET live = 0 WHERE rid = OLD.rid AND item_id = OLD.item_id; END;
-CREATE TRIGGER items_trace_back AFTER INSERT ON items WHEN NEW.traced = 1
-BEGIN UPDATE traces SET live = 1 WHERE rid = NEW.rid AND item_id = NEW.item_id; END;
+CREATE TRIGGER items_trace_back AFTER INSERT ON items WHEN NEW.traced != 0
+BEGIN UPDATE traces SET live = NEW.traced WHERE rid = NEW.rid AND item_id = NEW.item_id; END;
