@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"testing"
+
+	"github.com/kordon/kordon/internal/tracing"
 )
 
 // BenchmarkProtocol20Items6Photos renders a protocol of 20 items with six
@@ -82,6 +84,37 @@ func BenchmarkProtocol20Items6PhotosPrepared(b *testing.B) {
 		photoCache.reset(32 << 20)
 		buf.Reset()
 		if _, err := Protocol(&buf, in, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "B/pdf")
+}
+
+// BenchmarkTraceRequest4Photos renders a bilingual tracing request with
+// four 4000×3000 phone photos whose print forms were made as they were
+// attached (PrintForm), as the application does.
+func BenchmarkTraceRequest4Photos(b *testing.B) {
+	store, shas := photoSet(b, 4)
+	d := traceFirearm()
+	forms := map[string][]byte{}
+	for _, sha := range shas {
+		d.Photos = append(d.Photos, tracing.Photo{SHA256: sha, Tag: "serial", Caption: "Серийный номер"})
+		form, err := PrintForm(store[sha])
+		if err != nil {
+			b.Fatal(err)
+		}
+		forms[sha] = form
+	}
+	cat := catalog(b)
+	opt := Options{Lang: cat.For("ru"), Lang2: cat.For("en"), Photo: loader(store),
+		Prepared: func(sha string) []byte { return forms[sha] }}
+	defer photoCache.reset(32 << 20)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		photoCache.reset(32 << 20)
+		buf.Reset()
+		if _, err := TraceRequest(&buf, d, opt); err != nil {
 			b.Fatal(err)
 		}
 	}

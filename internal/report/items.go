@@ -412,7 +412,7 @@ func (d *doc) photoFrame(i int, res photoResult, x, y float64) {
 		reason = "SHA-256 " + res.mismatch + " ≠ " + p.SHA256
 	}
 	if reason != "" || res.photo == nil {
-		d.warnings = append(d.warnings, d.l1.T("pdf.warn.photo", "n", strconv.Itoa(i+1), "name", name, "reason", reason))
+		d.warnings = append(d.warnings, d.l1.T(d.kind.photoWarning, "n", strconv.Itoa(i+1), "name", name, "reason", reason))
 		d.dashedRect(x, y, photoFrameW, photoFrameH)
 		text := d.label("pdf.photo_missing") + "\n" + d.s.line(name)
 		c := cell{w: photoFrameW - 10, size: sizeBody, align: "C", paras: []para{{text: text, bold: true}}}

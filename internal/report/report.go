@@ -1,5 +1,5 @@
 // Package report renders records as printable documents: the seizure
-// protocol as PDF.
+// protocol, and the tracing request of a seized firearm, as PDF.
 //
 // The protocol is the legal document that the officer, the person searched
 // and the attesting witnesses sign on the spot. [Protocol] lays it out on
@@ -13,6 +13,11 @@
 // The text is set in the embedded Noto Sans (subset into the file), so it
 // prints every letter of the region's languages and can be copied out of
 // the PDF. The same record and options always give the same bytes.
+//
+// [TraceRequest] lays out a tracing request (tracing.Document) with the
+// same machinery: the request, the requesting service, the recovery, the
+// item with every serial and marking, its photos, the confidentiality
+// clause of the International Tracing Instrument and the signature.
 package report
 
 import (
@@ -29,9 +34,11 @@ import (
 	"github.com/kordon/kordon/assets"
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/tracing"
 )
 
-// Options say how a protocol is written.
+// Options say how a protocol is written, and a tracing request (which
+// takes its agency, office and hash from the request; see TraceRequest).
 type Options struct {
 	// Lang is the language of the labels; required.
 	Lang *i18n.Translator
@@ -126,13 +133,19 @@ func Protocol(w io.Writer, in *record.Interdiction, opt Options) (warnings []str
 	return d.warnings, nil
 }
 
-// doc is one protocol being written.
+// doc is one document being written: a protocol, or a tracing request.
 type doc struct {
 	pdf    *fpdf.Fpdf
 	in     *record.Interdiction
 	opt    Options
 	l1, l2 *i18n.Translator
 	s      *sanitizer
+	// kind is what the document is; recordID names the record it was made
+	// from in every page's footer.
+	kind     kind
+	recordID string
+	// req is the tracing request written, nil for a protocol.
+	req *tracing.Document
 
 	warnings []string
 	// pageTop is where content starts on the current page.
@@ -146,14 +159,36 @@ type doc struct {
 	itemNo map[string]int
 }
 
+// kind is what differs between the kinds of document a doc lays out: the
+// catalog keys of the title (in the file's properties and the running head)
+// and of the warning for a photo left out.
+type kind struct {
+	title, photoWarning string
+}
+
+var (
+	protocolKind = kind{title: "pdf.title", photoWarning: "pdf.warn.photo"}
+	traceKind    = kind{title: "pdf.trace.title", photoWarning: "pdf.trace.warn.photo"}
+)
+
+// newDoc starts the protocol of in.
 func newDoc(in *record.Interdiction, opt Options) *doc {
+	return newDocOf(protocolKind, in, in.ID.String(), opt)
+}
+
+// newDocOf starts a document of kind k made from record in, whose ID is
+// recordID: its number heads every page after the first, and its ID,
+// version and opt.Hash stand in every page's footer.
+func newDocOf(k kind, in *record.Interdiction, recordID string, opt Options) *doc {
 	d := &doc{
-		in:     in,
-		opt:    opt,
-		l1:     opt.Lang,
-		l2:     opt.Lang2,
-		s:      newSanitizer(fonts.cov),
-		itemNo: make(map[string]int, len(in.Items)),
+		in:       in,
+		opt:      opt,
+		l1:       opt.Lang,
+		l2:       opt.Lang2,
+		s:        newSanitizer(fonts.cov),
+		itemNo:   make(map[string]int, len(in.Items)),
+		kind:     k,
+		recordID: recordID,
 	}
 	if d.l2 != nil && d.l2.Lang() == d.l1.Lang() {
 		d.l2 = nil
@@ -179,18 +214,18 @@ func newDoc(in *record.Interdiction, opt Options) *doc {
 	}
 	p.SetCreationDate(stamp)
 	p.SetModificationDate(stamp)
-	title := d.s.line(d.l1.T("pdf.title"))
+	title := d.s.line(d.l1.T(k.title))
 	if in.Number != "" {
 		title += " " + d.s.line(d.l1.T("pdf.number", "number", in.Number))
 	}
 	p.SetTitle(title, true)
-	p.SetSubject(d.s.line(d.l1.T("pdf.title")), true)
+	p.SetSubject(d.s.line(d.l1.T(k.title)), true)
 	if opt.Agency != "" {
 		p.SetAuthor(d.s.line(opt.Agency), true)
 	}
 	p.SetCreator("Kordon", true)
 	p.SetProducer("Kordon", true)
-	p.SetKeywords(d.s.line(in.ID.String()+" "+opt.Hash), true)
+	p.SetKeywords(d.s.line(recordID+" "+opt.Hash), true)
 	p.SetLang(d.l1.Lang())
 	p.SetHeaderFuncMode(d.header, false)
 	p.SetFooterFuncLpi(d.footer)
@@ -288,7 +323,7 @@ func (d *doc) header() {
 	if d.pdf.PageNo() == 1 {
 		return
 	}
-	head := d.s.line(d.l1.T("pdf.title"))
+	head := d.s.line(d.l1.T(d.kind.title))
 	if d.in.Number != "" {
 		head += " " + d.s.line(d.l1.T("pdf.number", "number", d.in.Number))
 	}
@@ -393,7 +428,7 @@ func (d *doc) footer(last bool) {
 	d.setFont(false, sizeSmall)
 	left := contentWidth - pageColW - 2
 
-	id := d.label("pdf.record_id") + ": " + d.in.ID.String() + "   " +
+	id := d.label("pdf.record_id") + ": " + d.s.line(d.recordID) + "   " +
 		d.label("pdf.version") + ": " + strconv.Itoa(d.in.Version)
 	hash := d.opt.Hash
 	if hash == "" {

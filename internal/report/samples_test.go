@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kordon/kordon/internal/tracing"
 )
 
 // TestWriteSamples writes sample protocols to look at, when the environment
@@ -50,6 +53,46 @@ func TestWriteSamples(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		warnings, err := Protocol(&buf, in, opt)
+		require.NoError(t, err)
+		require.Empty(t, warnings)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, s.file), buf.Bytes(), 0o644))
+	}
+}
+
+// TestWriteTraceSamples writes sample tracing requests to look at, as
+// TestWriteSamples does.
+func TestWriteTraceSamples(t *testing.T) {
+	dir := os.Getenv("KORDON_REPORT_SAMPLES")
+	if dir == "" {
+		t.Skip("set KORDON_REPORT_SAMPLES to a folder to write sample tracing requests")
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	cat := catalog(t)
+	store, shas := photoSet(t, 4)
+	tags := []string{"serial", "serial", "marking", "left_side"}
+	for _, s := range []struct {
+		file        string
+		lang, lang2 string
+		part        bool
+	}{
+		{file: "trace-ru-en.pdf", lang: "ru", lang2: "en"},
+		{file: "trace-kk-en.pdf", lang: "kk", lang2: "en"},
+		{file: "trace-en.pdf", lang: "en"},
+		{file: "trace-part-tg-ru.pdf", lang: "tg", lang2: "ru", part: true},
+	} {
+		d := traceFirearm()
+		if s.part {
+			d = tracePart()
+		}
+		for i, sha := range shas {
+			d.Photos = append(d.Photos, tracing.Photo{SHA256: sha, Tag: tags[i], Caption: "Снимок " + strconv.Itoa(i+1)})
+		}
+		opt := Options{Lang: cat.For(s.lang), Photo: loader(store)}
+		if s.lang2 != "" {
+			opt.Lang2 = cat.For(s.lang2)
+		}
+		var buf bytes.Buffer
+		warnings, err := TraceRequest(&buf, d, opt)
 		require.NoError(t, err)
 		require.Empty(t, warnings)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, s.file), buf.Bytes(), 0o644))
