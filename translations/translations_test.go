@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/tracing"
 	"github.com/kordon/kordon/translations"
 )
 
@@ -64,7 +66,7 @@ func TestEveryKeyIsUsed(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &cat))
 	lits := literals(t)
 	labels := map[string]bool{}
-	for _, v := range record.Vocabularies {
+	for _, v := range append(slices.Clone(record.Vocabularies), tracing.Vocabularies...) {
 		for _, c := range v.Codes {
 			labels[v.LabelKey(c)] = true
 		}

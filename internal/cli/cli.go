@@ -104,6 +104,7 @@ func commands() []command {
 		{"screening", "cli.help.screening", (*run).screeningCmd},
 		{"screen", "cli.help.screen", (*run).screenCmd},
 		{"watch", "cli.help.watch", (*run).watchCmd},
+		{"trace", "cli.help.trace", (*run).traceCmd},
 		{"report", "cli.help.report", (*run).reportCmd},
 		{"stats", "cli.help.stats", (*run).statsCmd},
 		{"demo", "cli.help.demo", (*run).demoCmd},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
 	"github.com/kordon/kordon/internal/store/storetest"
+	"github.com/kordon/kordon/internal/tracing"
 	"github.com/kordon/kordon/internal/view"
 )
 
@@ -375,7 +377,7 @@ func TestEveryCodeHasALabelInEveryCatalog(t *testing.T) {
 	cat, err := cli.Catalog()
 	require.NoError(t, err)
 	for _, lang := range []string{"en", "ru"} {
-		for _, v := range record.Vocabularies {
+		for _, v := range append(slices.Clone(record.Vocabularies), tracing.Vocabularies...) {
 			for _, code := range v.Codes {
 				key := v.LabelKey(code)
 				assert.Contains(t, cat.Keys(lang), key, "%s: %s", lang, key)

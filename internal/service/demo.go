@@ -2,9 +2,13 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/kordon/kordon/internal/demo"
 	"github.com/kordon/kordon/internal/record"
+	"github.com/kordon/kordon/internal/tracing"
+	"github.com/kordon/kordon/internal/view"
 )
 
 // demoBatch is how many records one demo transaction writes.
@@ -43,5 +47,59 @@ func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, pr
 			progress(done, n)
 		}
 	}
+	if post.Role == RoleOffice {
+		if err := s.demoTraces(ctx, demoTraces); err != nil {
+			return done, err
+		}
+	}
 	return done, nil
+}
+
+// demoTraces is how many weapons a training office has traces of.
+const demoTraces = 48
+
+// demoTraces records the tracing of up to n of the newest weapons not
+// traced yet, at a training office: requests awaiting an answer (some
+// overdue), answers, weapons that cannot be traced, origins established,
+// so the tracing screen can be learnt on.
+func (s *Service) demoTraces(ctx context.Context, n int) error {
+	list, err := s.st.TraceList(ctx, view.TraceFilter{Status: tracing.NotAttempted, Limit: n, Training: true})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	day := func(days int) string { return now.AddDate(0, 0, days).Format(time.DateOnly) }
+	states := []string{"DE", "RU", "CN", "TR", "US", "UA", "CZ", "BG"}
+	for i, it := range list.Items {
+		to := states[i%len(states)]
+		steps := []tracing.Change{{Status: tracing.RequestSent, To: to, Channel: tracing.Channels.Codes[i%2],
+			Reference: fmt.Sprintf("TR-%s-%03d", it.PostCode, i+1), Sent: day(-80 + i), Due: day(-20 + 2*i)}}
+		switch i % 6 {
+		case 1:
+			steps = append(steps, tracing.Change{Status: tracing.AnswerInsufficient, Answered: day(-10), AnswerText: "No record of this serial number."})
+		case 2:
+			steps = append(steps, tracing.Change{Status: tracing.EstablishedTracing, Answered: day(-5), ManufacturerConfirmed: true,
+				LastLegalCountry: to, Holder: tracing.Holders.Codes[i%4], DiversionCountry: to, DiversionType: tracing.Diversions.Codes[i%4], DiversionDate: day(-2000)[:4]})
+		case 3:
+			steps = []tracing.Change{{Status: tracing.NotTraceable, Reason: tracing.Reasons.Codes[i%3]}}
+		case 4:
+			steps = []tracing.Change{{Status: tracing.EstablishedAuthority, DiversionType: "illicit_manufacture", Note: "Craft workshop identified by the investigation."}}
+		}
+		t, err := s.TraceItemOf(ctx, it.Ref, it.ItemID)
+		if err != nil {
+			return err
+		}
+		var cur *tracing.Trace
+		for v, c := range steps {
+			next, errs := tracing.Apply(t.Item(), cur, c, now)
+			if len(errs) > 0 {
+				return fmt.Errorf("demo trace of %s: %w", t.Name(), errs)
+			}
+			if _, err := s.st.PutTrace(ctx, t.Ref, t.ItemID, v, next, "demo"); err != nil {
+				return err
+			}
+			cur = next
+		}
+	}
+	return nil
 }

@@ -22,7 +22,13 @@ type Settings struct {
 	// OfficerName and OfficerRank fill the first officer of a new record
 	// and name who makes changes in the audit log.
 	OfficerName, OfficerRank string
+	// Contact is how a requested state answers a tracing request: a
+	// telephone, an e-mail address.
+	Contact string
 }
+
+// MetaContact names the contact setting.
+const MetaContact = "contact"
 
 // ParseCrossingPoints reads a list of crossing points as typed: one a line
 // or separated by ";", both everywhere. Blanks and repeats are dropped.
@@ -43,7 +49,7 @@ func (s *Service) Settings(ctx context.Context) (Settings, error) {
 	for _, f := range []struct {
 		key string
 		dst *string
-	}{{store.MetaPostName, &set.PostName}, {MetaAgency, &set.Agency}, {MetaCrossingPoints, &points}, {MetaOfficerName, &set.OfficerName}, {MetaOfficerRank, &set.OfficerRank}} {
+	}{{store.MetaPostName, &set.PostName}, {MetaAgency, &set.Agency}, {MetaCrossingPoints, &points}, {MetaOfficerName, &set.OfficerName}, {MetaOfficerRank, &set.OfficerRank}, {MetaContact, &set.Contact}} {
 		v, err := s.st.Meta(ctx, f.key)
 		if err != nil {
 			return set, err
@@ -63,8 +69,8 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
 	}
 	set.CrossingPoints = ParseCrossingPoints(strings.Join(set.CrossingPoints, "\n"))
 	set.OfficerName, set.OfficerRank = strings.TrimSpace(set.OfficerName), strings.TrimSpace(set.OfficerRank)
-	set.Agency = strings.TrimSpace(set.Agency)
-	if err := checkNames(append([]string{set.PostName, set.Agency, set.OfficerName, set.OfficerRank}, set.CrossingPoints...)...); err != nil {
+	set.Agency, set.Contact = strings.TrimSpace(set.Agency), strings.TrimSpace(set.Contact)
+	if err := checkNames(append([]string{set.PostName, set.Agency, set.OfficerName, set.OfficerRank, set.Contact}, set.CrossingPoints...)...); err != nil {
 		return err
 	}
 	return s.st.SetMeta(ctx, map[string]string{
@@ -73,6 +79,7 @@ func (s *Service) SaveSettings(ctx context.Context, set Settings) error {
 		MetaCrossingPoints: strings.Join(set.CrossingPoints, "\n"),
 		MetaOfficerName:    strings.TrimSpace(set.OfficerName),
 		MetaOfficerRank:    strings.TrimSpace(set.OfficerRank),
+		MetaContact:        set.Contact,
 	})
 }
 
