@@ -206,7 +206,7 @@ const (
 // exports bundles, an office imports them and watches its posts.
 func (a *App) navEntries() []string {
 	if a.isOffice() {
-		return []string{navDashboard, navNew, navRecords, navLinks, navImport, navPosts, navSettings}
+		return []string{navDashboard, navNew, navRecords, navLinks, navTracing, navImport, navPosts, navSettings}
 	}
 	return []string{navDashboard, navNew, navRecords, navLinks, navExport, navSettings}
 }
@@ -243,6 +243,8 @@ func (a *App) navigate(name string) {
 		a.show(newRecords(a))
 	case navLinks:
 		a.show(newLinksScreen(a))
+	case navTracing:
+		a.show(newTracingScreen(a))
 	case navExport:
 		if s, ok := a.working.(*exportScreen); ok {
 			a.show(s)

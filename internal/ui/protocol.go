@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -89,28 +87,7 @@ func (a *App) protocolTo(id string, version int, path, lang, lang2 string) {
 		a.showError(err)
 		return
 	}
-	var lines []string
-	u, err := url.Parse(storage.NewFileURI(path).String())
-	if err == nil {
-		err = a.fa.OpenURL(u)
-	}
-	if err != nil {
-		lines = append(lines, a.T("ui.protocol.open_failed", "path", path))
-	}
-	if len(warnings) > 0 {
-		lines = append(lines, a.T("ui.protocol.warnings"))
-		for _, w := range warnings {
-			lines = append(lines, "• "+w)
-		}
-	}
-	if len(lines) == 0 {
-		return
-	}
-	l := message(strings.Join(lines, "\n"), widget.MediumImportance)
-	l.Selectable = true
-	d := dialog.NewCustom(a.T("ui.protocol.written", "path", filepath.Base(path)), a.T("ui.close"), l, a.win)
-	d.Resize(fyne.NewSize(620, 260))
-	a.showDialog(d)
+	a.openDocument(path, warnings)
 }
 
 // writeProtocol writes the PDF of record id to path, replacing a protocol

@@ -15,6 +15,7 @@ import (
 	"github.com/kordon/kordon/internal/i18n"
 	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/service"
+	"github.com/kordon/kordon/internal/tracing"
 	"github.com/kordon/kordon/internal/view"
 )
 
@@ -185,7 +186,7 @@ func (v *recordView) build() fyne.CanvasObject {
 
 	items := container.NewVBox()
 	for i := range in.Items {
-		items.Add(v.item(i, &in.Items[i]))
+		items.Add(v.item(i, &in.Items[i], in, old == nil))
 	}
 	people := container.NewVBox()
 	for _, p := range in.People {
@@ -268,7 +269,7 @@ func (v *recordView) build() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))
 }
 
-func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
+func (v *recordView) item(i int, it *record.Item, in *record.Interdiction, current bool) fyne.CanvasObject {
 	a := v.a
 	d := &details{a: a}
 	d.add("ui.f.quantity", a.tr.Number(int64(it.Quantity)))
@@ -320,7 +321,32 @@ func (v *recordView) item(i int, it *record.Item) fyne.CanvasObject {
 	d.add("ui.f.packaging", it.Packaging)
 	d.add("ui.f.seal_number", it.SealNumber)
 	title := a.T("ui.form.item_title", "n", strconv.Itoa(i+1), "kind", a.T(record.ItemKinds.LabelKey(it.Kind)))
-	return widget.NewCard("", "", container.NewVBox(bold(title), d.columns()))
+	box := container.NewVBox(bold(title), d.columns())
+	if current && in.Status == record.StatusFinal && tracing.Applies(it) {
+		box.Add(v.tracing(in, it))
+	}
+	return widget.NewCard("", "", box)
+}
+
+// tracing is the line of a final record's firearm or major part that
+// tells how far its tracing went, with the buttons that take it further:
+// the tracing request, and (at an office) the item on the tracing screen.
+func (v *recordView) tracing(in *record.Interdiction, it *record.Item) fyne.CanvasObject {
+	a := v.a
+	t, err := a.svc.TraceItemOf(a.ctx, in.Ref(), it.ID.String())
+	if err != nil {
+		return widget.NewLabel(a.tr.Error(err))
+	}
+	status := tracing.NotAttempted
+	if st, err := a.svc.Trace(a.ctx, t); err == nil && st != nil {
+		status = st.Trace.Status
+	}
+	line := widget.NewLabel(a.T("ui.tracing.status") + ": " + a.T(tracing.Statuses.LabelKey(status)))
+	row := container.NewHBox(line, widget.NewButtonWithIcon(a.T("ui.tracing.request"), theme.DocumentPrintIcon(), func() { a.printTraceRequest(t) }))
+	if a.isOffice() {
+		row.Add(widget.NewButtonWithIcon(a.T("ui.tracing.open"), theme.NavigateNextIcon(), func() { a.show(newTracingScreenOn(a, t.Ref, t.ItemID)) }))
+	}
+	return row
 }
 
 // calibreText shows the controlled calibre and, when it differs, the

@@ -43,7 +43,7 @@ func languageSelect(cat *i18n.Catalog, tr *i18n.Translator, value string, change
 // postSettings are the post's details the officer can change, as typed:
 // the crossing points are one a line.
 type postSettings struct {
-	PostName, Agency, CrossingPoints, OfficerName, OfficerRank string
+	PostName, Agency, CrossingPoints, OfficerName, OfficerRank, Contact string
 }
 
 // settings are the typed settings as the service keeps them.
@@ -54,6 +54,7 @@ func (p postSettings) settings() service.Settings {
 		CrossingPoints: service.ParseCrossingPoints(p.CrossingPoints),
 		OfficerName:    p.OfficerName,
 		OfficerRank:    p.OfficerRank,
+		Contact:        p.Contact,
 	}
 }
 
@@ -65,6 +66,7 @@ func readSettings(ctx context.Context, svc *service.Service) postSettings {
 		CrossingPoints: strings.Join(set.CrossingPoints, "\n"),
 		OfficerName:    set.OfficerName,
 		OfficerRank:    set.OfficerRank,
+		Contact:        set.Contact,
 	}
 }
 
@@ -111,6 +113,8 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	points.OnChanged = func(v string) { s.p.CrossingPoints = v }
 	officer := entry(s.p.OfficerName, func(v string) { s.p.OfficerName = v })
 	rank := entry(s.p.OfficerRank, func(v string) { s.p.OfficerRank = v })
+	contact := entry(s.p.Contact, func(v string) { s.p.Contact = v })
+	contact.PlaceHolder = a.T("ui.settings.contact_hint")
 	nameRow := newFieldRow(a.T("ui.settings.post_name"), name)
 	state := widget.NewLabel(a.T("ui.settings.saved"))
 	state.Importance = widget.SuccessImportance
@@ -142,6 +146,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 			grid(1, newFieldRow(a.T("ui.settings.agency"), agency)),
 			grid(1, newFieldRow(a.T("ui.settings.crossing_points"), points)),
 			grid(2, newFieldRow(a.T("ui.settings.officer_name"), officer), newFieldRow(a.T("ui.settings.officer_rank"), rank)),
+			grid(1, newFieldRow(a.T("ui.settings.contact"), contact)),
 			container.NewHBox(save, state),
 		)),
 		widget.NewCard(a.T("ui.settings.keys"), "", container.NewHBox(
