@@ -10,7 +10,7 @@ BUILD_PKGS := gcc libc6-dev libgl-dev pkg-config libx11-dev libxcursor-dev \
               libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool poppler-utils
 BENCH_PKGS := xvfb xauth xdotool x11-utils
-SHOT_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool imagemagick sqlite3
+SHOT_PKGS  := $(BUILD_PKGS) xvfb xauth xdotool imagemagick sqlite3 poppler-utils
 DIST_PKGS  := $(BUILD_PKGS) gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 file xz-utils
 
 # Tests get their own HOME (Fyne writes preferences there) and a real locale;

@@ -6,14 +6,16 @@
 # Fills a fresh training data folder (kordon demo), starts the application
 # in Russian on a private X server (Xvfb, 1366×768), drives it with xdotool
 # and writes dashboard.png, records.png, record.png, form.png, search.png,
-# links.png, links-network.png and problems.png to OUTDIR.
+# links.png, links-network.png, tracing.png, tracing-item.png and
+# problems.png to OUTDIR, and the first page of a tracing request
+# (trace-request.png).
 # Then it sets up a post (KZ-DOS) that trusts that office, writes a bundle
 # from the post's Export screen to a folder standing for a USB stick
 # (export.png), and imports the stick's bundles, a damaged one among them, on
 # the office's Import screen (import.png) and one of the post's records there,
 # read-only (office-record.png), and the post's Settings with its backup
 # (settings.png).
-# Needs Xvfb, xdotool, ImageMagick's import and sqlite3. Safe to run again:
+# Needs Xvfb, xdotool, ImageMagick's import, sqlite3 and pdftoppm. Safe to run again:
 # everything it makes lives in a temporary folder, and OUTDIR's files are
 # replaced.
 set -euo pipefail
@@ -117,6 +119,12 @@ click 50 142 3   # Links
 shot links
 click 300 160 4  # the newest cluster
 shot links-network
+# The office's tracing work list, overdue requests first, and the first
+# one opened with the form that records its answer.
+click 50 184 3   # Tracing
+shot tracing
+click 300 262 3  # the first item
+shot tracing-item
 # A new record finalised too early: the problems are counted in the top
 # bar, the sections marked, the first few listed.
 xdotool key ctrl+n
@@ -170,7 +178,7 @@ shot settings
 stop
 
 start "$data"
-click 41 184     # Import
+click 41 226     # Import
 click 568 73     # Import every bundle in a folder…
 click 548 240 1  # USB
 click 1067 642 5 # Open
@@ -203,4 +211,10 @@ for lang in kk tg tk uz; do
 	shot "form-$lang"
 	stop
 done
+
+# The first page of a tracing request, in Russian beside English.
+item=$("$bin" --data "$data" --lang en trace list --limit 1 | head -1 | cut -d' ' -f1)
+"$bin" --data "$data" --lang ru trace request "$item" --to DE --out "$work/request.pdf" >>"$work/cli.log" 2>&1
+pdftoppm -png -r 80 -f 1 -l 1 "$work/request.pdf" "$work/request"
+mv "$work"/request-*1.png "$out/trace-request.png"
 echo "screenshots in $out"

@@ -43,23 +43,7 @@ func (d *doc) protocol() {
 // heading draws the first page's head: training banner, agency and post,
 // title and number.
 func (d *doc) heading() {
-	if d.in.Training {
-		text := d.label("pdf.training_banner")
-		d.setFont(true, sizeBody)
-		lines := d.pdf.SplitText(text, contentWidth-4)
-		h := float64(len(lines))*lineHeight(sizeBody) + 2.5
-		y := d.y()
-		d.pdf.SetDrawColor(190, 0, 0)
-		d.pdf.SetLineWidth(0.6)
-		d.pdf.Rect(marginLeft, y, contentWidth, h, "D")
-		d.pdf.SetTextColor(190, 0, 0)
-		for i, l := range lines {
-			d.pdf.SetXY(marginLeft+2, y+1.25+float64(i)*lineHeight(sizeBody))
-			d.pdf.CellFormat(contentWidth-4, lineHeight(sizeBody), l, "", 0, "CM", false, 0, "")
-		}
-		d.pdf.SetTextColor(0, 0, 0)
-		d.pdf.SetXY(marginLeft, y+h+3)
-	}
+	d.trainingBanner()
 	if agency := d.s.text(d.opt.Agency); agency != "" {
 		d.paragraph(agency, 10.5, true, "C")
 	}
@@ -80,6 +64,28 @@ func (d *doc) heading() {
 	}
 	d.paragraph(d.val("pdf.number", "number", number), 12, true, "C")
 	d.gap(4)
+}
+
+// trainingBanner marks a training record's document as such, in a red
+// frame across the head of its first page.
+func (d *doc) trainingBanner() {
+	if d.in.Training {
+		text := d.label(d.kind.trainingBanner)
+		d.setFont(true, sizeBody)
+		lines := d.pdf.SplitText(text, contentWidth-4)
+		h := float64(len(lines))*lineHeight(sizeBody) + 2.5
+		y := d.y()
+		d.pdf.SetDrawColor(190, 0, 0)
+		d.pdf.SetLineWidth(0.6)
+		d.pdf.Rect(marginLeft, y, contentWidth, h, "D")
+		d.pdf.SetTextColor(190, 0, 0)
+		for i, l := range lines {
+			d.pdf.SetXY(marginLeft+2, y+1.25+float64(i)*lineHeight(sizeBody))
+			d.pdf.CellFormat(contentWidth-4, lineHeight(sizeBody), l, "", 0, "CM", false, 0, "")
+		}
+		d.pdf.SetTextColor(0, 0, 0)
+		d.pdf.SetXY(marginLeft, y+h+3)
+	}
 }
 
 // sectionHead starts a numbered section. It keeps the heading on one page

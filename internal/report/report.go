@@ -160,15 +160,16 @@ type doc struct {
 }
 
 // kind is what differs between the kinds of document a doc lays out: the
-// catalog keys of the title (in the file's properties and the running head)
-// and of the warning for a photo left out.
+// catalog keys of the title (in the file's properties and the running head),
+// of the warning for a photo left out, and of the banner of a training
+// record's document.
 type kind struct {
-	title, photoWarning string
+	title, photoWarning, trainingBanner string
 }
 
 var (
-	protocolKind = kind{title: "pdf.title", photoWarning: "pdf.warn.photo"}
-	traceKind    = kind{title: "pdf.trace.title", photoWarning: "pdf.trace.warn.photo"}
+	protocolKind = kind{title: "pdf.title", photoWarning: "pdf.warn.photo", trainingBanner: "pdf.training_banner"}
+	traceKind    = kind{title: "pdf.trace.title", photoWarning: "pdf.trace.warn.photo", trainingBanner: "pdf.trace.training_banner"}
 )
 
 // newDoc starts the protocol of in.

@@ -70,6 +70,7 @@ func newTraceDoc(req *tracing.Document, opt Options) *doc {
 	opt.Hash = req.Source.Hash
 	in := &record.Interdiction{
 		Number: req.Reference, Version: req.Source.Version, PostCode: r.OfficeCode, OccurredAt: req.Recovery.At,
+		Training: req.Training,
 	}
 	for _, ph := range req.Photos {
 		in.Photos = append(in.Photos, record.Photo{SHA256: ph.SHA256, Tag: ph.Tag, Caption: ph.Caption})
@@ -100,6 +101,7 @@ func (d *doc) traceRequest() {
 // office, the title and what it is made under in each label language, and
 // the reference.
 func (d *doc) traceHeading() {
+	d.trainingBanner()
 	if agency := d.s.text(d.opt.Agency); agency != "" {
 		d.paragraph(agency, 10.5, true, "C")
 	}

@@ -383,3 +383,25 @@ func TestTraceRequestErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "disk full")
 	assert.Contains(t, err.Error(), "KZ-KGD/TR-2026-017")
 }
+
+// A request made from a training record says on its first page, in each
+// label language, that it must never be sent.
+func TestTraceRequestOfATrainingRecordSaysSo(t *testing.T) {
+	needPoppler(t, "pdftotext")
+	cat := catalog(t)
+	ru, en := cat.For("ru"), cat.For("en")
+	for _, training := range []bool{false, true} {
+		d := traceFirearm()
+		d.Training = training
+		path, _ := renderTrace(t, d, Options{Lang: ru, Lang2: en})
+		text := squash(pdfText(t, path))
+		for _, tr := range []*i18n.Translator{ru, en} {
+			banner := squash(tr.T("pdf.trace.training_banner"))
+			if training {
+				assert.Contains(t, text, banner)
+			} else {
+				assert.NotContains(t, text, banner)
+			}
+		}
+	}
+}

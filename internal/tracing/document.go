@@ -50,6 +50,9 @@ type Document struct {
 	// Clause is the confidentiality and intended-use clause, in English.
 	Clause string `json:"clause"`
 	Source Source `json:"source"`
+	// Training marks a request made from a training record: an exercise,
+	// never to be sent.
+	Training bool `json:"training,omitempty"`
 }
 
 // Requester is the service that asks.
@@ -135,8 +138,9 @@ func NewDocument(in *record.Interdiction, hash string, id uuid.UUID, to string, 
 			LegalBasis: in.LegalBasis, LegalBasisText: in.LegalBasisText,
 			CriminalContext: slices.Clone(in.CriminalContext), Route: in.Route,
 		},
-		Item:   Item{ID: it.ID.String(), Kind: it.Kind, Quantity: it.Quantity, Description: it.Description},
-		Source: Source{RecordID: in.ID.String(), Number: in.Number, Version: in.Version, Hash: hash},
+		Item:     Item{ID: it.ID.String(), Kind: it.Kind, Quantity: it.Quantity, Description: it.Description},
+		Source:   Source{RecordID: in.ID.String(), Number: in.Number, Version: in.Version, Hash: hash},
+		Training: in.Training,
 	}
 	d.Recovery.Route.Transit = slices.Clone(in.Route.Transit)
 	switch {

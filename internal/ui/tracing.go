@@ -260,6 +260,11 @@ func (s *tracingScreen) counts() fyne.CanvasObject {
 		text := a.T("ui.tracing.counts", "traced", a.tr.Number(int64(tl.Traced)), "open", a.tr.Number(int64(tl.ByStatus[tracing.RequestSent])),
 			"overdue", a.tr.Number(int64(tl.Overdue)), "established", a.tr.Number(int64(est)),
 			"untraceable", a.tr.Number(int64(tl.ByStatus[tracing.NotTraceable])), "none", a.tr.Number(int64(tl.ByStatus[tracing.NotAttempted])))
+		// Six figures, three a line: a line wrapped by the window could
+		// part a number from its thousands.
+		if parts := strings.Split(text, " · "); len(parts) == 6 {
+			text = strings.Join(parts[:3], " · ") + "\n" + strings.Join(parts[3:], " · ")
+		}
 		if len(tl.Items) < tl.Matched {
 			text += "\n" + a.T("ui.tracing.shown", "shown", a.tr.Number(int64(len(tl.Items))), "matched", a.tr.Number(int64(tl.Matched)))
 		}
@@ -528,6 +533,7 @@ func (s *tracingScreen) form(cur *view.TraceState) fyne.CanvasObject {
 			ls[i] = a.T(v.LabelKey(code))
 		}
 		sel := widget.NewSelect(ls, nil)
+		sel.PlaceHolder = a.T("ui.tracing.choose")
 		for i, code := range v.Codes {
 			if code == *value {
 				sel.SetSelectedIndex(i)
@@ -614,6 +620,7 @@ func (s *tracingScreen) requestPick(t *tracing.Trace) *widget.Select {
 		}
 	}
 	sel := widget.NewSelect(labels, nil)
+	sel.PlaceHolder = s.a.T("ui.tracing.choose")
 	for i := range refs {
 		if (s.change.Reference != "" && refs[i] == s.change.Reference) || (s.change.Reference == "" && s.change.To != "" && tos[i] == s.change.To) {
 			sel.SetSelectedIndex(i)

@@ -55,8 +55,10 @@ func TestTheTracingScreenRecordsARequestAndItsAnswer(t *testing.T) {
 	s := a.screen.(*tracingScreen)
 	settle(a)
 	got := labelsOf(a.Window().Content())
-	if want := a.T("ui.tracing.counts", "traced", "2", "open", "0", "overdue", "0", "established", "0", "untraceable", "0", "none", "2"); !strings.Contains(got, want) {
-		t.Fatalf("the counts %q are not shown in:\n%s", want, got)
+	for _, want := range strings.Split(a.T("ui.tracing.counts", "traced", "2", "open", "0", "overdue", "0", "established", "0", "untraceable", "0", "none", "2"), " · ") {
+		if !strings.Contains(got, want) {
+			t.Fatalf("the count %q is not shown in:\n%s", want, got)
+		}
 	}
 	if len(s.list.Items) != 2 || s.list.Items[0].Serial != "BB 100200" {
 		t.Fatalf("not attempted, newest first: %+v", s.list.Items)
