@@ -33,6 +33,7 @@ const (
 	ErrNoPersonNamed = "err.no_person_named" // a final record gives why no one is named, and names someone
 	ErrNotInSchema   = "err.not_in_schema"   // {field} is not a field of records of {schema}
 	ErrPhone         = "err.phone"           // {value} is not a telephone number
+	ErrDuplicateID   = "err.duplicate_id"    // two items of a record share the id {value}
 )
 
 // FieldError is one problem with one field. Path names the field as in the
@@ -325,6 +326,10 @@ func (in *Interdiction) ValidateSchema(now time.Time, schema int) error {
 	items := make(map[uuid.UUID]bool, len(in.Items))
 	for i := range in.Items {
 		v.item(fmt.Sprintf("items[%d]", i), &in.Items[i], final)
+		if id := in.Items[i].ID; id != uuid.Nil && items[id] {
+			// Photos and the office's traces name an item by its id.
+			v.add(fmt.Sprintf("items[%d].id", i), ErrDuplicateID, "value", id.String())
+		}
 		items[in.Items[i].ID] = true
 	}
 	for i, ph := range in.Photos {

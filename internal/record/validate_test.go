@@ -128,6 +128,10 @@ func TestValidationProblems(t *testing.T) {
 		{"photo of an unknown item", func(in *record.Interdiction) {
 			in.Photos = []record.Photo{{SHA256: "a3f1c9b0e2d4f6a8b0c2e4f6a8b0c2e4f6a8b0c2e4f6a8b0c2e4f6a8b0c2e4f6", Item: uuid.New()}}
 		}, "photos[0].item", record.ErrUnknownItem},
+		{"two items of one id", func(in *record.Interdiction) {
+			in.Items[0].ID = uuid.New()
+			in.Items = append(in.Items, in.Items[0])
+		}, "items[2].id", record.ErrDuplicateID},
 		{"custody without receiver", func(in *record.Interdiction) {
 			in.Custody = []record.CustodyEvent{{From: "Асанбаев", At: now}}
 		}, "custody[0].to", record.ErrRequired},

@@ -292,6 +292,11 @@ func (d *doc) country(code string) string {
 	if name == "" {
 		return code
 	}
+	if d.bothValues && d.l2 != nil {
+		if n2 := d.l2.Country(code); n2 != "" && n2 != name {
+			name += " / " + n2
+		}
+	}
 	return d.s.line(name) + " (" + code + ")"
 }
 

@@ -157,6 +157,10 @@ type doc struct {
 	section int
 	// itemNo maps an item's ID to its number in the table.
 	itemNo map[string]int
+	// bothValues: coded values (labels of codes, countries, calibres) are
+	// given in both languages too, for a reader of either (a request to
+	// another state); a protocol gives them in the first.
+	bothValues bool
 }
 
 // kind is what differs between the kinds of document a doc lays out: the
@@ -275,10 +279,16 @@ func (d *doc) enum(v record.Vocabulary, code string) string {
 		return ""
 	}
 	key := v.LabelKey(code)
-	if s := d.l1.T(key); s != key {
-		return d.s.line(s)
+	s := d.l1.T(key)
+	if s == key {
+		return d.s.line(code)
 	}
-	return d.s.line(code)
+	if d.bothValues && d.l2 != nil {
+		if s2 := d.l2.T(key); s2 != key && s2 != s {
+			s += " / " + s2
+		}
+	}
+	return d.s.line(s)
 }
 
 // enums returns the labels of codes, joined by "; ".

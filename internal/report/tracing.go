@@ -77,6 +77,7 @@ func newTraceDoc(req *tracing.Document, opt Options) *doc {
 	}
 	d := newDocOf(traceKind, in, req.Source.RecordID, opt)
 	d.req = req
+	d.bothValues = true
 	if t, err := time.Parse(time.DateOnly, req.Date); err == nil {
 		d.pdf.SetCreationDate(t)
 		d.pdf.SetModificationDate(t)
@@ -224,13 +225,19 @@ func (d *doc) traceItem() {
 }
 
 // calibreCode is the designation of a calibre of the controlled list in
-// the first language, or the code as recorded when it is not one.
+// each language, or the code as recorded when it is not one.
 func (d *doc) calibreCode(code string) string {
 	if code == "" {
 		return ""
 	}
 	if info, ok := record.LookupCalibre(code); ok {
-		return d.s.line(d.l1.Calibre(info.Code, info.Label))
+		c := d.l1.Calibre(info.Code, info.Label)
+		if d.l2 != nil {
+			if c2 := d.l2.Calibre(info.Code, info.Label); c2 != c {
+				c += " / " + c2
+			}
+		}
+		return d.s.line(c)
 	}
 	return d.s.line(code)
 }

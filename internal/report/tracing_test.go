@@ -87,33 +87,58 @@ func renderTrace(t testing.TB, d *tracing.Document, opt Options) (path string, w
 }
 
 // traceValues are the values of request d that the PDF must show, as tr
-// formats them.
-func traceValues(d *tracing.Document, tr *i18n.Translator) []string {
+// formats them, and tr2 too where it is not nil: a coded value (a label,
+// a country, a calibre) is given in both languages, "label1 / label2",
+// for a reader of either.
+func traceValues(d *tracing.Document, tr, tr2 *i18n.Translator) []string {
+	both := func(a, b string) string {
+		if tr2 != nil && b != a && b != "" {
+			return a + " / " + b
+		}
+		return a
+	}
+	label := func(v record.Vocabulary, code string) string {
+		b := ""
+		if tr2 != nil {
+			b = tr2.T(v.LabelKey(code))
+		}
+		return both(tr.T(v.LabelKey(code)), b)
+	}
+	country := func(code string) string {
+		b := ""
+		if tr2 != nil {
+			b = tr2.Country(code)
+		}
+		return both(tr.Country(code), b) + " (" + code + ")"
+	}
 	it := d.Item
 	v := []string{
 		d.Reference, d.Source.RecordID, d.Source.Hash, d.Source.Number, it.ID,
-		tr.Date(mustDate(d.Date)), tr.Country(d.To) + " (" + d.To + ")",
+		tr.Date(mustDate(d.Date)), country(d.To),
 		d.Requester.Agency, d.Requester.Office + " (" + d.Requester.OfficeCode + ")", d.Requester.Officer, d.Requester.Contact,
 		tr.DateTime(d.Recovery.At), "UTC+05:00", d.Recovery.Post, d.Recovery.Place, "45.251736", "82.479217",
 		d.Recovery.LegalBasisText, "(AF)", "(TJ)", "(UZ)", "(KZ)",
 		it.Make, it.Model, it.Calibre.Stamped, it.Description,
-		tr.Country(it.ImportMark.Country), strconv.Itoa(it.ImportMark.Year),
-		tr.T(record.PartTypes.LabelKey(it.Serials[1].Part)), tr.T(record.SerialStates.LabelKey("partly_obliterated")),
-		tr.T(record.ItemKinds.LabelKey(it.Kind)), tr.T(tracing.Priorities.LabelKey(d.Priority)),
+		country(it.ImportMark.Country), strconv.Itoa(it.ImportMark.Year),
+		label(record.PartTypes, it.Serials[1].Part), label(record.SerialStates, "partly_obliterated"),
+		label(record.ItemKinds, it.Kind), label(tracing.Priorities, d.Priority),
 	}
 	if info, ok := record.LookupCalibre(it.Calibre.Code); ok {
-		v = append(v, tr.Calibre(info.Code, info.Label))
+		b := ""
+		if tr2 != nil {
+			b = tr2.Calibre(info.Code, info.Label)
+		}
+		v = append(v, both(tr.Calibre(info.Code, info.Label), b))
 	}
 	for _, s := range it.Serials {
 		v = append(v, s.Number)
 	}
 	v = append(v, it.Markings)
 	if it.Kind == record.KindFirearm {
-		v = append(v, tr.T(record.FirearmCategories.LabelKey(it.Category)), strconv.Itoa(it.Year),
-			tr.Country(it.CountryMarked)+" ("+it.CountryMarked+")", tr.Country(it.CountryAssessed)+" ("+it.CountryAssessed+")",
-			tr.T(record.FirearmConditions.LabelKey(it.Condition)), d.Urgency)
+		v = append(v, label(record.FirearmCategories, it.Category), strconv.Itoa(it.Year),
+			country(it.CountryMarked), country(it.CountryAssessed), label(record.FirearmConditions, it.Condition), d.Urgency)
 	} else {
-		v = append(v, tr.T(record.PartTypes.LabelKey(it.PartType)))
+		v = append(v, label(record.PartTypes, it.PartType))
 	}
 	return v
 }
@@ -145,7 +170,7 @@ func TestTraceRequestShowsEveryValueInBothLanguages(t *testing.T) {
 			path, warnings := renderTrace(t, tt.doc, opt)
 			assert.Empty(t, warnings)
 			text := pdfText(t, path)
-			assertContainsAll(t, text, traceValues(tt.doc, l1))
+			assertContainsAll(t, text, traceValues(tt.doc, l1, opt.Lang2))
 			for _, tr := range langs {
 				assertContainsAll(t, text, []string{
 					strings.ToUpper(tr.T("pdf.trace.title")), tr.T("pdf.trace.subtitle"),

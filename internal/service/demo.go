@@ -58,19 +58,32 @@ func (s *Service) FillDemo(ctx context.Context, n, itemsPer int, seed uint64, pr
 // demoTraces is how many weapons a training office has traces of.
 const demoTraces = 48
 
-// demoTraces records the tracing of up to n of the newest weapons not
-// traced yet, at a training office: requests awaiting an answer (some
+// demoTraces records the tracing of up to n of the newest weapons of
+// training records not traced yet, at an office: requests awaiting an answer (some
 // overdue), answers, weapons that cannot be traced, origins established,
 // so the tracing screen can be learnt on.
 func (s *Service) demoTraces(ctx context.Context, n int) error {
-	list, err := s.st.TraceList(ctx, view.TraceFilter{Status: tracing.NotAttempted, Limit: n, Training: true})
+	list, err := s.st.TraceList(ctx, view.TraceFilter{Status: tracing.NotAttempted, Limit: 40 * n, Training: true})
 	if err != nil {
 		return err
 	}
+	done := 0
 	now := time.Now()
 	day := func(days int) string { return now.AddDate(0, 0, days).Format(time.DateOnly) }
 	states := []string{"DE", "RU", "CN", "TR", "US", "UA", "CZ", "BG"}
-	for i, it := range list.Items {
+	for _, it := range list.Items {
+		if done == n {
+			break
+		}
+		t, err := s.TraceItemOf(ctx, it.Ref, it.ItemID)
+		if err != nil {
+			return err
+		}
+		if !t.Record.Record.Training {
+			continue // an office's own records are never traced for practice
+		}
+		i := done
+		done++
 		to := states[i%len(states)]
 		steps := []tracing.Change{{Status: tracing.RequestSent, To: to, Channel: tracing.Channels.Codes[i%2],
 			Reference: fmt.Sprintf("TR-%s-%03d", it.PostCode, i+1), Sent: day(-80 + i), Due: day(-20 + 2*i)}}
@@ -84,10 +97,6 @@ func (s *Service) demoTraces(ctx context.Context, n int) error {
 			steps = []tracing.Change{{Status: tracing.NotTraceable, Reason: tracing.Reasons.Codes[i%3]}}
 		case 4:
 			steps = []tracing.Change{{Status: tracing.EstablishedAuthority, DiversionType: "illicit_manufacture", Note: "Craft workshop identified by the investigation."}}
-		}
-		t, err := s.TraceItemOf(ctx, it.Ref, it.ItemID)
-		if err != nil {
-			return err
 		}
 		var cur *tracing.Trace
 		for v, c := range steps {

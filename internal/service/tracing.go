@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,10 @@ var (
 	ErrItemAmbiguous = &Error{Key: "service.err.item_ambiguous"}
 	// ErrNotTraceable: a request for an item that is not traced.
 	ErrNotTraceable = &Error{Key: "service.err.not_traceable"}
+	// ErrTraceDraft: an item of a draft, which is traced once final.
+	ErrTraceDraft = &Error{Key: "service.err.trace_draft"}
+	// ErrSameFile: the request and its JSON twin named the same file.
+	ErrSameFile = &Error{Key: "service.err.same_file"}
 )
 
 // TraceTarget is one item of a record, as a trace names it.
@@ -66,7 +72,7 @@ func (s *Service) TraceItem(ctx context.Context, arg string) (*TraceTarget, erro
 		if cur.Deleted || no > len(cur.Record.Items) {
 			return nil, noItem
 		}
-		return &TraceTarget{Ref: store.Ref(cur.Record.Origin, cur.Record.ID.String()), ItemID: cur.Record.Items[no-1].ID.String(), Index: no - 1, Record: cur}, nil
+		return target(cur, no-1)
 	}
 	id, err := uuid.Parse(arg)
 	if err != nil {
@@ -92,10 +98,36 @@ func (s *Service) TraceItemOf(ctx context.Context, ref, itemID string) (*TraceTa
 	}
 	for i, it := range cur.Record.Items {
 		if it.ID.String() == itemID && !cur.Deleted {
-			return &TraceTarget{Ref: store.Ref(cur.Record.Origin, cur.Record.ID.String()), ItemID: itemID, Index: i, Record: cur}, nil
+			return target(cur, i)
 		}
 	}
 	return nil, &Error{Kind: ErrNoItem, Key: ErrNoItem.Key, Args: []any{"item", itemID}}
+}
+
+// target is item i of the record cur as a trace names it: an item of a
+// final record, its id its own in the record.
+func target(cur *view.Current, i int) (*TraceTarget, error) {
+	in := cur.Record
+	t := &TraceTarget{Ref: store.Ref(in.Origin, in.ID.String()), ItemID: in.Items[i].ID.String(), Index: i, Record: cur}
+	if in.Status != record.StatusFinal {
+		return nil, &Error{Kind: ErrTraceDraft, Key: ErrTraceDraft.Key, Args: []any{"item", t.Name()}}
+	}
+	for j, it := range in.Items {
+		if j != i && it.ID == in.Items[i].ID {
+			return nil, &Error{Kind: ErrItemAmbiguous, Key: ErrItemAmbiguous.Key, Args: []any{"item", t.Name(), "records", in.Number}}
+		}
+	}
+	return t, nil
+}
+
+// named says which item a refusal of the store is about, as people name it.
+func (t *TraceTarget) named(err error) error {
+	for _, kind := range []*Error{store.ErrTraceStale, store.ErrNotTraced} {
+		if errors.Is(err, kind) {
+			return &Error{Kind: kind, Key: kind.Key, Args: []any{"item", t.Name()}, Err: err}
+		}
+	}
+	return err
 }
 
 // Trace is the newest recorded state of tracing the item, nil if none.
@@ -129,7 +161,8 @@ func (s *Service) UpdateTrace(ctx context.Context, t *TraceTarget, c tracing.Cha
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return s.st.PutTrace(ctx, t.Ref, t.ItemID, version, next, s.Actor)
+	st, err := s.st.PutTrace(ctx, t.Ref, t.ItemID, version, next, s.Actor)
+	return st, t.named(err)
 }
 
 // PutTrace keeps trace next of the item, made from its state number prev
@@ -146,13 +179,14 @@ func (s *Service) PutTrace(ctx context.Context, t *TraceTarget, prev int, next *
 	if cur != nil {
 		before = cur.Trace
 		if cur.Version != prev {
-			return nil, store.ErrTraceStale
+			return nil, t.named(store.ErrTraceStale)
 		}
 	}
 	if errs := tracing.Check(t.Item(), before, next, time.Now()); len(errs) > 0 {
 		return nil, errs
 	}
-	return s.st.PutTrace(ctx, t.Ref, t.ItemID, prev, next, s.Actor)
+	st, err := s.st.PutTrace(ctx, t.Ref, t.ItemID, prev, next, s.Actor)
+	return st, t.named(err)
 }
 
 // TraceList is the tracing work list f chooses, as of today if f names
@@ -242,6 +276,9 @@ func (s *Service) TraceDocument(ctx context.Context, t *TraceTarget, opt TraceRe
 	}
 	if opt.Officer == "" {
 		opt.Officer = strings.TrimSpace(strings.Join([]string{set.OfficerRank, set.OfficerName}, " "))
+		if record.CheckName("officer", opt.Officer) != nil {
+			opt.Officer = set.OfficerName // rank and name too long for one name
+		}
 	}
 	if opt.Contact == "" {
 		opt.Contact = set.Contact
@@ -294,6 +331,25 @@ func (s *Service) TraceRequestPDF(ctx context.Context, d *tracing.Document, w io
 func (s *Service) WriteTraceRequest(ctx context.Context, d *tracing.Document, pdfPath, jsonPath string, overwrite Overwrite, tr, tr2 *i18n.Translator) ([]string, error) {
 	if pdfPath == "" && jsonPath == "" {
 		return nil, errors.New("tracing request: no file to write")
+	}
+	// Both files are checked before either is written: a request is
+	// written whole, its twin beside it, or not at all.
+	var targets []string
+	for _, p := range []string{pdfPath, jsonPath} {
+		if p == "" {
+			continue
+		}
+		abs, err := s.checkTarget(p)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(targets, abs) {
+			return nil, &Error{Key: ErrSameFile.Key, Args: []any{"path", p}}
+		}
+		targets = append(targets, abs)
+		if _, err := os.Stat(abs); err == nil && !overwrite {
+			return nil, &Error{Key: ErrFileExists.Key, Args: []any{"path", p}}
+		}
 	}
 	var warnings []string
 	if pdfPath != "" {

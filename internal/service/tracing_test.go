@@ -160,3 +160,46 @@ func TestAPostKeepsNoTraces(t *testing.T) {
 	_, err = dostyk.TraceDocument(ctx, gun, service.TraceRequestOptions{To: "RU"})
 	assert.NoError(t, err, "a post may print a request for its office")
 }
+
+func TestTracingIsOfFinalRecordsAndDemoTracesOnlyTraining(t *testing.T) {
+	ctx := context.Background()
+	_, _, office := linkedOffice(t)
+	addJSON(t, office, seizure(t, "KZ-ALM", func(m map[string]any) { m["status"] = "draft" }))
+	_, err := office.TraceItem(ctx, "KZ-ALM-2026-0001#1")
+	assert.ErrorIs(t, err, service.ErrTraceDraft, "a draft's weapon is traced once the record is final")
+
+	real, err := office.TraceList(ctx, view.TraceFilter{})
+	require.NoError(t, err)
+	_, err = office.FillDemo(ctx, 20, 4, 7, nil)
+	require.NoError(t, err)
+	after, err := office.TraceList(ctx, view.TraceFilter{})
+	require.NoError(t, err)
+	assert.Equal(t, real.Traced, after.Traced)
+	assert.Equal(t, real.Traced, after.ByStatus[tracing.NotAttempted], "no real weapon is traced for practice")
+	drill, err := office.TraceList(ctx, view.TraceFilter{Training: true})
+	require.NoError(t, err)
+	assert.Greater(t, drill.ByStatus[tracing.RequestSent], 0, "the training records' weapons have practice traces")
+	require.NoError(t, office.Verify(ctx))
+}
+
+func TestARequestIsWrittenWholeWithItsTwinOrNotAtAll(t *testing.T) {
+	ctx := context.Background()
+	_, _, office := linkedOffice(t)
+	gun, err := office.TraceItem(ctx, "KZ-DOS-2026-0001#1")
+	require.NoError(t, err)
+	d, err := office.TraceDocument(ctx, gun, service.TraceRequestOptions{To: "RU"})
+	require.NoError(t, err)
+	ru := catalog(t).For("ru")
+	dir := t.TempDir()
+	pdf, js := filepath.Join(dir, "r.pdf"), filepath.Join(dir, "r.json")
+	require.NoError(t, os.WriteFile(js, []byte("the analyst's notes"), 0o600))
+	_, err = office.WriteTraceRequest(ctx, d, pdf, js, false, ru, nil)
+	assert.ErrorIs(t, err, service.ErrFileExists)
+	assert.NoFileExists(t, pdf, "nothing is written when the twin cannot be")
+	_, err = office.WriteTraceRequest(ctx, d, pdf, pdf, true, ru, nil)
+	assert.Error(t, err, "the request and its twin in one file")
+	assert.NoFileExists(t, pdf)
+	kept, err := os.ReadFile(js)
+	require.NoError(t, err)
+	assert.Equal(t, "the analyst's notes", string(kept))
+}

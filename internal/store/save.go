@@ -502,13 +502,14 @@ func (b *batch) nextNumber(ctx context.Context, in *record.Interdiction) (string
 // insertItem is the row of an item of a record's current version.
 const insertItem = "INSERT INTO items (rid, idx, kind, category, calibre, quantity, rounds, item_id, traced, make, model, serial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-// tracedValue is what the items table keeps of whether it is traced: 0
-// not, 1 yes, 2 yes in a training record.
-func tracedValue(it *record.Item, training bool) int {
+// tracedValue is what the items table keeps of whether an item of record
+// in is traced: 0 not (nor any item of a draft), 1 yes, 2 yes in a
+// training record.
+func tracedValue(it *record.Item, in *record.Interdiction) int {
 	switch {
-	case !tracing.Applies(it):
+	case !tracing.Applies(it) || in.Status != record.StatusFinal:
 		return 0
-	case training:
+	case in.Training:
 		return 2
 	}
 	return 1
@@ -544,7 +545,7 @@ func (b *batch) index(ctx context.Context, rid int64, in *record.Interdiction, e
 			rounds = it.Ammunition.Rounds
 		}
 		mk, model, serial := itemMarks(it)
-		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracedValue(it, in.Training), mk, model, serial); err != nil {
+		if _, err := b.exec(ctx, insertItem, rid, i, it.Kind, it.Category(), it.CalibreOf().Code, it.Quantity, rounds, it.ID.String(), tracedValue(it, in), mk, model, serial); err != nil {
 			return fmt.Errorf("index item %d of %s: %w", i, in.ID, err)
 		}
 	}

@@ -138,7 +138,10 @@ func (s *Store) PutTrace(ctx context.Context, ref, itemID string, prev int, t *t
 			rid, itemID, st.Version, body, actor, at); err != nil {
 			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
 		}
-		if _, err := b.exec(ctx, "INSERT OR REPLACE INTO traces (rid, item_id, status, due, version, at_utc, live) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		// An upsert, not a replace: the counting triggers see the update.
+		if _, err := b.exec(ctx, `INSERT INTO traces (rid, item_id, status, due, version, at_utc, live) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (rid, item_id) DO UPDATE SET status = excluded.status, due = excluded.due, version = excluded.version,
+			at_utc = excluded.at_utc, live = excluded.live`,
 			rid, itemID, t.Status, t.NextDue(), st.Version, at, live); err != nil {
 			return fmt.Errorf("keep the trace of item %s: %w", itemID, err)
 		}
@@ -173,16 +176,15 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM items WHERE traced IN "+set).Scan(&out.Traced); err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT status, count(*), coalesce(sum(due != '' AND due < ?), 0) FROM traces
-		WHERE live IN `+set+` GROUP BY status`, f.Today)
+	rows, err := tx.QueryContext(ctx, "SELECT status, sum(n) FROM trace_counts WHERE live IN "+set+" GROUP BY status")
 	if err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
 	recorded := 0
 	for rows.Next() {
 		var status string
-		var n, overdue int
-		if err := rows.Scan(&status, &n, &overdue); err != nil {
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read the tracing work list: %w", err)
 		}
@@ -190,10 +192,12 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 			out.ByStatus[status] += n
 			recorded += n
 		}
-		out.Overdue += overdue
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM traces WHERE due != '' AND due < ? AND live IN "+set, f.Today).Scan(&out.Overdue); err != nil {
 		return nil, fmt.Errorf("read the tracing work list: %w", classify(err, s.path))
 	}
 	out.ByStatus[tracing.NotAttempted] = out.Traced - recorded
@@ -208,7 +212,6 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 
 	traced := ` FROM traces t JOIN items i ON i.rid = t.rid AND i.item_id = t.item_id JOIN records r ON r.rid = t.rid
 		JOIN trace_versions v ON v.rid = t.rid AND v.item_id = t.item_id AND v.version = t.version WHERE t.live IN ` + set + ` AND `
-	const ended = "('" + tracing.NotTraceable + "', '" + tracing.EstablishedTracing + "', '" + tracing.EstablishedAuthority + "')"
 	// CROSS JOIN keeps SQLite reading the records newest first and
 	// stopping at the limit, rather than sorting every traced item.
 	notAttempted := `SELECT ` + traceColumns + ` FROM records r CROSS JOIN items i ON i.rid = r.rid AND i.traced IN ` + set + `
@@ -222,23 +225,29 @@ func (s *Store) TraceList(ctx context.Context, f view.TraceFilter) (*view.TraceL
 	}
 	sel := "SELECT " + traceColumns + traced
 	var segs []segment
+	// Each part in the order of an index: overdue and open requests by
+	// the day due (traces_due), the rest by status and time (traces_status).
+	const byDue = " ORDER BY t.due, t.at_utc, t.rid, t.item_id LIMIT ?"
+	const newest = " ORDER BY t.at_utc DESC, t.rid DESC, t.item_id DESC LIMIT ?"
 	switch {
 	case f.Overdue:
-		segs = []segment{{sel + "t.due != '' AND t.due < ? ORDER BY t.due, t.rid, t.item_id LIMIT ?", []any{f.Today}}}
+		segs = []segment{{sel + "t.due != '' AND t.due < ?" + byDue, []any{f.Today}}}
 	case f.Status == tracing.NotAttempted:
 		segs = []segment{{notAttempted, nil}}
 	case f.Status != "":
 		segs = []segment{
-			{sel + "t.status = ? AND t.due != '' ORDER BY t.due, t.rid, t.item_id LIMIT ?", []any{f.Status}},
-			{sel + "t.status = ? AND t.due = '' ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", []any{f.Status}},
+			{sel + "t.status = ? AND t.due != ''" + byDue, []any{f.Status}},
+			{sel + "t.status = ? AND t.due = ''" + newest, []any{f.Status}},
 		}
 	default:
 		segs = []segment{
-			{sel + "t.due != '' ORDER BY t.due, t.rid, t.item_id LIMIT ?", nil},
-			{sel + "t.due = '' AND t.status = ? ORDER BY t.at_utc, t.rid, t.item_id LIMIT ?", []any{tracing.RequestSent}},
-			{sel + "t.due = '' AND t.status = ? ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", []any{tracing.AnswerInsufficient}},
+			{sel + "t.due != ''" + byDue, nil},
+			{sel + "t.status = ? AND t.due = '' ORDER BY t.at_utc, t.rid, t.item_id LIMIT ?", []any{tracing.RequestSent}},
+			{sel + "t.status = ? AND t.due = ''" + newest, []any{tracing.AnswerInsufficient}},
 			{notAttempted, nil},
-			{sel + "t.due = '' AND t.status IN " + ended + " ORDER BY t.at_utc DESC, t.rid, t.item_id LIMIT ?", nil},
+		}
+		for _, st := range []string{tracing.EstablishedTracing, tracing.EstablishedAuthority, tracing.NotTraceable} {
+			segs = append(segs, segment{sel + "t.status = ? AND t.due = ''" + newest, []any{st}})
 		}
 	}
 	for _, sg := range segs {
@@ -335,7 +344,7 @@ func backfillItems(ctx context.Context, tx *sql.Tx) error {
 			for i := range in.Items {
 				it := &in.Items[i]
 				mk, model, serial := itemMarks(it)
-				if _, err := upd.ExecContext(ctx, it.ID.String(), tracedValue(it, in.Training), mk, model, serial, r.rid, i); err != nil {
+				if _, err := upd.ExecContext(ctx, it.ID.String(), tracedValue(it, in), mk, model, serial, r.rid, i); err != nil {
 					return fmt.Errorf("item %d of record %d: %w", i, r.rid, err)
 				}
 			}
@@ -397,6 +406,14 @@ func (s *Store) checkTraces(ctx context.Context, logged map[string]AuditEntry) e
 	}
 	if err := ended(); err != nil {
 		return err
+	}
+	var miscounted int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM trace_counts c WHERE c.n !=
+		(SELECT count(*) FROM traces t WHERE t.live = c.live AND t.status = c.status)`).Scan(&miscounted); err != nil {
+		return fmt.Errorf("read traces: %w", classify(err, s.path))
+	}
+	if miscounted > 0 {
+		return broken(0, "the tracing work list's counts differ from its items")
 	}
 	var rowsNow, items, wrongLive int
 	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM traces), (SELECT count(DISTINCT rid || '#' || item_id) FROM trace_versions),

@@ -116,7 +116,24 @@ func TestATraceChangedOnlyInTheWorkListIsFound(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	db := storetest.Open(t, dir)
-	_, err = db.Exec("UPDATE traces SET status = 'established_tracing'")
+	_, err = db.Exec("UPDATE traces SET status = 'established_tracing'") // the counting trigger follows
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	s, err = store.Open(dir)
+	require.NoError(t, err)
+	defer s.Close()
+	assert.ErrorIs(t, s.Verify(ctx), store.ErrAuditBroken)
+}
+
+func TestTheWorkListsCountsChangedAreFound(t *testing.T) {
+	s, dir := open(t)
+	in, gun, _ := traced(t, s, now.Add(-48*time.Hour))
+	_, err := s.PutTrace(ctx, store.Ref(in.Origin, in.ID.String()), gun, 0, &tracing.Trace{Status: tracing.NotTraceable, Reason: "obliterated"}, "analyst")
+	require.NoError(t, err)
+	require.NoError(t, s.Verify(ctx))
+	require.NoError(t, s.Close())
+	db := storetest.Open(t, dir)
+	_, err = db.Exec("UPDATE trace_counts SET n = n + 5 WHERE live = 1 AND status = 'request_sent'")
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	s, err = store.Open(dir)
@@ -148,7 +165,8 @@ func TestTheWorkListPutsOverdueRequestsFirst(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 6, all.Traced, "a firearm and a barrel in each of three records; ammunition is not traced")
 	assert.Equal(t, 2, all.Overdue)
-	assert.Equal(t, map[string]int{tracing.RequestSent: 3, tracing.EstablishedAuthority: 1, tracing.NotAttempted: 2}, all.ByStatus)
+	assert.Equal(t, map[string]int{tracing.RequestSent: 3, tracing.EstablishedAuthority: 1, tracing.NotAttempted: 2,
+		tracing.NotTraceable: 0, tracing.AnswerInsufficient: 0, tracing.EstablishedTracing: 0}, all.ByStatus, "every status, counted")
 	var order []string
 	for _, it := range all.Items {
 		order = append(order, it.Number+"#"+string(rune('0'+it.Item))+" "+it.Status)

@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -13,9 +14,12 @@ import (
 type Change struct {
 	Status string
 	Reason string
-	// The request the change is about: the one of this Reference, else
-	// the open one to To, else the only open one. A request sent to a
-	// state with no open request is a new request.
+	// The request the change is about: number Request (from 1), else the
+	// one of this Reference, else the open one to To (one without a
+	// reference, when a Reference is given for it), else the only open
+	// one. With status RequestSent, a request to a state with no open
+	// request is a new request.
+	Request                                     int
 	Reference, To, Channel, Sent, Due, Answered string
 	// The answer.
 	ManufacturerConfirmed                          bool
@@ -46,10 +50,14 @@ func Apply(it *record.Item, prev *Trace, c Change, today time.Time) (*Trace, rec
 	if errs != nil {
 		return t, errs
 	}
-	asked := c.Reference != "" || c.To != "" || c.Channel != "" || c.Sent != "" || c.Due != "" || c.Answered != ""
-	if i < 0 && (t.Status == RequestSent && (asked || !t.hasOpen()) || asked && !answering) {
+	asked := c.Request != 0 || c.Reference != "" || c.To != "" || c.Channel != "" || c.Sent != "" || c.Due != "" || c.Answered != ""
+	switch {
+	case i < 0 && t.Status == RequestSent && (asked || !t.hasOpen()):
 		t.Requests = append(t.Requests, Request{Channel: "bilateral", Sent: day})
 		i = len(t.Requests) - 1
+	case i < 0 && asked && !answering:
+		// A request is sent with the status that says so.
+		return t, record.Errors{{Path: "status", Key: ErrRequestStatus, Args: []any{"value", t.Status}}}
 	}
 	if i >= 0 {
 		r := &t.Requests[i]
@@ -93,13 +101,30 @@ func Apply(it *record.Item, prev *Trace, c Change, today time.Time) (*Trace, rec
 
 // find is the index of the request change c is about, -1 if none.
 func (t *Trace) find(c Change, answering bool) (int, record.Errors) {
+	if c.Request != 0 {
+		if c.Request < 0 || c.Request > len(t.Requests) {
+			return -1, record.Errors{{Path: "requests", Key: ErrNoSuchRequest, Args: []any{"value", fmt.Sprint(c.Request)}}}
+		}
+		return c.Request - 1, nil
+	}
 	if c.Reference != "" {
 		for i, r := range t.Requests {
 			if strings.EqualFold(r.Reference, c.Reference) {
 				return i, nil
 			}
 		}
-		if answering {
+		// The reference of a request recorded without one: the open
+		// request to the state named (or the only open one) that has none.
+		var bare []int
+		for i, r := range t.Requests {
+			if r.Open() && r.Reference == "" && (c.To == "" || r.To == c.To) {
+				bare = append(bare, i)
+			}
+		}
+		switch {
+		case len(bare) == 1 && (c.To != "" || !answering):
+			return bare[0], nil
+		case answering:
 			return -1, record.Errors{{Path: "requests", Key: ErrNoSuchRequest, Args: []any{"value", short(c.Reference)}}}
 		}
 		return -1, nil

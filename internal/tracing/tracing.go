@@ -161,8 +161,14 @@ func (t *Trace) Overdue(today string) bool {
 	return due != "" && due < today
 }
 
-// NextDue is the earliest due date of t's open requests, "" if none.
+// NextDue is the earliest due date of t's open requests, "" if none or
+// when the trace has ended (the item is not traceable, or its origin is
+// established): nothing is awaited then.
 func (t *Trace) NextDue() string {
+	switch t.status() {
+	case NotTraceable, EstablishedTracing, EstablishedAuthority:
+		return ""
+	}
 	due := ""
 	for _, r := range t.Requests {
 		if r.Open() && r.Due != "" && (due == "" || r.Due < due) {
@@ -212,6 +218,12 @@ const (
 	// ErrWhichRequest: an answer for a trace of several open requests
 	// that does not say which.
 	ErrWhichRequest = "err.trace_which_request"
+	// ErrRequestStatus: the details of a request given with status
+	// {value}, which records none.
+	ErrRequestStatus = "err.trace_request_status"
+	// ErrNotAttempted: a trace not attempted that holds a request or an
+	// answer.
+	ErrNotAttempted = "err.trace_not_attempted"
 	// ErrNoSuchRequest: an answer to a request of a reference {value}
 	// the trace does not hold.
 	ErrNoSuchRequest = "err.trace_no_request"
@@ -241,6 +253,9 @@ func Check(it *record.Item, prev, t *Trace, today time.Time) record.Errors {
 		c.add("reason", ErrTransition, "value", status, "from", NotTraceable)
 	}
 	c.code("reason", Reasons, t.Reason)
+	if status == NotAttempted && prev.status() == NotAttempted && (len(t.Requests) > 0 || !t.Answer.empty()) {
+		c.add("status", ErrNotAttempted)
+	}
 	if len(t.Requests) > MaxRequests {
 		c.add("requests", record.ErrRange, "min", 0, "max", MaxRequests)
 	}

@@ -308,3 +308,45 @@ func FuzzParseDocument(f *testing.F) {
 		assert.Equal(t, d, back)
 	})
 }
+
+// Corrections a reviewer found missing: a reference given to a request
+// recorded without one names that request; an ended trace awaits nothing;
+// a trace not attempted holds no request; requests go with their status.
+func TestApplyNamesTheRequestMeant(t *testing.T) {
+	it := firearm()
+	step := func(prev *Trace, c Change) *Trace {
+		t.Helper()
+		next, errs := Apply(it, prev, c, today)
+		require.Empty(t, errs, "%v", errs)
+		return next
+	}
+	t1 := step(nil, Change{Status: RequestSent, To: "CN", Sent: "2026-03-05", Due: "2026-04-05"})
+	t2 := step(t1, Change{Status: RequestSent, To: "CN", Reference: "CN-2026-77"})
+	require.Len(t, t2.Requests, 1, "the reference is the sent request's")
+	assert.Equal(t, Request{To: "CN", Channel: "bilateral", Reference: "CN-2026-77", Sent: "2026-03-05", Due: "2026-04-05"}, t2.Requests[0])
+	t3 := step(t2, Change{Status: RequestSent, To: "RU"})
+	t4 := step(t3, Change{Status: AnswerInsufficient, Request: 2})
+	assert.Equal(t, "2026-12-04", t4.Requests[1].Answered)
+	assert.True(t, t4.Requests[0].Open())
+	_, errs := Apply(it, t4, Change{Status: AnswerInsufficient, Request: 5}, today)
+	assert.Equal(t, []string{"requests " + ErrNoSuchRequest}, paths(errs))
+
+	// The origin established, the other request awaits nothing more.
+	t5 := step(t4, Change{Status: EstablishedAuthority, LastLegalCountry: "CN"})
+	assert.True(t, t5.Requests[0].Open())
+	assert.Equal(t, "", t5.NextDue())
+	assert.False(t, t5.Overdue("2027-01-01"))
+
+	for _, c := range []Change{
+		{Status: NotAttempted, To: "RU", Sent: "2025-12-01"},
+		{Status: NotTraceable, Reason: "obliterated", To: "RU"},
+		{Status: EstablishedAuthority, To: "RU", Due: "2027-01-01"},
+	} {
+		_, errs := Apply(it, nil, c, today)
+		assert.Equal(t, []string{"status " + ErrRequestStatus}, paths(errs), "%+v", c)
+	}
+	_, errs = Apply(it, nil, Change{Status: NotAttempted, LastLegalCountry: "RU"}, today)
+	assert.Equal(t, []string{"status " + ErrNotAttempted}, paths(errs))
+	noted := step(nil, Change{Status: NotAttempted, Note: "Ask the laboratory to restore the serial first."})
+	assert.Equal(t, NotAttempted, noted.Status)
+}

@@ -612,27 +612,22 @@ func (s *tracingScreen) openRequests(t *tracing.Trace) int {
 
 // requestPick chooses which open request was answered.
 func (s *tracingScreen) requestPick(t *tracing.Trace) *widget.Select {
-	var labels, refs, tos []string
-	for _, q := range t.Requests {
+	var labels []string
+	var numbers []int
+	for i, q := range t.Requests {
 		if q.Open() {
-			labels = append(labels, "→ "+q.To+" "+q.Reference+" · "+s.a.dateOf(q.Sent))
-			refs, tos = append(refs, q.Reference), append(tos, q.To)
+			labels = append(labels, strings.TrimSpace("→ "+q.To+" "+q.Reference)+" · "+s.a.T("ui.tracing.sent_on", "date", s.a.dateOf(q.Sent)))
+			numbers = append(numbers, i+1)
 		}
 	}
 	sel := widget.NewSelect(labels, nil)
 	sel.PlaceHolder = s.a.T("ui.tracing.choose")
-	for i := range refs {
-		if (s.change.Reference != "" && refs[i] == s.change.Reference) || (s.change.Reference == "" && s.change.To != "" && tos[i] == s.change.To) {
+	for i, n := range numbers {
+		if s.change.Request == n {
 			sel.SetSelectedIndex(i)
 		}
 	}
-	sel.OnChanged = func(string) {
-		i := sel.SelectedIndex()
-		s.change.Reference, s.change.To = refs[i], ""
-		if refs[i] == "" {
-			s.change.To = tos[i]
-		}
-	}
+	sel.OnChanged = func(string) { s.change.Request = numbers[sel.SelectedIndex()] }
 	return sel
 }
 

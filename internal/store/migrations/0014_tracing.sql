@@ -1,8 +1,8 @@
 -- Kordon store, schema 14: the office's tracing of seized weapons.
 
 -- Each item of a record's current version by its own id, whether it is
--- traced (a firearm or a major part, tracing.Applies: 1, or 2 in a training
--- record; 0 for other items), and its make, model
+-- traced (a firearm or a major part, tracing.Applies, of a final record:
+-- 1, or 2 in a training record; 0 for other items), and its make, model
 -- and first serial number: the tracing work list reads them without
 -- reading the records. Filled from every stored record when this schema is
 -- made (store.backfillItems).
@@ -48,9 +48,33 @@ CREATE TABLE traces (
   live    INTEGER NOT NULL,
   PRIMARY KEY (rid, item_id)
 ) WITHOUT ROWID;
-CREATE INDEX traces_status ON traces (live, status, due);
-CREATE INDEX traces_due ON traces (live, due) WHERE due != '';
+-- The work list reads each of its parts in the order of one of these.
+CREATE INDEX traces_status ON traces (status, due, at_utc, rid, item_id);
+CREATE INDEX traces_due ON traces (due, at_utc, rid, item_id) WHERE due != '';
 CREATE TRIGGER items_trace_gone AFTER DELETE ON items WHEN OLD.traced != 0
 BEGIN UPDATE traces SET live = 0 WHERE rid = OLD.rid AND item_id = OLD.item_id; END;
 CREATE TRIGGER items_trace_back AFTER INSERT ON items WHEN NEW.traced != 0
 BEGIN UPDATE traces SET live = NEW.traced WHERE rid = NEW.rid AND item_id = NEW.item_id; END;
+
+-- How many traces there are of each status, by live, kept by the triggers
+-- below: the work list's counts, read at once however many traces there
+-- are. kordon audit counts them again.
+CREATE TABLE trace_counts (
+  live   INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (live, status)
+) WITHOUT ROWID;
+INSERT INTO trace_counts (live, status, n)
+  SELECT l.v, s.v, 0 FROM (SELECT 0 AS v UNION ALL SELECT 1 UNION ALL SELECT 2) l,
+  (SELECT 'not_attempted' AS v UNION ALL SELECT 'not_traceable' UNION ALL SELECT 'request_sent'
+   UNION ALL SELECT 'answer_insufficient' UNION ALL SELECT 'established_tracing' UNION ALL SELECT 'established_authority') s;
+CREATE TRIGGER traces_counted_i AFTER INSERT ON traces
+BEGIN UPDATE trace_counts SET n = n + 1 WHERE live = NEW.live AND status = NEW.status; END;
+CREATE TRIGGER traces_counted_u AFTER UPDATE OF live, status ON traces
+BEGIN
+  UPDATE trace_counts SET n = n - 1 WHERE live = OLD.live AND status = OLD.status;
+  UPDATE trace_counts SET n = n + 1 WHERE live = NEW.live AND status = NEW.status;
+END;
+CREATE TRIGGER traces_counted_d AFTER DELETE ON traces
+BEGIN UPDATE trace_counts SET n = n - 1 WHERE live = OLD.live AND status = OLD.status; END;
