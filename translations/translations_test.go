@@ -145,3 +145,12 @@ func TestCalibreWordsAreTranslated(t *testing.T) {
 		}
 	}
 }
+
+// The clause of a tracing request's JSON form is the English catalog's.
+func TestTheTracingClauseIsTheCatalogs(t *testing.T) {
+	data, err := translations.FS.ReadFile("en.json")
+	require.NoError(t, err)
+	var cat map[string]any
+	require.NoError(t, json.Unmarshal(data, &cat))
+	require.Equal(t, cat["pdf.trace.clause"], tracing.Clause)
+}

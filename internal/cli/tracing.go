@@ -70,7 +70,6 @@ func (r *run) traceRequest(args []string) error {
 	}
 	d, err := svc.TraceDocument(r.ctx, target, service.TraceRequestOptions{
 		To: *to, Reference: *ref, Priority: *priority, Urgency: *urgency, Officer: *officer, Contact: *contact,
-		Clause: cat.For(i18n.Default).T("pdf.trace.clause"),
 	})
 	if err != nil {
 		return err

@@ -165,10 +165,13 @@ func (d *doc) traceRequester() {
 	r := d.req.Requester
 	d.sectionHead("pdf.trace.section.requester", 0)
 	d.field("pdf.trace.requester_country", d.country(r.Country))
-	d.field("pdf.trace.agency", d.s.text(r.Agency))
+	// Who asks, and how to answer, is never left out: a blank line is
+	// filled in by hand.
+	const blank = "________________________________________"
+	d.fieldRow(d.label("pdf.trace.agency"), or(d.s.text(r.Agency), blank), false)
 	d.field("pdf.trace.office", d.postLine())
-	d.fieldRow(d.label("pdf.trace.officer"), or(d.s.line(r.Officer), "________________________________________"), true)
-	d.field("pdf.trace.contact", d.s.text(r.Contact))
+	d.fieldRow(d.label("pdf.trace.officer"), or(d.s.line(r.Officer), blank), true)
+	d.fieldRow(d.label("pdf.trace.contact"), or(d.s.text(r.Contact), blank), false)
 }
 
 // traceRecovery draws when, where and how the item came into the

@@ -226,8 +226,6 @@ type TraceRequestOptions struct {
 	// Officer and Contact name who asks and how to answer; empty: the
 	// folder's officer and contact settings.
 	Officer, Contact string
-	// Clause is the confidentiality clause in English, for the JSON form.
-	Clause string
 }
 
 // TraceDocument is the tracing request of the item to state opt.To: what
@@ -290,7 +288,7 @@ func (s *Service) TraceDocument(ctx context.Context, t *TraceTarget, opt TraceRe
 		return nil, fmt.Errorf("tracing request of item %s: %w", t.ItemID, err)
 	}
 	d.Date = time.Now().Format(time.DateOnly)
-	d.Priority, d.Urgency, d.Clause = opt.Priority, strings.TrimSpace(opt.Urgency), opt.Clause
+	d.Priority, d.Urgency = opt.Priority, strings.TrimSpace(opt.Urgency)
 	d.Reference = strings.TrimSpace(opt.Reference)
 	if d.Reference == "" {
 		if st, err := s.st.Trace(ctx, t.Ref, t.ItemID); err != nil {

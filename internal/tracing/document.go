@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -26,6 +29,11 @@ const (
 	// maxList caps the serials and criminal contexts a request carries.
 	maxList = 50
 )
+
+// Clause is the confidentiality and intended-use clause of a request's
+// JSON form, in English (the catalogs print it in each language of the
+// printed request).
+const Clause = "The information in this request is provided solely for the tracing of illicit small arms and light weapons under the International Instrument to Enable States to Identify and Trace, in a Timely and Reliable Manner, Illicit Small Arms and Light Weapons (International Tracing Instrument), adopted by the General Assembly of the United Nations by its decision 60/519 of 8 December 2005. It is to be used only for that purpose, kept confidential, and not passed to third parties without the consent of the requesting State."
 
 // Document is a tracing request: everything a requested state needs to
 // search its records for one item. The printed request and its JSON twin
@@ -132,7 +140,7 @@ func NewDocument(in *record.Interdiction, hash string, id uuid.UUID, to string, 
 	}
 	it := &in.Items[i]
 	d := &Document{
-		Format: DocumentFormat, FormatVersion: DocumentVersion, To: to, Priority: "routine", Requester: req,
+		Format: DocumentFormat, FormatVersion: DocumentVersion, To: to, Priority: "routine", Requester: req, Clause: Clause,
 		Recovery: Recovery{
 			At: in.OccurredAt, Post: in.PostCode, Place: in.CrossingPoint, GPS: in.GPS, Type: in.Recovery,
 			LegalBasis: in.LegalBasis, LegalBasisText: in.LegalBasisText,
@@ -202,14 +210,23 @@ func ParseDocument(data []byte) (*Document, error) {
 	if len(data) > MaxDocument {
 		return nil, fmt.Errorf("tracing request: %d bytes, at most %d", len(data), MaxDocument)
 	}
+	if !utf8.Valid(data) {
+		return nil, errors.New("tracing request: not valid UTF-8")
+	}
+	// encoding/json takes a key in any case and the last of two alike:
+	// the keys are checked first, as this version writes them.
+	keys := json.NewDecoder(bytes.NewReader(data))
+	if err := checkKeys(keys, reflect.TypeFor[Document](), 1); err != nil {
+		return nil, fmt.Errorf("tracing request: %w", err)
+	}
+	if _, err := keys.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("tracing request: more than one JSON value")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	d := new(Document)
 	if err := dec.Decode(d); err != nil {
 		return nil, fmt.Errorf("tracing request: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("tracing request: more than one JSON value")
 	}
 	if d.Format != DocumentFormat || d.FormatVersion != DocumentVersion {
 		return nil, fmt.Errorf("tracing request: format %q version %d, not %s %d", d.Format, d.FormatVersion, DocumentFormat, DocumentVersion)
@@ -220,9 +237,74 @@ func ParseDocument(data []byte) (*Document, error) {
 	return d, nil
 }
 
+// maxDepth bounds the nesting of a request's JSON form (it has three
+// levels).
+const maxDepth = 8
+
+// checkKeys reads one JSON value from dec, of Go type t: every object key
+// one of t's fields as its JSON name writes it, none twice, no nesting
+// deeper than maxDepth.
+func checkKeys(dec *json.Decoder, t reflect.Type, depth int) error {
+	if depth > maxDepth {
+		return errors.New("nested too deeply")
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, isDelim := tok.(json.Delim)
+	switch {
+	case !isDelim:
+		return nil // a scalar: its type is the decoder's to check
+	case d == '[':
+		if t.Kind() != reflect.Slice {
+			return fmt.Errorf("an array where %s belongs", t)
+		}
+		for dec.More() {
+			if err := checkKeys(dec, t.Elem(), depth+1); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token()
+		return err
+	case d != '{' || t.Kind() != reflect.Struct || t == reflect.TypeFor[time.Time]():
+		return fmt.Errorf("an object where %s belongs", t)
+	}
+	fields := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		fields[name] = f.Type
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		k, _ := tok.(string)
+		ft, ok := fields[k]
+		switch {
+		case !ok:
+			return fmt.Errorf("unknown field %q", k)
+		case seen[k]:
+			return fmt.Errorf("field %q given twice", k)
+		}
+		seen[k] = true
+		if err := checkKeys(dec, ft, depth+1); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	_, err = dec.Token()
+	return err
+}
+
 // check reports the problems of a document read from outside.
 func (d *Document) check() record.Errors {
-	c := &checker{today: "9999-12-31"}
+	c := &checker{today: time.Now().AddDate(0, 0, 1).Format(time.DateOnly)}
 	need := func(path, v string) {
 		if v == "" {
 			c.add(path, record.ErrRequired)
@@ -246,7 +328,11 @@ func (d *Document) check() record.Errors {
 	c.country("to", d.To)
 	need("priority", d.Priority)
 	c.code("priority", Priorities, d.Priority)
+	if d.Priority == "urgent" {
+		need("urgency", d.Urgency)
+	}
 	c.text("urgency", d.Urgency)
+	need("clause", d.Clause)
 	r := d.Requester
 	c.country("requester.country", r.Country)
 	names("requester", r.Agency, r.Office, r.Officer, r.Contact)
@@ -254,6 +340,9 @@ func (d *Document) check() record.Errors {
 		c.add("requester.office_code", record.ErrFormat, "value", short(r.OfficeCode), "format", "KZ-ALM")
 	}
 	v := d.Recovery
+	if v.At.IsZero() {
+		c.add("recovery.at", record.ErrRequired)
+	}
 	if v.Post != "" && !record.ValidPostCode(v.Post) {
 		c.add("recovery.post", record.ErrFormat, "value", short(v.Post), "format", "KZ-DOS")
 	}
@@ -270,6 +359,9 @@ func (d *Document) check() record.Errors {
 	for _, cc := range append([]string{v.Route.Departure, v.Route.Destination}, v.Route.Transit...) {
 		c.country("recovery.route", cc)
 	}
+	for _, cc := range v.Route.Transit {
+		need("recovery.route.transit", cc)
+	}
 	if v.GPS != nil && (v.GPS.Lat < -90 || v.GPS.Lat > 90 || v.GPS.Lon < -180 || v.GPS.Lon > 180) {
 		c.add("recovery.gps", record.ErrRange, "min", -180, "max", 180)
 	}
@@ -279,10 +371,17 @@ func (d *Document) check() record.Errors {
 	}
 	switch it.Kind {
 	case record.KindFirearm:
+		need("item.category", it.Category)
 		c.code("item.category", record.FirearmCategories, it.Category)
+		if it.PartType != "" {
+			c.add("item.part_type", record.ErrKindMismatch, "value", it.Kind)
+		}
 	case record.KindPart:
 		if !slices.Contains(MajorParts, it.PartType) {
 			c.add("item.part_type", record.ErrUnknownCode, "value", short(it.PartType))
+		}
+		if it.Category != "" || it.Year != 0 || it.CountryMarked != "" || it.CountryAssessed != "" || it.ImportMark != nil || it.Condition != "" {
+			c.add("item", record.ErrKindMismatch, "value", it.Kind)
 		}
 	default:
 		c.add("item.kind", ErrKind, "value", short(it.Kind), "kind", short(it.Kind))
@@ -291,6 +390,11 @@ func (d *Document) check() record.Errors {
 		c.add("item.quantity", record.ErrRange, "min", 1, "max", 1_000_000)
 	}
 	names("item", it.Make, it.Model, it.Calibre.Code, it.Calibre.Stamped)
+	if it.Calibre.Code != "" {
+		if _, ok := record.LookupCalibre(it.Calibre.Code); !ok {
+			c.add("item.calibre.code", record.ErrUnknownCode, "value", short(it.Calibre.Code))
+		}
+	}
 	if len(it.Serials) > maxList {
 		c.add("item.serials", record.ErrRange, "min", 0, "max", maxList)
 	}
@@ -328,7 +432,10 @@ func (d *Document) check() record.Errors {
 		c.add("source.record_id", record.ErrFormat, "value", short(s.RecordID), "format", "UUID")
 	}
 	names("source.number", s.Number)
-	if s.Hash != "" && !sha256RE.MatchString(s.Hash) {
+	if s.Version < 1 {
+		c.add("source.version", record.ErrNotPositive, "value", s.Version)
+	}
+	if !sha256RE.MatchString(s.Hash) {
 		c.add("source.hash", record.ErrFormat, "value", short(s.Hash), "format", "SHA-256")
 	}
 	return c.errs

@@ -245,7 +245,7 @@ func TestParseDocumentRefuses(t *testing.T) {
 	in := sampleRecord()
 	d, err := NewDocument(in, strings.Repeat("e", 64), in.Items[1].ID, "RU", Requester{Country: "KZ", OfficeCode: "KZ-ALM"})
 	require.NoError(t, err)
-	d.Reference, d.Date = "R-1", "2026-12-04"
+	d.Reference, d.Date, d.Clause = "R-1", "2026-12-04", "For tracing only."
 	good, err := d.JSON()
 	require.NoError(t, err)
 	edit := func(f func(m map[string]any)) []byte {
@@ -271,6 +271,14 @@ func TestParseDocumentRefuses(t *testing.T) {
 		{"control character", edit(func(m map[string]any) { m["item"].(map[string]any)["make"] = "Iz\x00hmash" }), "item"},
 		{"bad photo hash", edit(func(m map[string]any) { m["photos"].([]any)[0].(map[string]any)["sha256"] = "../../etc/passwd" }), "photos"},
 		{"no reference", edit(func(m map[string]any) { m["reference"] = "" }), "reference"},
+		{"a key in capitals", []byte(strings.Replace(string(good), `"reference"`, `"REFERENCE"`, 1)), ""},
+		{"a key twice", []byte(strings.Replace(string(good), `"to": "RU"`, `"to": "XX", "to": "RU"`, 1)), ""},
+		{"urgent without why", edit(func(m map[string]any) { m["priority"] = "urgent" }), "urgency"},
+		{"no clause", edit(func(m map[string]any) { m["clause"] = "" }), "clause"},
+		{"no time of recovery", edit(func(m map[string]any) { m["recovery"].(map[string]any)["at"] = "0001-01-01T00:00:00Z" }), "recovery.at"},
+		{"an unknown calibre", edit(func(m map[string]any) { m["item"].(map[string]any)["calibre"] = map[string]any{"code": "42mm"} }), "item.calibre.code"},
+		{"a source of no version", edit(func(m map[string]any) { m["source"].(map[string]any)["version"] = -1 }), "source.version"},
+		{"an array where an object belongs", edit(func(m map[string]any) { m["item"] = []any{} }), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseDocument(tc.data)
@@ -291,7 +299,7 @@ func TestParseDocumentRefuses(t *testing.T) {
 func FuzzParseDocument(f *testing.F) {
 	in := sampleRecord()
 	d, _ := NewDocument(in, strings.Repeat("e", 64), in.Items[1].ID, "RU", Requester{Country: "KZ", OfficeCode: "KZ-ALM"})
-	d.Reference, d.Date = "R-1", "2026-12-04"
+	d.Reference, d.Date, d.Clause = "R-1", "2026-12-04", "For tracing only."
 	good, _ := d.JSON()
 	f.Add(good)
 	f.Add([]byte(`{"format":"kordon-tracing-request","format_version":1}`))

@@ -681,7 +681,7 @@ func (a *App) printTraceRequest(t *service.TraceTarget) {
 	why.SetPlaceHolder(a.T("ui.tracing.urgency_hint"))
 	var d *dialog.CustomDialog
 	write := func(pdf, js string) {
-		opt := service.TraceRequestOptions{To: to, Priority: priority, Urgency: urgency, Clause: a.cat.For(i18n.Default).T("pdf.trace.clause")}
+		opt := service.TraceRequestOptions{To: to, Priority: priority, Urgency: urgency}
 		doc, err := a.svc.TraceDocument(a.ctx, t, opt)
 		if err != nil {
 			a.showError(err)
