@@ -176,12 +176,18 @@ func (r *run) traceUpdate(args []string) error {
 	fs.StringVar(&c.DiversionType, "diversion-type", "", "")
 	fs.StringVar(&c.AnswerText, "answer", "", "")
 	fs.StringVar(&c.Note, "note", "", "")
+	fs.BoolVar(&c.Correct, "correct", false, "")
+	fs.IntVar(&c.RemoveRequest, "remove-request", 0, "")
+	clear := fs.String("clear", "", "")
 	pos, err := r.parse(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(c.Status) == "" {
+	if strings.TrimSpace(c.Status) == "" && !c.Correct {
 		return usagef("cli.err.trace_status")
+	}
+	if *clear != "" {
+		c.Clear = strings.Split(*clear, ",")
 	}
 	svc, err := r.open()
 	if err != nil {

@@ -98,4 +98,21 @@ func TestTraceCommands(t *testing.T) {
 	assert.NoFileExists(t, filepath.Join(dir, "x.pdf"))
 	r = kordon(t, "", "--data", office, "trace", "update", "KZ-DOS-2026-0001#1")
 	assert.Equal(t, 2, r.code, "no status is a usage error")
+
+	// An answer recorded by mistake is taken back by a correction.
+	r = kordon(t, "", "--data", office, "trace", "update", "KZ-DOS-2026-0001#1", "--clear", "answer")
+	assert.Equal(t, 2, r.code, "a clearing step without --correct needs its status")
+	r = kordon(t, "", "--data", office, "trace", "update", "KZ-DOS-2026-0001#1", "--status", "established_tracing", "--clear", "answer")
+	assert.Equal(t, 1, r.code, "clearing is a correction")
+	assert.Contains(t, r.stderr, "--correct")
+	r = kordon(t, "", "--data", office, "trace", "update", "KZ-DOS-2026-0001#1", "--correct", "--status", "request_sent", "--clear", "answer,answered")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kordon(t, "", "--data", office, "trace", "show", "KZ-DOS-2026-0001#1", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var steps []view.TraceState
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &steps))
+	require.Len(t, steps, 3, "the mistake stays in the history")
+	assert.Equal(t, tracing.RequestSent, steps[2].Trace.Status)
+	assert.Nil(t, steps[2].Trace.Answer)
+	require.Equal(t, 0, kordon(t, "", "--data", office, "audit").code)
 }

@@ -26,7 +26,22 @@ type Change struct {
 	LastLegalCountry, Holder                       string
 	DiversionCountry, DiversionDate, DiversionType string
 	AnswerText, Note                               string
+	// Correct marks a step that corrects what was recorded by mistake:
+	// the status may then become any other, RemoveRequest (from 1) takes
+	// a request off, and Clear empties the fields it names (ClearAnswer,
+	// ClearAnswered, ClearNote, ClearDue). The earlier steps are kept, as every step is.
+	Correct       bool
+	RemoveRequest int
+	Clear         []string
 }
+
+// What a correction may clear.
+const (
+	ClearAnswer   = "answer"
+	ClearAnswered = "answered"
+	ClearNote     = "note"
+	ClearDue      = "due"
+)
 
 // Apply is trace prev of item it (nil if none) with change c made on day
 // today, and the problems of the result (Check). prev is not changed.
@@ -34,6 +49,9 @@ func Apply(it *record.Item, prev *Trace, c Change, today time.Time) (*Trace, rec
 	t := prev.Clone()
 	day := today.Format(time.DateOnly)
 	c.normalise()
+	if errs := t.correct(c); errs != nil {
+		return t, errs
+	}
 	if c.Status != "" {
 		t.Status = c.Status
 	}
@@ -52,7 +70,7 @@ func Apply(it *record.Item, prev *Trace, c Change, today time.Time) (*Trace, rec
 	}
 	asked := c.Request != 0 || c.Reference != "" || c.To != "" || c.Channel != "" || c.Sent != "" || c.Due != "" || c.Answered != ""
 	switch {
-	case i < 0 && t.Status == RequestSent && (asked || !t.hasOpen()):
+	case i < 0 && t.Status == RequestSent && (asked || !t.hasOpen() && !c.Correct):
 		t.Requests = append(t.Requests, Request{Channel: "bilateral", Sent: day})
 		i = len(t.Requests) - 1
 	case i < 0 && asked && !answering:
@@ -96,7 +114,43 @@ func Apply(it *record.Item, prev *Trace, c Change, today time.Time) (*Trace, rec
 	if c.Note != "" {
 		t.Note = c.Note
 	}
-	return t, Check(it, prev, t, today)
+	return t, check(it, prev, t, today, c.Correct)
+}
+
+// correct applies what a correction takes off or clears; anything of the
+// kind without Correct is refused.
+func (t *Trace) correct(c Change) record.Errors {
+	if !c.Correct {
+		if c.RemoveRequest != 0 || len(c.Clear) > 0 {
+			return record.Errors{{Path: "correct", Key: ErrNotCorrection}}
+		}
+		return nil
+	}
+	if n := c.RemoveRequest; n != 0 {
+		if n < 0 || n > len(t.Requests) {
+			return record.Errors{{Path: "requests", Key: ErrNoSuchRequest, Args: []any{"value", fmt.Sprint(n)}}}
+		}
+		t.Requests = slices.Delete(t.Requests, n-1, n)
+	}
+	for _, f := range c.Clear {
+		switch strings.TrimSpace(f) {
+		case ClearAnswer:
+			t.Answer = nil
+		case ClearNote:
+			t.Note = ""
+		case ClearDue:
+			for i := range t.Requests {
+				t.Requests[i].Due = ""
+			}
+		case ClearAnswered:
+			for i := range t.Requests {
+				t.Requests[i].Answered = ""
+			}
+		default:
+			return record.Errors{{Path: "clear", Key: record.ErrUnknownCode, Args: []any{"value", short(f)}}}
+		}
+	}
+	return nil
 }
 
 // find is the index of the request change c is about, -1 if none.

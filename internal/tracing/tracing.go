@@ -218,6 +218,9 @@ const (
 	// ErrWhichRequest: an answer for a trace of several open requests
 	// that does not say which.
 	ErrWhichRequest = "err.trace_which_request"
+	// ErrNotCorrection: a request taken off or a field cleared by a
+	// step that does not say it corrects a mistake.
+	ErrNotCorrection = "err.trace_not_correction"
 	// ErrRequestStatus: the details of a request given with status
 	// {value}, which records none.
 	ErrRequestStatus = "err.trace_request_status"
@@ -234,6 +237,12 @@ const (
 // vocabulary, country list and dates allow, the status as the item kind
 // and the previous status allow, and what the status needs.
 func Check(it *record.Item, prev, t *Trace, today time.Time) record.Errors {
+	return check(it, prev, t, today, false)
+}
+
+// check is Check; a correction may follow any status, and a trace not
+// attempted then holds nothing but a note.
+func check(it *record.Item, prev, t *Trace, today time.Time, correction bool) record.Errors {
 	c := &checker{today: today.Format(time.DateOnly)}
 	status := t.status()
 	switch {
@@ -243,7 +252,7 @@ func Check(it *record.Item, prev, t *Trace, today time.Time) record.Errors {
 	case !Applies(it) && status != NotAttempted:
 		c.add("status", ErrKind, "value", status, "kind", it.Kind)
 		return c.errs
-	case !Allowed(prev.status(), status):
+	case !correction && !Allowed(prev.status(), status):
 		c.add("status", ErrTransition, "value", status, "from", prev.status())
 	}
 	switch {
@@ -253,7 +262,7 @@ func Check(it *record.Item, prev, t *Trace, today time.Time) record.Errors {
 		c.add("reason", ErrTransition, "value", status, "from", NotTraceable)
 	}
 	c.code("reason", Reasons, t.Reason)
-	if status == NotAttempted && prev.status() == NotAttempted && (len(t.Requests) > 0 || !t.Answer.empty()) {
+	if status == NotAttempted && (prev.status() == NotAttempted || correction) && (len(t.Requests) > 0 || !t.Answer.empty()) {
 		c.add("status", ErrNotAttempted)
 	}
 	if len(t.Requests) > MaxRequests {

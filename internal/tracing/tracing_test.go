@@ -358,3 +358,31 @@ func TestApplyNamesTheRequestMeant(t *testing.T) {
 	noted := step(nil, Change{Status: NotAttempted, Note: "Ask the laboratory to restore the serial first."})
 	assert.Equal(t, NotAttempted, noted.Status)
 }
+
+// A step recorded by mistake is corrected by a later one, the earlier kept
+// in the history: a wrong request taken off, the answer cleared, the
+// status set back.
+func TestACorrectionUndoesAMistake(t *testing.T) {
+	it := firearm()
+	wrong, errs := Apply(it, nil, Change{Status: RequestSent, To: "RU", Due: "2027-01-01"}, today)
+	require.Empty(t, errs)
+	_, errs = Apply(it, wrong, Change{Status: NotAttempted, RemoveRequest: 1}, today)
+	assert.Equal(t, []string{"correct " + ErrNotCorrection}, paths(errs), "a correction says it is one")
+	undone, errs := Apply(it, wrong, Change{Correct: true, Status: NotAttempted, RemoveRequest: 1, Note: "Sent for another rifle by mistake."}, today)
+	require.Empty(t, errs, "%v", errs)
+	assert.Empty(t, undone.Requests)
+	assert.Equal(t, NotAttempted, undone.Status)
+
+	answered, errs := Apply(it, wrong, Change{Status: EstablishedTracing, LastLegalCountry: "RU"}, today)
+	require.Empty(t, errs)
+	back, errs := Apply(it, answered, Change{Correct: true, Status: RequestSent, Clear: []string{ClearAnswer, ClearAnswered, ClearDue}}, today)
+	require.Empty(t, errs, "%v", errs)
+	assert.Nil(t, back.Answer)
+	require.Len(t, back.Requests, 1)
+	assert.True(t, back.Requests[0].Open(), "the answer was recorded against the wrong request")
+	assert.Empty(t, back.Requests[0].Due)
+	_, errs = Apply(it, answered, Change{Correct: true, Clear: []string{"everything"}}, today)
+	assert.Equal(t, []string{"clear err.unknown_code"}, paths(errs))
+	_, errs = Apply(it, answered, Change{Correct: true, RemoveRequest: 3}, today)
+	assert.Equal(t, []string{"requests " + ErrNoSuchRequest}, paths(errs))
+}

@@ -48,14 +48,18 @@ type tracingScreen struct {
 	gen     int
 
 	// The opened item, its recorded states and the change being typed.
-	open       *service.TraceTarget
-	history    []view.TraceState
-	openErr    error
-	openGen    int
-	change     tracing.Change
-	dates      [3]string // sent, due, answered as typed
-	saving     bool
-	openWanted string // ref and item id asked for before the list is read
+	open    *service.TraceTarget
+	history []view.TraceState
+	openErr error
+	openGen int
+	change  tracing.Change
+	dates   [3]string // sent, due, answered as typed
+	// correcting: the step corrects a mistake (any status, a request taken
+	// off, the answer cleared).
+	correcting  bool
+	clearAnswer bool
+	saving      bool
+	openWanted  string // ref and item id asked for before the list is read
 }
 
 func newTracingScreen(a *App) *tracingScreen {
@@ -135,7 +139,7 @@ func (s *tracingScreen) openItem(ref, itemID string) {
 				return
 			}
 			s.open, s.history, s.openErr = t, h, err
-			s.change, s.dates = tracing.Change{}, [3]string{}
+			s.change, s.dates, s.correcting, s.clearAnswer = tracing.Change{}, [3]string{}, false, false
 			s.mu.Unlock()
 			a.rebuildIf(s)
 		})
@@ -162,6 +166,10 @@ func (s *tracingScreen) save() {
 	t, c := s.open, s.change
 	c.Sent, c.Due, c.Answered = dateText(s.dates[0]), dateText(s.dates[1]), dateText(s.dates[2])
 	c.DiversionDate = dateText(c.DiversionDate) // a whole date as the others are typed; a year or YYYY-MM as it is
+	c.Correct = s.correcting
+	if s.correcting && s.clearAnswer {
+		c.Clear = []string{tracing.ClearAnswer, tracing.ClearAnswered}
+	}
 	if c.Status == "" {
 		c.Status = tracing.NotAttempted
 		if cur := s.current(); cur != nil {
@@ -499,6 +507,9 @@ func (s *tracingScreen) form(cur *view.TraceState) fyne.CanvasObject {
 		from = cur.Trace.Status
 	}
 	next := tracing.Next(from)
+	if s.correcting {
+		next = tracing.Statuses.Codes
+	}
 	if s.change.Status == "" {
 		// The usual next step is preselected: a request after nothing, the
 		// answer after a request.
@@ -507,6 +518,8 @@ func (s *tracingScreen) form(cur *view.TraceState) fyne.CanvasObject {
 			s.change.Status = tracing.RequestSent
 		case tracing.RequestSent:
 			s.change.Status = tracing.EstablishedTracing
+		case tracing.AnswerInsufficient:
+			s.change.Status = tracing.RequestSent // ask the next state
 		default:
 			s.change.Status = from
 		}
@@ -526,7 +539,33 @@ func (s *tracingScreen) form(cur *view.TraceState) fyne.CanvasObject {
 		a.rebuild()
 	}
 	c := &s.change
-	rows := []*fieldRow{newFieldRow(a.T("ui.tracing.status"), status)}
+	correct := widget.NewCheck(a.T("ui.tracing.correct"), func(on bool) {
+		s.correcting = on
+		if !on {
+			c.RemoveRequest, s.clearAnswer = 0, false
+			if !tracing.Allowed(from, c.Status) {
+				c.Status = ""
+			}
+		}
+		a.rebuild()
+	})
+	correct.Checked = s.correcting
+	rows := []*fieldRow{newFieldRow(a.T("ui.tracing.status"), status), newFieldRow("", correct)}
+	if s.correcting && cur != nil {
+		if len(cur.Trace.Requests) > 0 {
+			labels := []string{"—"}
+			for _, q := range cur.Trace.Requests {
+				labels = append(labels, strings.TrimSpace("→ "+q.To+" "+q.Reference)+" · "+a.T("ui.tracing.sent_on", "date", a.dateOf(q.Sent)))
+			}
+			remove := widget.NewSelect(labels, nil)
+			remove.SetSelectedIndex(c.RemoveRequest)
+			remove.OnChanged = func(string) { c.RemoveRequest = remove.SelectedIndex() }
+			rows = append(rows, newFieldRow(a.T("ui.tracing.remove_request"), remove))
+		}
+		clearA := widget.NewCheck(a.T("ui.tracing.clear_answer"), func(on bool) { s.clearAnswer = on })
+		clearA.Checked = s.clearAnswer
+		rows = append(rows, newFieldRow("", clearA))
+	}
 	selectOf := func(v record.Vocabulary, value *string) *widget.Select {
 		ls := make([]string, len(v.Codes))
 		for i, code := range v.Codes {

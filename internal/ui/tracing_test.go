@@ -137,6 +137,39 @@ func TestTheTracingScreenRecordsARequestAndItsAnswer(t *testing.T) {
 	if err != nil || len(h) != 2 {
 		t.Fatalf("a refused step was kept: %d %v", len(h), err)
 	}
+	a.dialog.Hide()
+
+	// The answer was recorded for the wrong rifle: a correction takes it
+	// back, the earlier steps kept.
+	s.openItem(head.Ref, head.ItemID)
+	settle(a)
+	test.Tap(checkOf(t, w, a.T("ui.tracing.correct")))
+	s.change.Status, s.clearAnswer = tracing.RequestSent, true
+	test.Tap(button(t, w, a.T("ui.tracing.save")))
+	settle(a)
+	settle(a)
+	h, err = a.svc.TraceHistory(a.ctx, s.open)
+	if err != nil || len(h) != 3 {
+		t.Fatalf("the correction is not a step of its own: %d %v", len(h), err)
+	}
+	if last := h[2].Trace; last.Status != tracing.RequestSent || last.Answer != nil || !last.Requests[0].Open() {
+		t.Errorf("after the correction: %+v", last)
+	}
+}
+
+// checkOf is the check box of the label shown in w.
+func checkOf(t *testing.T, w fyne.Window, label string) *widget.Check {
+	t.Helper()
+	var found *widget.Check
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && c.Text == label {
+			found = c
+		}
+	})
+	if found == nil {
+		t.Fatalf("no check box %q", label)
+	}
+	return found
 }
 
 // entriesIn are the text fields drawn in o.
