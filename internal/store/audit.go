@@ -322,6 +322,9 @@ func (s *Store) VerifyWith(ctx context.Context, keys PublicKeys) (*AuditReport, 
 	if err := s.checkWatch(ctx, watched, unwatched, watchFromOffice); err != nil {
 		return rep, err
 	}
+	if err := s.checkItems(ctx); err != nil {
+		return rep, err
+	}
 	if err := s.checkTraces(ctx, traced); err != nil {
 		return rep, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kordon/kordon/internal/record"
 	"github.com/kordon/kordon/internal/tracing"
 	"github.com/kordon/kordon/internal/view"
 )
@@ -433,3 +434,82 @@ func (s *Store) checkTraces(ctx context.Context, logged map[string]AuditEntry) e
 
 // traceLogKey is the key of a trace's audit entry in checkTraces' map.
 func traceLogKey(e AuditEntry) string { return e.RecordID + "\x00" + fmt.Sprint(e.Version) }
+
+// checkItems checks the items rows against every current record: the
+// work list and the statistics read them, so a row changed behind the
+// program's back (a weapon taken off the list, a serial shown false) is
+// found like a changed record.
+func (s *Store) checkItems(ctx context.Context) error {
+	recs, err := s.db.QueryContext(ctx, `SELECT r.rid, v.content FROM records r JOIN versions v ON v.rid = r.rid AND v.version = r.version
+		WHERE r.deleted = 0 ORDER BY r.rid`)
+	if err != nil {
+		return fmt.Errorf("read records: %w", classify(err, s.path))
+	}
+	defer recs.Close()
+	held, err := s.db.QueryContext(ctx, "SELECT rid, idx, kind, category, calibre, quantity, rounds, item_id, traced, make, model, serial FROM items ORDER BY rid, idx")
+	if err != nil {
+		return fmt.Errorf("read items: %w", classify(err, s.path))
+	}
+	defer held.Close()
+	type row struct {
+		rid                                                  int64
+		idx, quantity, rounds, traced                        int
+		kind, category, calibre, itemID, make, model, serial string
+	}
+	var next *row
+	read := func() error {
+		next = nil
+		if !held.Next() {
+			return held.Err()
+		}
+		r := &row{}
+		if err := held.Scan(&r.rid, &r.idx, &r.kind, &r.category, &r.calibre, &r.quantity, &r.rounds, &r.itemID, &r.traced, &r.make, &r.model, &r.serial); err != nil {
+			return fmt.Errorf("read items: %w", err)
+		}
+		next = r
+		return nil
+	}
+	if err := read(); err != nil {
+		return err
+	}
+	for recs.Next() {
+		var rid int64
+		var content []byte
+		if err := recs.Scan(&rid, &content); err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		if next != nil && next.rid < rid {
+			return broken(0, fmt.Sprintf("item %d of no current record", next.idx))
+		}
+		in, err := decode(content)
+		if err != nil {
+			return broken(0, fmt.Sprintf("record %d: content", rid))
+		}
+		for i := range in.Items {
+			it := &in.Items[i]
+			rounds := 0
+			if it.Kind == record.KindAmmunition && it.Ammunition != nil {
+				rounds = it.Ammunition.Rounds
+			}
+			mk, model, serial := itemMarks(it)
+			want := row{rid: rid, idx: i, quantity: it.Quantity, rounds: rounds, traced: tracedValue(it, in), kind: it.Kind,
+				category: it.Category(), calibre: it.CalibreOf().Code, itemID: it.ID.String(), make: mk, model: model, serial: serial}
+			if next == nil || *next != want {
+				return broken(0, fmt.Sprintf("record %s: item %d differs from its current version", in.Number, i+1))
+			}
+			if err := read(); err != nil {
+				return err
+			}
+		}
+		if next != nil && next.rid == rid {
+			return broken(0, fmt.Sprintf("record %s: an item %d it does not hold", in.Number, next.idx+1))
+		}
+	}
+	if err := recs.Err(); err != nil {
+		return fmt.Errorf("read records: %w", classify(err, s.path))
+	}
+	if next != nil {
+		return broken(0, fmt.Sprintf("item %d of no current record", next.idx))
+	}
+	return nil
+}

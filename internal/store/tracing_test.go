@@ -235,3 +235,29 @@ func TestTrainingWeaponsAreListedOnlyWhenAskedFor(t *testing.T) {
 	}
 	require.NoError(t, s.Verify(ctx))
 }
+
+// A weapon taken off the work list, or a serial changed in the items the
+// list reads, behind the program's back, is found by the audit.
+func TestItemsChangedBehindTheProgramAreFound(t *testing.T) {
+	for _, q := range []string{
+		"UPDATE items SET traced = 0 WHERE idx = 0",
+		"UPDATE items SET serial = 'FAKE' WHERE idx = 0",
+		"UPDATE items SET item_id = '00000000-0000-4000-8000-000000000000' WHERE idx = 1",
+		"DELETE FROM items WHERE idx = 2",
+	} {
+		t.Run(q, func(t *testing.T) {
+			s, dir := open(t)
+			traced(t, s, now.Add(-48*time.Hour))
+			require.NoError(t, s.Verify(ctx))
+			require.NoError(t, s.Close())
+			db := storetest.Open(t, dir)
+			_, err := db.Exec(q)
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
+			s, err = store.Open(dir)
+			require.NoError(t, err)
+			defer s.Close()
+			assert.ErrorIs(t, s.Verify(ctx), store.ErrAuditBroken)
+		})
+	}
+}
